@@ -1,0 +1,21 @@
+// The list of subcommands, in the order --help shows them.
+
+import { CommandSpec } from '../command';
+import { populateCommand, cleanCommand, listCommand } from './ghosts';
+import { runCommand, blastCommand } from './run';
+import { capacityCommand } from './capacity';
+import { sandboxCommand, compareCommand, apiBenchCommand } from './sandbox';
+import { sampleConfigCommand } from './sample-config';
+
+export const COMMANDS: CommandSpec[] = [
+  runCommand,
+  populateCommand,
+  listCommand,
+  cleanCommand,
+  blastCommand,
+  capacityCommand,
+  sandboxCommand,
+  compareCommand,
+  apiBenchCommand,
+  sampleConfigCommand,
+];

@@ -1,0 +1,97 @@
+// The option definitions: one table that drives parsing, validation, --help and the
+// generated sample stresshm.conf, so none of them can drift from the others.
+
+export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'choice' | 'list';
+
+export interface OptionDef {
+  section: string;
+  name: string;
+  type: OptionType;
+  default?: string | number | boolean;
+  help: string;
+  min?: number;
+  max?: number;
+  choices?: string[];
+  /** Never printed: masked in every output. */
+  secret?: boolean;
+}
+
+export const OPTIONS: readonly OptionDef[] = [
+  // --- [health_manager]: the same names as Octavia's octavia.conf ---
+  { section: 'health_manager', name: 'controller_ip_port_list', type: 'list', default: '127.0.0.1:5555',
+    help: 'Health manager endpoints, "ip:port, [v6]:port, ...". Each amphora rotates round-robin through them.' },
+  { section: 'health_manager', name: 'heartbeat_key', type: 'string', secret: true,
+    help: 'HMAC key the health manager verifies heartbeats with (Octavia [health_manager] heartbeat_key).' },
+  { section: 'health_manager', name: 'heartbeat_interval', type: 'int', default: 10, min: 1, max: 3600,
+    help: 'Seconds between two heartbeats of one amphora.' },
+  { section: 'health_manager', name: 'heartbeat_version', type: 'int', default: 3, min: 1, max: 3,
+    help: 'Heartbeat message version: 1 (Rocky), 2 (absolute stats) or 3 (delta stats, current).' },
+  { section: 'health_manager', name: 'heartbeat_timeout', type: 'int', default: 60, min: 1, max: 86400,
+    help: 'Seconds without a heartbeat after which a real health manager fails an amphora over (used to count stale amphorae).' },
+
+  // --- [database]: Octavia's own section, read when octavia.conf is passed ---
+  { section: 'database', name: 'connection', type: 'string', secret: true,
+    help: 'Octavia database URL, used when [test_params] octavia_db_connection is not set.' },
+
+  // --- [test_params]: the original tool's options, same names and meanings ---
+  { section: 'test_params', name: 'octavia_db_connection', type: 'string', secret: true,
+    help: 'Database URL, SQLAlchemy style: mysql+pymysql://user:password@host:3306/octavia' },
+  { section: 'test_params', name: 'test_runtime_secs', type: 'int', default: 60, min: 1, max: 604800,
+    help: 'How long the stress run sends heartbeats, in seconds.' },
+  { section: 'test_params', name: 'load_balancers', type: 'int', default: 10, min: 1, max: 10000000,
+    help: 'Number of ghost load balancers.' },
+  { section: 'test_params', name: 'listeners', type: 'int', default: 1, min: 0, max: 1000,
+    help: 'Listeners for each load balancer (each on its own protocol port).' },
+  { section: 'test_params', name: 'pools', type: 'int', default: 1, min: 0, max: 1000,
+    help: 'Pools for each listener; the first is the listener\'s default pool.' },
+  { section: 'test_params', name: 'health_monitors', type: 'int', default: 1, min: 0, max: 1,
+    help: 'Health monitors for each pool (0 or 1).' },
+  { section: 'test_params', name: 'members', type: 'int', default: 2, min: 1, max: 65535,
+    help: 'Members for each pool.' },
+  { section: 'test_params', name: 'l7policies', type: 'int', default: 0, min: 0, max: 1000,
+    help: 'L7 policies for each listener.' },
+  { section: 'test_params', name: 'l7rules', type: 'int', default: 0, min: 0, max: 1000,
+    help: 'L7 rules for each L7 policy.' },
+  { section: 'test_params', name: 'topology', type: 'choice', default: 'ACTIVE_STANDBY', choices: ['SINGLE', 'ACTIVE_STANDBY'],
+    help: 'Load balancer topology: SINGLE (1 amphora) or ACTIVE_STANDBY (2 amphorae, MASTER and BACKUP).' },
+  { section: 'test_params', name: 'project_id', type: 'string',
+    help: 'Project the ghosts belong to (default: a fresh UUID per run, so no real quota is touched).' },
+  { section: 'test_params', name: 'batch_size', type: 'int', default: 200, min: 1, max: 100000,
+    help: 'Load balancers written (or removed) per transaction.' },
+  { section: 'test_params', name: 'ghost_busy', type: 'bool', default: true,
+    help: 'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. Turn off only in a sandbox.' },
+
+  // --- [stress]: the heartbeat engine ---
+  { section: 'stress', name: 'sender_threads', type: 'int', default: 0, min: 0, max: 64,
+    help: 'Native sender threads (0 = one per core).' },
+  { section: 'stress', name: 'burst', type: 'bool', default: false,
+    help: 'Align every amphora\'s first heartbeat instead of spreading them evenly across the interval.' },
+  { section: 'stress', name: 'legacy_digest', type: 'bool', default: false,
+    help: 'Append the raw 32-byte HMAC digest (very old amphorae) instead of the 64-character hex digest.' },
+  { section: 'stress', name: 'member_down_share', type: 'float', default: 0, min: 0, max: 1,
+    help: 'Share of members reporting DOWN.' },
+  { section: 'stress', name: 'member_drain_share', type: 'float', default: 0, min: 0, max: 1,
+    help: 'Share of members reporting DRAIN.' },
+  { section: 'stress', name: 'member_maint_share', type: 'float', default: 0, min: 0, max: 1,
+    help: 'Share of members reporting MAINT.' },
+  { section: 'stress', name: 'member_nocheck_share', type: 'float', default: 0, min: 0, max: 1,
+    help: 'Share of members reporting "no check".' },
+  { section: 'stress', name: 'churn_per_interval', type: 'int', default: 0, min: 0, max: 100000000,
+    help: 'Members whose status changes each heartbeat interval (loads the HM\'s status-update path).' },
+  { section: 'stress', name: 'listener_full_share', type: 'float', default: 0, min: 0, max: 1,
+    help: 'Share of listeners reporting FULL (DEGRADED).' },
+  { section: 'stress', name: 'drain_timeout_secs', type: 'int', default: 30, min: 0, max: 3600,
+    help: 'After sending stops, wait at most this long for the health manager to drain before cleaning.' },
+];
+
+export function optionKey(def: Pick<OptionDef, 'section' | 'name'>): string {
+  return `${def.section}.${def.name}`;
+}
+
+export function findOption(name: string): OptionDef | undefined {
+  const norm = name.replace(/-/g, '_');
+  return OPTIONS.find((o) => o.name === norm || optionKey(o) === norm);
+}
+
+/** Our own sections: an unknown option there is a typo worth refusing. */
+export const OWN_SECTIONS = new Set(['test_params', 'stress', 'sla']);
