@@ -17,6 +17,9 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
+/** The original tool's flags keep their underscore spelling in --help. */
+const LEGACY_FLAGS = new Set(['db_create_only', 'clean_db']);
+
 const norm = (s: string) => s.replace(/-/g, '_');
 
 function allFlags(): FlagSpec[] {
@@ -105,7 +108,7 @@ function buildContext(spec: CommandSpec, rest: string[], parsed: minimist.Parsed
 }
 
 export function helpText(spec?: CommandSpec): string {
-  const fmt = (f: FlagSpec) => `  --${f.name.replace(/_/g, '-')}${f.type === 'boolean' ? '' : ' VALUE'}${f.alias ? `, -${f.alias}` : ''}\n      ${f.help}`;
+  const fmt = (f: FlagSpec) => `  --${LEGACY_FLAGS.has(f.name) ? f.name : f.name.replace(/_/g, '-')}${f.type === 'boolean' ? '' : ' VALUE'}${f.alias ? `, -${f.alias}` : ''}\n      ${f.help}`;
   if (spec) {
     return [`usage: ${spec.usage}`, '', spec.description ?? spec.summary, '',
       'Flags:', ...spec.flags.map(fmt), ...GLOBAL_FLAGS.slice(0, 3).map(fmt), '',
