@@ -1,34 +1,120 @@
-// Placeholder: implemented by its owner.
+// `populate`, `list` and `clean`: the ghost database commands (and the original
+// --db_create_only / --clean_db flags, which the CLI routes here).
 
-import { CommandSpec } from '../command';
-import { UsageError } from '../errors';
+import { CommandContext, CommandSpec } from '../command';
+import { Conn, connect } from '../db';
+import { DbTarget, parseDbUrl } from '../dburl';
+import { Schema, loadSchema } from '../schema';
+import { planFromConfig } from '../ghosts';
+import { populate } from '../populate';
+import { cleanPrefix } from '../clean';
+import { listPrefixes } from '../inventory';
+import { confirmTarget } from '../guard';
+import { Progress } from '../progress';
+import { EXIT_INTERRUPTED, InterruptedError } from '../errors';
+import { setInterruptHint } from '../interrupt';
+
+export interface OpenDb { conn: Conn; schema: Schema; target: DbTarget }
+
+/** Config -> URL -> connection -> schema check; every failure is one line before any write. */
+export async function openOctaviaDb(ctx: CommandContext, exitCode?: number): Promise<OpenDb> {
+  const cfg = ctx.config();
+  const target = parseDbUrl(cfg.dbConnection);
+  const conn = await connect(target, exitCode);
+  try {
+    return { conn, schema: await loadSchema(conn, target.database, exitCode), target };
+  } catch (e) {
+    await conn.end().catch(() => undefined);
+    throw e;
+  }
+}
+
+export function cleanCommandLine(ctx: CommandContext, prefix: string): string {
+  const files = ctx.configFiles.map((f) => `--config-file ${f} `).join('');
+  return `stresshm ${files}--clean_db ${prefix}`;
+}
+
+function printCounts(ctx: CommandContext, counts: Record<string, number>): void {
+  const rows = Object.entries(counts).filter(([, n]) => n > 0);
+  const width = Math.max(5, ...rows.map(([t]) => t.length));
+  for (const [t, n] of rows) ctx.out.write(`  ${t.padEnd(width)} ${n.toLocaleString('en-US').padStart(12)}\n`);
+}
 
 export const populateCommand: CommandSpec = {
   name: 'populate',
-  summary: '(not built yet)',
-  usage: 'stresshm populate',
+  summary: 'Write ghost load balancers into the Octavia database and print the run prefix.',
+  usage: 'stresshm --config-file stresshm.conf populate [--yes]   (or --db_create_only)',
+  description: 'Writes complete ghost load balancer graphs ([test_params] multipliers) in chunked transactions and prints\n"Your run prefix ID is: <prefix>" and the command that removes them again.',
   flags: [],
-  async run() {
-    throw new UsageError('populate is not built yet');
+  async run(ctx) {
+    const cfg = ctx.config();
+    const { conn, schema, target } = await openOctaviaDb(ctx);
+    try {
+      await confirmTarget(conn, target, 'write ghost load balancers', { yes: ctx.yes });
+      const plan = planFromConfig(cfg);
+      ctx.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
+      setInterruptHint(() => `Remove what was written with: ${cleanCommandLine(ctx, plan.prefix)}`);
+      try {
+        const res = await populate(conn, schema, plan, { progress: new Progress('populate') });
+        const total = Object.values(res.counts).reduce((a, b) => a + b, 0);
+        ctx.out.write(`Wrote ${total.toLocaleString('en-US')} rows for ${res.loadBalancers} load balancers in ${res.seconds.toFixed(1)} s:\n`);
+        printCounts(ctx, res.counts);
+        ctx.out.write(`Remove them with: ${cleanCommandLine(ctx, plan.prefix)}\n`);
+        return 0;
+      } catch (e) {
+        const partial = (e as { partial?: { loadBalancers: number } }).partial;
+        ctx.err.write(`stresshm: populate stopped after ${partial?.loadBalancers ?? 0} complete load balancers; remove them with: ${cleanCommandLine(ctx, plan.prefix)}\n`);
+        if (e instanceof InterruptedError) return EXIT_INTERRUPTED;
+        throw e;
+      }
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
   },
 };
 
 export const cleanCommand: CommandSpec = {
   name: 'clean',
-  summary: '(not built yet)',
-  usage: 'stresshm clean',
+  summary: 'Remove every row of one run prefix (idempotent; prints counts per table).',
+  usage: 'stresshm --config-file stresshm.conf clean PREFIX   (or --clean_db PREFIX)',
+  description: 'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.',
   flags: [],
-  async run() {
-    throw new UsageError('clean is not built yet');
+  async run(ctx) {
+    const cfg = ctx.config();
+    const prefix = ctx.positional[0];
+    const { conn, schema } = await openOctaviaDb(ctx);
+    try {
+      const res = await cleanPrefix(conn, schema, prefix ?? '', cfg.batchSize, new Progress('clean'));
+      ctx.out.write(`Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix}${res.total === 0 ? ' (nothing left to remove)' : ':'}\n`);
+      printCounts(ctx, res.counts);
+      return 0;
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
   },
 };
 
 export const listCommand: CommandSpec = {
   name: 'list',
-  summary: '(not built yet)',
-  usage: 'stresshm list',
+  summary: 'Show every ghost prefix in the database with LB and amphora counts and creation time.',
+  usage: 'stresshm --config-file stresshm.conf list',
   flags: [],
-  async run() {
-    throw new UsageError('list is not built yet');
+  async run(ctx) {
+    const { conn } = await openOctaviaDb(ctx);
+    try {
+      const rows = await listPrefixes(conn);
+      if (rows.length === 0) {
+        ctx.out.write('No stresshm ghosts in this database.\n');
+        return 0;
+      }
+      ctx.out.write(`${'PREFIX'.padEnd(36)}  ${'LBS'.padStart(9)}  ${'AMPHORAE'.padStart(9)}  CREATED (UTC)\n`);
+      for (const r of rows) {
+        const created = r.createdAt ? r.createdAt.toISOString().replace('T', ' ').slice(0, 19) : '-';
+        ctx.out.write(`${r.prefix}  ${String(r.loadBalancers).padStart(9)}  ${String(r.amphorae).padStart(9)}  ${created}\n`);
+      }
+      return 0;
+    } finally {
+      await conn.end().catch(() => undefined);
+    }
   },
 };

@@ -1,0 +1,84 @@
+// What ghosts a database holds: every run prefix with its counts, how many real (non-ghost)
+// load balancers exist, and one run's graph read back for the heartbeat fleet.
+
+import { Conn } from './db';
+import { GhostGraph, GraphLoadBalancer, AmphoraRole } from './graph';
+import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
+
+export interface PrefixSummary {
+  prefix: string;
+  loadBalancers: number;
+  amphorae: number;
+  createdAt: Date | null;
+}
+
+export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
+  const rows: Array<{ prefix: string; lbs: number; amps: number; created: Date | null }> = await conn.query(
+    `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, MIN(lb.created_at) AS created
+       FROM load_balancer lb LEFT JOIN amphora a ON a.load_balancer_id = lb.id
+      WHERE lb.name REGEXP ? GROUP BY LEFT(lb.name, 36) ORDER BY created`, [GHOST_LB_NAME_REGEXP]);
+  return rows.map((r) => ({ prefix: r.prefix, loadBalancers: Number(r.lbs), amphorae: Number(r.amps), createdAt: r.created }));
+}
+
+/** Load balancers that are not stresshm ghosts (and not deleted): the cloud's own. */
+export async function countRealLoadBalancers(conn: Conn): Promise<number> {
+  const rows: Array<{ n: number }> = await conn.query(
+    "SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT (COALESCE(name, '') REGEXP ?)",
+    [GHOST_LB_NAME_REGEXP]);
+  return Number(rows[0].n);
+}
+
+const lbIndex = (name: string) => Number(name.slice(name.lastIndexOf('-lb') + 3));
+
+function listenerOfPool(description: string | null, defaultOf: Map<string, string>, redirectOf: Map<string, string>, poolId: string): string | undefined {
+  return defaultOf.get(poolId) ?? redirectOf.get(poolId) ?? /listener=([0-9a-f-]{36})/.exec(description ?? '')?.[1];
+}
+
+/** One run's graph: enabled listeners, pools tied to their listener, members; LBs by index. */
+export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGraph> {
+  const prefix = validatePrefix(rawPrefix);
+  const params = [lbNamePattern(prefix), GHOST_LB_NAME_REGEXP];
+  const inRun = "SELECT id FROM load_balancer WHERE name LIKE ? ESCAPE '\\\\' AND name REGEXP ?";
+  const lbs: Array<{ id: string; name: string }> = await conn.query(`SELECT id, name FROM load_balancer WHERE id IN (${inRun})`, params);
+  const amps: Array<{ id: string; lb: string; role: AmphoraRole }> = await conn.query(
+    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`, params);
+  const listeners: Array<{ id: string; lb: string; port: number; pool: string | null }> = await conn.query(
+    `SELECT id, load_balancer_id AS lb, protocol_port AS port, default_pool_id AS pool FROM listener WHERE enabled = 1 AND load_balancer_id IN (${inRun}) ORDER BY protocol_port`, params);
+  const redirects: Array<{ pool: string; listener: string }> = await conn.query(
+    `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`, params);
+  const pools: Array<{ id: string; lb: string; description: string | null }> = await conn.query(
+    `SELECT id, load_balancer_id AS lb, description FROM pool WHERE load_balancer_id IN (${inRun}) ORDER BY name`, params);
+  const members: Array<{ id: string; pool: string }> = await conn.query(
+    `SELECT id, pool_id AS pool FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) ORDER BY name`, params);
+  return assemble(prefix, lbs, amps, listeners, redirects, pools, members);
+}
+
+function assemble(prefix: string, lbs: Array<{ id: string; name: string }>, amps: Array<{ id: string; lb: string; role: AmphoraRole }>,
+  listeners: Array<{ id: string; lb: string; port: number; pool: string | null }>, redirects: Array<{ pool: string; listener: string }>,
+  pools: Array<{ id: string; lb: string; description: string | null }>, members: Array<{ id: string; pool: string }>): GhostGraph {
+  const byId = new Map<string, GraphLoadBalancer>();
+  for (const lb of [...lbs].sort((a, b) => lbIndex(a.name) - lbIndex(b.name))) {
+    byId.set(lb.id, { id: lb.id, name: lb.name, amphorae: [], listeners: [], pools: [] });
+  }
+  for (const a of amps) byId.get(a.lb)?.amphorae.push({ id: a.id, role: a.role });
+  const defaultOf = new Map<string, string>();
+  const enabled = new Set<string>();
+  for (const l of listeners) {
+    byId.get(l.lb)?.listeners.push({ id: l.id, protocolPort: Number(l.port) });
+    enabled.add(l.id);
+    if (l.pool) defaultOf.set(l.pool, l.id);
+  }
+  const redirectOf = new Map(redirects.map((r) => [r.pool, r.listener]));
+  const membersOf = new Map<string, string[]>();
+  for (const m of members) {
+    const list = membersOf.get(m.pool);
+    if (list) list.push(m.id);
+    else membersOf.set(m.pool, [m.id]);
+  }
+  for (const p of pools) {
+    const listenerId = listenerOfPool(p.description, defaultOf, redirectOf, p.id);
+    if (!listenerId || !enabled.has(listenerId)) continue; // not served by an enabled listener: not reported
+    byId.get(p.lb)?.pools.push({ id: p.id, listenerId, memberIds: membersOf.get(p.id) ?? [] });
+  }
+  return { prefix, loadBalancers: [...byId.values()] };
+}
