@@ -56,7 +56,7 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'Load balancer topology: SINGLE (1 amphora) or ACTIVE_STANDBY (2 amphorae, MASTER and BACKUP).' },
   { section: 'test_params', name: 'project_id', type: 'string',
     help: 'Project the ghosts belong to (default: a fresh UUID per run, so no real quota is touched).' },
-  { section: 'test_params', name: 'batch_size', type: 'int', default: 200, min: 1, max: 100000,
+  { section: 'test_params', name: 'batch_size', type: 'int', default: 500, min: 1, max: 100000,
     help: 'Load balancers written (or removed) per transaction.' },
   { section: 'test_params', name: 'ghost_busy', type: 'bool', default: true,
     help: 'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. Turn off only in a sandbox.' },

@@ -8,7 +8,7 @@ import { interruptRequested } from './interrupt';
 import { InterruptedError } from './errors';
 import { Progress } from './progress';
 
-interface TablePlan {
+export interface TablePlan {
   sql: string;
   columns: string[];
   /** Values for NOT NULL columns stresshm does not know, resolved once. */
@@ -38,7 +38,7 @@ async function fillerFor(conn: Conn, schema: Schema, table: string, c: Column, n
   return neutralValue(c, now);
 }
 
-async function planTable(conn: Conn, schema: Schema, table: string, sample: Row): Promise<TablePlan | undefined> {
+export async function planTable(conn: Conn, schema: Schema, table: string, sample: Row): Promise<TablePlan | undefined> {
   const cols = schema.tables.get(table);
   if (!cols) return undefined;
   const now = new Date();
@@ -55,56 +55,59 @@ async function planTable(conn: Conn, schema: Schema, table: string, sample: Row)
   return { sql, columns, fillers };
 }
 
-function toValues(plan: TablePlan, rows: Row[]): unknown[][] {
+export function toValues(plan: TablePlan, rows: Row[]): unknown[][] {
   return rows.map((r) => plan.columns.map((c) => (c in r ? r[c] : plan.fillers.get(c))));
 }
 
-/** Writes one chunk in one transaction. */
-async function writeChunk(conn: Conn, plans: Map<string, TablePlan | undefined>, rows: TableRows, counts: Record<string, number>): Promise<number> {
-  let written = 0;
-  const chunkCounts: Record<string, number> = {};
-  await inTransaction(conn, async () => {
-    for (const table of INSERT_ORDER) {
-      const list = rows.get(table);
-      const plan = plans.get(table);
-      if (!list || list.length === 0 || !plan) continue;
-      await conn.batch(plan.sql, toValues(plan, list));
-      chunkCounts[table] = list.length;
-      written += list.length;
-    }
-  });
-  for (const [t, n] of Object.entries(chunkCounts)) counts[t] = (counts[t] ?? 0) + n;
-  return written;
+/** Writes one chunk in one transaction; the batch() calls are pipelined on the connection. */
+async function writeChunk(conn: Conn, plans: Map<string, TablePlan | undefined>, rows: TableRows): Promise<Record<string, number>> {
+  const tables = INSERT_ORDER.filter((t) => (rows.get(t)?.length ?? 0) > 0 && plans.get(t));
+  await inTransaction(conn, () => Promise.all(tables.map((t) => conn.batch(plans.get(t)!.sql, toValues(plans.get(t)!, rows.get(t)!)))));
+  return Object.fromEntries(tables.map((t) => [t, rows.get(t)!.length]));
 }
 
 export interface PopulateOptions {
   progress?: Progress;
 }
 
+export interface PartialPopulate { prefix: string; loadBalancers: number; counts: Record<string, number> }
+
 /**
- * Populates the plan. On failure or interrupt, the thrown error carries `partial`
- * (what was committed), so the caller can print the clean command.
+ * Populates the plan over one or more connections (each writes whole chunks, one
+ * transaction each). On failure or interrupt the in-flight chunks finish or roll back,
+ * and the thrown error carries `partial` (what was committed) for the clean command.
  */
-export async function populate(conn: Conn, schema: Schema, plan: GhostPlan, opts: PopulateOptions = {}): Promise<PopulateResult> {
+export async function populate(writers: Conn | Conn[], schema: Schema, plan: GhostPlan, opts: PopulateOptions = {}): Promise<PopulateResult> {
+  const conns = Array.isArray(writers) ? writers : [writers];
   const started = Date.now();
-  const counts: Record<string, number> = {};
+  const done: PartialPopulate = { prefix: plan.prefix, loadBalancers: 0, counts: {} };
   const plans = new Map<string, TablePlan | undefined>();
-  let lbsDone = 0;
+  const slots: Array<Promise<void>> = conns.map(() => Promise.resolve());
+  let failure: unknown;
+  let next = 0;
   opts.progress?.start(plan.loadBalancers * rowsPerLb(plan));
   try {
     for (const chunk of generateChunks(plan)) {
       if (interruptRequested()) throw new InterruptedError('interrupted during populate');
       for (const [table, list] of chunk.rows) {
-        if (!plans.has(table)) plans.set(table, await planTable(conn, schema, table, list[0]));
+        if (!plans.has(table)) plans.set(table, await planTable(conns[0], schema, table, list[0]));
       }
-      const written = await writeChunk(conn, plans, chunk.rows, counts);
-      lbsDone += chunk.lbs;
-      opts.progress?.advance(written, `${lbsDone}/${plan.loadBalancers} LBs`);
+      const k = next++ % conns.length;
+      await slots[k];
+      if (failure) throw failure;
+      slots[k] = writeChunk(conns[k], plans, chunk.rows).then((counts) => {
+        for (const [t, n] of Object.entries(counts)) done.counts[t] = (done.counts[t] ?? 0) + n;
+        done.loadBalancers += chunk.lbs;
+        opts.progress?.advance(Object.values(counts).reduce((a, b) => a + b, 0), `${done.loadBalancers}/${plan.loadBalancers} LBs`);
+      }, (e) => { failure ??= e; });
     }
+    await Promise.all(slots);
+    if (failure) throw failure;
   } catch (e) {
+    await Promise.all(slots);
     opts.progress?.stop();
-    throw Object.assign(e as Error, { partial: { prefix: plan.prefix, loadBalancers: lbsDone, counts } });
+    throw Object.assign(e as Error, { partial: done });
   }
   opts.progress?.stop();
-  return { prefix: plan.prefix, loadBalancers: lbsDone, counts, seconds: (Date.now() - started) / 1000 };
+  return { prefix: plan.prefix, loadBalancers: done.loadBalancers, counts: done.counts, seconds: (Date.now() - started) / 1000 };
 }

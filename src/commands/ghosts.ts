@@ -54,8 +54,9 @@ export const populateCommand: CommandSpec = {
       const plan = planFromConfig(cfg);
       ctx.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
       setInterruptHint(() => `Remove what was written with: ${cleanCommandLine(ctx, plan.prefix)}`);
+      const second = await connect(target);
       try {
-        const res = await populate(conn, schema, plan, { progress: new Progress('populate') });
+        const res = await populate([conn, second], schema, plan, { progress: new Progress('populate') });
         const total = Object.values(res.counts).reduce((a, b) => a + b, 0);
         ctx.out.write(`Wrote ${total.toLocaleString('en-US')} rows for ${res.loadBalancers} load balancers in ${res.seconds.toFixed(1)} s:\n`);
         printCounts(ctx, res.counts);
@@ -66,6 +67,8 @@ export const populateCommand: CommandSpec = {
         ctx.err.write(`stresshm: populate stopped after ${partial?.loadBalancers ?? 0} complete load balancers; remove them with: ${cleanCommandLine(ctx, plan.prefix)}\n`);
         if (e instanceof InterruptedError) return EXIT_INTERRUPTED;
         throw e;
+      } finally {
+        await second.end().catch(() => undefined);
       }
     } finally {
       await conn.end().catch(() => undefined);
