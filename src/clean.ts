@@ -7,54 +7,74 @@ import { Schema, hasColumn } from './schema';
 import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
 import { Progress } from './progress';
 
-/** One delete step: table and the condition tying its rows to the chunk's LB ids (`?`). */
-interface Step { table: string; sql: string; params: number; needs: string[] }
-
-const LISTENERS = 'SELECT id FROM listener WHERE load_balancer_id IN (?)';
-const POOLS = 'SELECT id FROM pool WHERE load_balancer_id IN (?)';
-const AMPHORAE = 'SELECT id FROM amphora WHERE load_balancer_id IN (?)';
-const L7POLICIES = `SELECT id FROM l7policy WHERE listener_id IN (${LISTENERS})`;
-
-function del(table: string, where: string, params = 1, needs: string[] = []): Step {
-  return { table, sql: `DELETE FROM \`${table}\` WHERE ${where}`, params, needs: [table, ...needs] };
+/** Ids of one chunk's objects, collected level by level through indexed foreign keys. */
+interface ChunkIds {
+  load_balancer: string[]; listener: string[]; pool: string[]; amphora: string[]; l7policy: string[];
+  member: string[]; health_monitor: string[]; l7rule: string[];
 }
+
+/** One DELETE: table, the indexed column it is matched on, and which id list feeds it. */
+interface Step { table: string; column: string; ids: keyof ChunkIds }
 
 /** Foreign-key-safe order: everything that points at a row goes before that row. */
-function steps(): Step[] {
-  const tag = (sub: string, needs: string[]) => del('tags', `resource_id IN (${sub})`, 1, needs);
-  return [
-    tag(`SELECT id FROM l7rule WHERE l7policy_id IN (${L7POLICIES})`, ['l7rule', 'l7policy']),
-    tag(L7POLICIES, ['l7policy']),
-    tag(`SELECT id FROM member WHERE pool_id IN (${POOLS})`, ['member']),
-    tag(`SELECT id FROM health_monitor WHERE pool_id IN (${POOLS})`, ['health_monitor']),
-    tag(POOLS, []),
-    tag(LISTENERS, []),
-    tag('SELECT id FROM load_balancer WHERE id IN (?)', []),
-    del('l7rule', `l7policy_id IN (${L7POLICIES})`, 1, ['l7policy']),
-    del('l7policy', `listener_id IN (${LISTENERS})`),
-    del('sni', `listener_id IN (${LISTENERS})`),
-    del('listener_cidr', `listener_id IN (${LISTENERS})`),
-    del('listener_statistics', `listener_id IN (${LISTENERS}) OR amphora_id IN (${AMPHORAE})`, 2),
-    del('listener', 'load_balancer_id IN (?)'),
-    del('health_monitor', `pool_id IN (${POOLS})`),
-    del('session_persistence', `pool_id IN (${POOLS})`),
-    del('member', `pool_id IN (${POOLS})`),
-    del('pool', 'load_balancer_id IN (?)'),
-    del('amphora_health', `amphora_id IN (${AMPHORAE})`),
-    del('amphora_member_port', `amphora_id IN (${AMPHORAE})`),
-    del('vrrp_group', 'load_balancer_id IN (?)'),
-    del('additional_vip', 'load_balancer_id IN (?)'),
-    del('vip_security_group', 'load_balancer_id IN (?)'),
-    del('vip', 'load_balancer_id IN (?)'),
-    // Amphorae go with (never after) their load balancer, in the same transaction.
-    del('amphora', 'load_balancer_id IN (?)'),
-    del('load_balancer', 'id IN (?)'),
-  ];
+const STEPS: Step[] = [
+  { table: 'l7rule', column: 'l7policy_id', ids: 'l7policy' },
+  { table: 'l7policy', column: 'listener_id', ids: 'listener' },
+  { table: 'sni', column: 'listener_id', ids: 'listener' },
+  { table: 'listener_cidr', column: 'listener_id', ids: 'listener' },
+  // A live HM keys statistics by (listener, amphora); our listeners cover every row it can write.
+  { table: 'listener_statistics', column: 'listener_id', ids: 'listener' },
+  { table: 'listener', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'health_monitor', column: 'pool_id', ids: 'pool' },
+  { table: 'session_persistence', column: 'pool_id', ids: 'pool' },
+  { table: 'member', column: 'pool_id', ids: 'pool' },
+  { table: 'pool', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'amphora_health', column: 'amphora_id', ids: 'amphora' },
+  { table: 'amphora_member_port', column: 'amphora_id', ids: 'amphora' },
+  { table: 'vrrp_group', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'additional_vip', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'vip_security_group', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'vip', column: 'load_balancer_id', ids: 'load_balancer' },
+  // Amphorae go with (never after) their load balancer, in the same transaction.
+  { table: 'amphora', column: 'load_balancer_id', ids: 'load_balancer' },
+  { table: 'load_balancer', column: 'id', ids: 'load_balancer' },
+];
+
+/** Objects the API can tag; their tags go first. */
+const TAGGED: Array<keyof ChunkIds> = ['l7rule', 'l7policy', 'member', 'health_monitor', 'pool', 'listener', 'load_balancer'];
+
+async function idsWhere(conn: Conn, schema: Schema, table: string, column: string, values: string[]): Promise<string[]> {
+  if (values.length === 0 || !hasColumn(schema, table, column)) return [];
+  const rows: Array<{ id: string }> = await conn.query(`SELECT id FROM \`${table}\` WHERE \`${column}\` IN (?)`, [values]);
+  return rows.map((r) => r.id);
 }
 
-function applicable(schema: Schema): Step[] {
-  const ok = (t: string) => schema.tables.has(t);
-  return steps().filter((s) => s.needs.every(ok) && (s.table !== 'tags' || hasColumn(schema, 'tags', 'resource_id')));
+async function collectIds(conn: Conn, schema: Schema, lbIds: string[]): Promise<ChunkIds> {
+  const [listener, pool, amphora] = await Promise.all([
+    idsWhere(conn, schema, 'listener', 'load_balancer_id', lbIds),
+    idsWhere(conn, schema, 'pool', 'load_balancer_id', lbIds),
+    idsWhere(conn, schema, 'amphora', 'load_balancer_id', lbIds),
+  ]);
+  const [l7policy, member, healthMonitor] = await Promise.all([
+    idsWhere(conn, schema, 'l7policy', 'listener_id', listener),
+    idsWhere(conn, schema, 'member', 'pool_id', pool),
+    idsWhere(conn, schema, 'health_monitor', 'pool_id', pool),
+  ]);
+  const l7rule = await idsWhere(conn, schema, 'l7rule', 'l7policy_id', l7policy);
+  return { load_balancer: lbIds, listener, pool, amphora, l7policy, member, health_monitor: healthMonitor, l7rule };
+}
+
+function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: string; values: string[] }> {
+  const out: Array<{ table: string; sql: string; values: string[] }> = [];
+  if (hasColumn(schema, 'tags', 'resource_id')) {
+    const tagged = TAGGED.flatMap((k) => ids[k]);
+    if (tagged.length > 0) out.push({ table: 'tags', sql: 'DELETE FROM tags WHERE resource_id IN (?)', values: tagged });
+  }
+  for (const s of STEPS) {
+    if (ids[s.ids].length === 0 || !hasColumn(schema, s.table, s.column)) continue;
+    out.push({ table: s.table, sql: `DELETE FROM \`${s.table}\` WHERE \`${s.column}\` IN (?)`, values: ids[s.ids] });
+  }
+  return out;
 }
 
 async function nextChunk(conn: Conn, prefix: string, size: number): Promise<string[]> {
@@ -72,19 +92,22 @@ export interface CleanResult {
 
 export async function cleanPrefix(conn: Conn, schema: Schema, rawPrefix: string, batchSize: number, progress?: Progress): Promise<CleanResult> {
   const prefix = validatePrefix(rawPrefix);
-  const plan = applicable(schema);
-  const counts: Record<string, number> = Object.fromEntries(plan.map((s) => [s.table, 0]));
+  const counts: Record<string, number> = Object.fromEntries(['tags', ...STEPS.map((s) => s.table)]
+    .filter((t) => schema.tables.has(t)).map((t) => [t, 0]));
   progress?.start(0);
   for (;;) {
-    const ids = await nextChunk(conn, prefix, batchSize);
-    if (ids.length === 0) break;
-    let removed = 0;
-    await inTransaction(conn, async () => {
-      for (const s of plan) {
-        const res = await conn.query(s.sql, Array(s.params).fill(ids));
-        counts[s.table] += res.affectedRows;
-        removed += res.affectedRows;
-      }
+    const lbIds = await nextChunk(conn, prefix, batchSize);
+    if (lbIds.length === 0) break;
+    // Ids are read and rows deleted in one transaction; the DELETEs are pipelined, executed in order.
+    const removed = await inTransaction(conn, async () => {
+      const stmts = statements(schema, await collectIds(conn, schema, lbIds));
+      const results = await Promise.all(stmts.map((st) => conn.query(st.sql, [st.values])));
+      let n = 0;
+      results.forEach((res, i) => {
+        counts[stmts[i].table] += res.affectedRows;
+        n += res.affectedRows;
+      });
+      return n;
     });
     progress?.advance(removed, `${counts.load_balancer} LBs removed`);
   }

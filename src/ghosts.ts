@@ -20,7 +20,7 @@ export interface GhostPlan {
   batchSize: number;
 }
 
-export type Row = Record<string, string | number | Date | null>;
+export type Row = Record<string, string | number | null>;
 export type TableRows = Map<string, Row[]>;
 
 /** Insert order: parents before children (listener after pool: default_pool_id). */
@@ -110,7 +110,12 @@ function push(out: TableRows, table: string, row: Row): void {
   list.push(row);
 }
 
-interface Ctx { p: GhostPlan; now: Date; certExpiry: Date; lbN: number; lbId: string; out: TableRows }
+/** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
+interface Ctx { p: GhostPlan; now: string; certExpiry: string; lbN: number; lbId: string; out: TableRows }
+
+export function sqlDateTime(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
 
 function common(ctx: Ctx, name: string): Row {
   return {
@@ -195,9 +200,9 @@ function addListener(ctx: Ctx, k: number): void {
 }
 
 /** Appends the rows of load balancer number `lbN` (1-based) to `out`. */
-export function generateLoadBalancer(p: GhostPlan, lbN: number, out: TableRows, now = new Date()): void {
-  now.setMilliseconds(0);
-  const certExpiry = new Date(now.getTime() + 10 * 365 * 24 * 3600 * 1000);
+export function generateLoadBalancer(p: GhostPlan, lbN: number, out: TableRows, at = new Date()): void {
+  const now = sqlDateTime(at);
+  const certExpiry = sqlDateTime(new Date(at.getTime() + 10 * 365 * 24 * 3600 * 1000));
   const ctx: Ctx = { p, now, certExpiry, lbN, lbId: randomUUID(), out };
   addLoadBalancer(ctx);
   for (let k = 0; k < p.listeners; k++) addListener(ctx, k);

@@ -3,7 +3,7 @@
 
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
-import { GhostPlan, INSERT_ORDER, Row, TableRows, generateChunks, rowsPerLb } from './ghosts';
+import { GhostPlan, INSERT_ORDER, Row, TableRows, generateChunks, rowsPerLb, sqlDateTime } from './ghosts';
 import { interruptRequested } from './interrupt';
 import { InterruptedError } from './errors';
 import { Progress } from './progress';
@@ -12,7 +12,7 @@ export interface TablePlan {
   sql: string;
   columns: string[];
   /** Values for NOT NULL columns stresshm does not know, resolved once. */
-  fillers: Map<string, string | number | Date>;
+  fillers: Map<string, string | number>;
 }
 
 export interface PopulateResult {
@@ -23,13 +23,13 @@ export interface PopulateResult {
 }
 
 /** A neutral, type-correct value for an unknown NOT NULL column. */
-function neutralValue(c: Column, now: Date): string | number | Date {
+function neutralValue(c: Column, now: string): string | number {
   if (/int|decimal|float|double|bit|bool/.test(c.dataType)) return 0;
   if (/date|time/.test(c.dataType)) return now;
   return '';
 }
 
-async function fillerFor(conn: Conn, schema: Schema, table: string, c: Column, now: Date): Promise<string | number | Date> {
+async function fillerFor(conn: Conn, schema: Schema, table: string, c: Column, now: string): Promise<string | number> {
   const fk = schema.foreignKeys.find((f) => f.table === table && f.column === c.name);
   if (fk) {
     const rows: Array<{ v: string }> = await conn.query(`SELECT \`${fk.refColumn}\` AS v FROM \`${fk.refTable}\` LIMIT 1`);
@@ -41,9 +41,9 @@ async function fillerFor(conn: Conn, schema: Schema, table: string, c: Column, n
 export async function planTable(conn: Conn, schema: Schema, table: string, sample: Row): Promise<TablePlan | undefined> {
   const cols = schema.tables.get(table);
   if (!cols) return undefined;
-  const now = new Date();
+  const now = sqlDateTime(new Date());
   const columns: string[] = [];
-  const fillers = new Map<string, string | number | Date>();
+  const fillers = new Map<string, string | number>();
   for (const c of cols) {
     if (c.name in sample) columns.push(c.name);
     else if (!c.nullable && !c.hasDefault && !c.autoIncrement) {
