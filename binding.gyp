@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "stresshm_native",
+      "sources": [
+        "native/binding.cc",
+        "native/fleet_spec.cc",
+        "native/heartbeat_encoder.cc",
+        "native/msgpack_reader.cc",
+        "native/sender_threads.cc",
+        "native/udp_sink.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "comment": "zlib and OpenSSL come from the node binary itself (it exports their symbols), so packets match node:zlib byte for byte"
+    }
+  ]
+}

@@ -1,0 +1,59 @@
+// The fleet as the native engine sees it: endpoints, heartbeat settings, status churn and,
+// per ghost load balancer, its listeners, pools and members; amphorae point at their LB.
+#pragma once
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace stresshm {
+
+struct Endpoint {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  int family = AF_INET;
+};
+
+struct PoolSpec {
+  std::string id;
+  std::string listener_id;
+  std::vector<std::string> members;
+  uint64_t first_ordinal = 0;  // ordinal of members[0] among all members of the fleet
+};
+
+struct LbSpec {
+  std::vector<std::string> listeners;
+  std::vector<PoolSpec> pools;
+};
+
+struct AmphoraSpec {
+  std::string id;
+  uint32_t lb = 0;
+};
+
+struct Churn {
+  double down = 0, drain = 0, maint = 0, nocheck = 0;  // shares of members
+  double listener_full = 0;                            // share of listeners
+  uint64_t per_interval = 0;                           // members changing each interval
+  uint64_t total_members = 0;
+};
+
+struct FleetSpec {
+  std::string key;
+  int version = 3;
+  double interval_ms = 10000;
+  bool legacy_digest = false;
+  bool burst = false;
+  int threads = 1;
+  int zlib_level = 6;
+  Churn churn;
+  std::vector<Endpoint> endpoints;
+  std::vector<LbSpec> lbs;
+  std::vector<AmphoraSpec> amphorae;
+};
+
+FleetSpec ParseFleetSpec(const uint8_t* data, size_t len);
+
+}  // namespace stresshm

@@ -1,0 +1,40 @@
+// Heartbeat encoding, exactly as an amphora's health sender does it: the status message
+// (v1, v2 or v3) as compact JSON, zlib-compressed, followed by its HMAC-SHA256 digest.
+// Status words and stats are deterministic functions shared with src/wire.ts.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fleet_spec.h"
+
+namespace stresshm {
+
+struct ListenerStats {
+  uint64_t tx = 0, rx = 0, conns = 0, totconns = 0, ereq = 0;
+};
+
+uint32_t Fnv1a(const std::string& s);
+const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no);
+const char* ListenerStatus(const Churn& c, const std::string& id);
+ListenerStats StatsDelta(uint64_t amphora, uint64_t listener, uint64_t seq);
+
+// Running totals per listener of one amphora (v1/v2 report absolute counters).
+struct AmphoraCounters {
+  std::vector<ListenerStats> totals;
+  uint64_t seq = 0;
+};
+
+// Advances `counters` to `seq` (must be counters.seq + 1) and returns the stats to report.
+std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters);
+
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, uint64_t interval_no,
+                             const std::vector<ListenerStats>& stats);
+
+// zlib(json) + HMAC-SHA256 digest (64 hex characters, or the raw 32 bytes when legacy).
+std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy_digest, int level);
+
+// Verifies an envelope's digest (hex or raw), as the health manager does.
+bool VerifyEnvelope(const uint8_t* data, size_t len, const std::string& key);
+
+}  // namespace stresshm
