@@ -87,17 +87,22 @@ void Hmac(const std::string& key, const uint8_t* data, size_t len, unsigned char
 
 }  // namespace
 
-uint32_t Fnv1a(const std::string& s) {
+uint32_t IdHash(const std::string& s) {
   uint32_t h = 2166136261u;
   for (unsigned char c : s) {
     h ^= c;
     h *= 16777619u;
   }
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return h;
 }
 
 const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no) {
-  double u = Fnv1a(id) / 4294967296.0;
+  double u = IdHash(id) / 4294967296.0;
   const char* base = "UP";
   if (u < c.down) base = "DOWN";
   else if (u < c.down + c.drain) base = "DRAIN";
@@ -111,7 +116,7 @@ const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal
 }
 
 const char* ListenerStatus(const Churn& c, const std::string& id) {
-  return Fnv1a(id) / 4294967296.0 < c.listener_full ? "FULL" : "OPEN";
+  return IdHash(id) / 4294967296.0 < c.listener_full ? "FULL" : "OPEN";
 }
 
 ListenerStats StatsDelta(uint64_t a, uint64_t l, uint64_t s) {

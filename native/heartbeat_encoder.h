@@ -14,7 +14,8 @@ struct ListenerStats {
   uint64_t tx = 0, rx = 0, conns = 0, totconns = 0, ereq = 0;
 };
 
-uint32_t Fnv1a(const std::string& s);
+// FNV-1a over the id's bytes, then murmur3's finaliser so similar ids spread evenly.
+uint32_t IdHash(const std::string& s);
 const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no);
 const char* ListenerStatus(const Churn& c, const std::string& id);
 ListenerStats StatsDelta(uint64_t amphora, uint64_t listener, uint64_t seq);

@@ -1,0 +1,97 @@
+// The fleet: turns a ghost graph into the spec the native engine runs (every amphora of
+// every ghost LB), hands it over once as msgpack, and exposes counters and send history.
+
+import { availableParallelism, constants } from 'node:os';
+import { pack } from 'msgpackr';
+import { Config } from './config';
+import { GhostGraph } from './graph';
+import { FleetSpec, SpecEndpoint } from './wire';
+import { native, NativeFleet, NativeFleetStats } from './native';
+import { UsageError } from './errors';
+
+export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEndpoint[], key: string): FleetSpec {
+  const spec: FleetSpec = {
+    key,
+    version: cfg.heartbeatVersion,
+    intervalMs: cfg.heartbeatInterval * 1000,
+    legacyDigest: cfg.legacyDigest,
+    burst: cfg.burst,
+    threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
+    zlibLevel: 6,
+    churn: {
+      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare, nocheck: cfg.memberNocheckShare,
+      listenerFull: cfg.listenerFullShare, perInterval: cfg.churnPerInterval,
+    },
+    endpoints,
+    lbs: [],
+    amphorae: [],
+  };
+  graph.loadBalancers.forEach((lb, i) => {
+    spec.lbs.push({
+      listeners: lb.listeners.map((l) => l.id),
+      pools: lb.pools.map((p) => ({ id: p.id, listener: p.listenerId, members: p.memberIds })),
+    });
+    for (const a of lb.amphorae) spec.amphorae.push({ id: a.id, lb: i });
+  });
+  return spec;
+}
+
+export function packSpec(spec: FleetSpec): Buffer {
+  return pack(spec);
+}
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [String(n), name]));
+
+export interface FleetStats extends Omit<NativeFleetStats, 'errors'> {
+  /** Send errors by errno name (ENOBUFS, ENETUNREACH, ...). */
+  errors: Record<string, number>;
+}
+
+/** A running fleet: the native threads send; JavaScript only reads counters. */
+export class Fleet {
+  readonly amphoraIds: string[];
+  private readonly handle: NativeFleet;
+  private stopped = false;
+
+  private constructor(spec: FleetSpec) {
+    this.amphoraIds = spec.amphorae.map((a) => a.id);
+    try {
+      this.handle = new (native().Fleet)(packSpec(spec));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+
+  /** Validates (message size) and encodes every first heartbeat, without sending. */
+  static prepare(spec: FleetSpec): Fleet {
+    return new Fleet(spec);
+  }
+
+  start(): void {
+    this.handle.start();
+  }
+
+  maxPacketBytes(): number {
+    return this.handle.maxPacketBytes();
+  }
+
+  stats(): FleetStats {
+    const s = this.handle.stats();
+    const errors: Record<string, number> = {};
+    for (const [n, count] of Object.entries(s.errors)) errors[ERRNO_NAMES.get(n) ?? `errno ${n}`] = count;
+    return { ...s, errors };
+  }
+
+  /** Epoch-ms times and seqs of each amphora's last `depth` sends (amphora i at i*depth..). */
+  sendHistory(): { depth: number; times: Float64Array; seqs: Float64Array } {
+    return this.handle.history();
+  }
+
+  stop(): FleetStats {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.handle.stop();
+    }
+    return this.stats();
+  }
+}

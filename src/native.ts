@@ -1,0 +1,44 @@
+// Loads the C++ addon (build/Release/stresshm_native.node) and types its surface.
+
+import { join } from 'node:path';
+import { EnvError } from './errors';
+
+export interface NativeFleetStats {
+  sent: number; bytes: number; late: number; errors: Record<string, number>;
+  lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; cpuSeconds: number;
+  threads: number; startedAtMs: number; elapsedMs: number;
+}
+
+export interface NativeFleet {
+  start(): void;
+  stop(): void;
+  stats(): NativeFleetStats;
+  history(): { depth: number; times: Float64Array; seqs: Float64Array };
+  maxPacketBytes(): number;
+}
+
+export interface BlastResult { packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number> }
+
+export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number }; stop(): void }
+
+export interface NativeAddon {
+  encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
+  blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
+  blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
+  Fleet: new (spec: Buffer) => NativeFleet;
+  Sink: new (host: string, port: number, key: string) => NativeSink;
+}
+
+let addon: NativeAddon | undefined;
+
+export function native(): NativeAddon {
+  if (!addon) {
+    const path = join(__dirname, '..', '..', 'build', 'Release', 'stresshm_native.node');
+    try {
+      addon = require(path) as NativeAddon;
+    } catch (e) {
+      throw new EnvError(`the native heartbeat engine is not built (${path}): run npm install (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  return addon;
+}

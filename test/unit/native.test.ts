@@ -1,0 +1,121 @@
+// The native engine: its packets equal the TypeScript reference encoder's byte for byte,
+// Octavia's own unwrap_envelope accepts every one, a fleet's heartbeats all reach a
+// verifying sink, oversize messages are refused, and stop() ends the threads.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { native } from '../../src/native';
+import { Fleet, packSpec } from '../../src/fleet';
+import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/wire';
+import { UsageError } from '../../src/errors';
+import { sampleSpec } from '../helpers/fleets';
+
+const CHURNS = [
+  { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
+  { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 },
+];
+
+test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn)', () => {
+  let compared = 0;
+  for (const version of [1, 2, 3] as const) {
+    for (const legacyDigest of [false, true]) {
+      for (const churn of CHURNS) {
+        const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
+        const buf = packSpec(spec);
+        for (let a = 0; a < spec.amphorae.length; a++) {
+          for (const seq of [1, 2, 5, 97]) {
+            assert.deepEqual(native().encodeHeartbeat(buf, a, seq), encodeHeartbeat(spec, a, seq), `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`);
+            compared++;
+          }
+        }
+      }
+    }
+  }
+  assert.equal(compared, 3 * 2 * 2 * 6 * 4);
+});
+
+const UNWRAP = `
+import json, sys
+from octavia.amphorae.backends.health_daemon import status_message
+key = sys.argv[1]
+out = [status_message.unwrap_envelope(bytes.fromhex(line.strip()), key) for line in sys.stdin if line.strip()]
+print(json.dumps(out))
+`;
+
+test("every packet of a sample fleet unwraps with Octavia's own status_message.unwrap_envelope", () => {
+  for (const version of [1, 2, 3] as const) {
+    for (const legacyDigest of [false, true]) {
+      const spec = sampleSpec(version, 4, 2, 2, 4, { legacyDigest, churn: CHURNS[1], key: 'octavia-key' });
+      const buf = packSpec(spec);
+      const packets: string[] = [];
+      const intended: unknown[] = [];
+      for (let a = 0; a < spec.amphorae.length; a++) {
+        for (const seq of [1, 3]) {
+          packets.push(native().encodeHeartbeat(buf, a, seq).toString('hex'));
+          intended.push(buildMessage(spec, a, seq));
+        }
+      }
+      const decoded = JSON.parse(execFileSync('/usr/bin/python3', ['-c', UNWRAP, spec.key], { input: packets.join('\n'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }));
+      assert.deepEqual(decoded, intended, `v${version} legacy=${legacyDigest}`);
+    }
+  }
+});
+
+async function until(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a fleet sends every amphora once per interval to a verifying sink, round-robin over endpoints', async () => {
+  const key = 'sink-key';
+  const sinks = [new (native().Sink)('127.0.0.1', 0, key), new (native().Sink)('::1', 0, key)];
+  const spec: FleetSpec = sampleSpec(3, 100, 1, 1, 2, { key, intervalMs: 1000, threads: 2 });
+  spec.endpoints = [{ host: '127.0.0.1', port: sinks[0].port() }, { host: '::1', port: sinks[1].port() }];
+  const fleet = Fleet.prepare(spec);
+  fleet.start();
+  try {
+    await until(() => sinks[0].stats().valid + sinks[1].stats().valid >= 400, 5000);
+  } finally {
+    fleet.stop();
+  }
+  const stats = fleet.stats();
+  const received = sinks.map((s) => s.stats());
+  sinks.forEach((s) => s.stop());
+  assert.equal(received[0].invalid + received[1].invalid, 0);
+  assert.equal(received[0].valid + received[1].valid, stats.sent, 'every heartbeat sent was received and verified');
+  assert.ok(received[0].valid > stats.sent * 0.4 && received[1].valid > stats.sent * 0.4, 'both endpoints get heartbeats');
+  assert.deepEqual(stats.errors, {});
+  const h = fleet.sendHistory();
+  assert.equal(h.times.length, 200 * h.depth);
+  for (let a = 0; a < 200; a++) {
+    const seqs = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth)).filter((s) => s > 0).sort((x, y) => x - y);
+    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `amphora ${a} sent seq 1..n`);
+  }
+  const sentAfterStop = fleet.stats().sent;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(fleet.stats().sent, sentAfterStop, 'no thread sends after stop()');
+});
+
+test('a heartbeat above the UDP size limit is refused before anything is sent', () => {
+  const spec = sampleSpec(3, 1, 1, 1, 1);
+  spec.lbs[0].pools[0].members = Array.from({ length: 4000 }, () => randomUUID()); // random ids barely compress
+  assert.throws(() => Fleet.prepare(spec), (e: unknown) => e instanceof UsageError && /bytes, above the 65,507-byte UDP limit/.test((e as Error).message));
+});
+
+test('blast replays pre-encoded heartbeats as fast as it can, all valid', async () => {
+  const key = 'blast-key';
+  const sink = new (native().Sink)('127.0.0.1', 0, key);
+  const spec = sampleSpec(3, 10, 1, 1, 2, { key, threads: 1 });
+  spec.endpoints = [{ host: '127.0.0.1', port: sink.port() }];
+  const r = await native().blast(packSpec(spec), 300);
+  await until(() => sink.stats().packets > 0, 2000);
+  const s = sink.stats();
+  sink.stop();
+  assert.ok(r.packetsPerThread[0] > 1000, `${r.packetsPerThread[0]} packets`);
+  assert.equal(s.invalid, 0);
+});
