@@ -42,6 +42,13 @@ export function packSpec(spec: FleetSpec): Buffer {
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [String(n), name]));
 
+/** Native error counts keyed by errno number, re-keyed by name (ENOBUFS, ...). */
+export function errnoNames(errors: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [n, count] of Object.entries(errors)) out[ERRNO_NAMES.get(n) ?? `errno ${n}`] = count;
+  return out;
+}
+
 export interface FleetStats extends Omit<NativeFleetStats, 'errors'> {
   /** Send errors by errno name (ENOBUFS, ENETUNREACH, ...). */
   errors: Record<string, number>;
@@ -77,9 +84,7 @@ export class Fleet {
 
   stats(): FleetStats {
     const s = this.handle.stats();
-    const errors: Record<string, number> = {};
-    for (const [n, count] of Object.entries(s.errors)) errors[ERRNO_NAMES.get(n) ?? `errno ${n}`] = count;
-    return { ...s, errors };
+    return { ...s, errors: errnoNames(s.errors) };
   }
 
   /** Epoch-ms times and seqs of each amphora's last `depth` sends (amphora i at i*depth..). */

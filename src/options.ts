@@ -82,6 +82,18 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'Share of listeners reporting FULL (DEGRADED).' },
   { section: 'stress', name: 'drain_timeout_secs', type: 'int', default: 30, min: 0, max: 3600,
     help: 'After sending stops, wait at most this long for the health manager to drain before cleaning.' },
+
+  // --- [sla]: the thresholds a run is judged by ---
+  { section: 'sla', name: 'sla_min_processed_share', type: 'float', default: 0.99, min: 0, max: 1,
+    help: 'Least share of sent heartbeats the HM must process (amphora_health advances) for KEEPING UP.' },
+  { section: 'sla', name: 'sla_max_p99_lag_ratio', type: 'float', default: 0.5, min: 0, max: 100,
+    help: 'Largest p99 processing lag, as a share of heartbeat_interval, for KEEPING UP.' },
+  { section: 'sla', name: 'sla_max_log_drops', type: 'int', default: 0, min: 0, max: 1000000000,
+    help: 'Most "THIS IS NOT GOOD" drops allowed in the HM logs (--hm-log).' },
+  { section: 'sla', name: 'sla_max_timeout_stale', type: 'int', default: 0, min: 0, max: 1000000000,
+    help: 'Most amphorae allowed without a heartbeat for longer than heartbeat_timeout (a real HM fails those over).' },
+  { section: 'sla', name: 'sla_failing_processed_share', type: 'float', default: 0.5, min: 0, max: 1,
+    help: 'Below this processed share the verdict is FAILING rather than FALLING BEHIND.' },
 ];
 
 export function optionKey(def: Pick<OptionDef, 'section' | 'name'>): string {

@@ -1,24 +1,102 @@
-// Placeholder: implemented by its owner.
+// `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
-import { CommandSpec } from '../command';
+import { CommandContext, CommandSpec, flagBool, flagString, flagStrings } from '../command';
+import { runStress } from '../runner';
+import { RunRecord } from '../runrecord';
+import { cleanCommandLine } from './ghosts';
+import { requireHeartbeatKey, resolveEndpoints } from '../endpoints';
+import { buildFleetSpec, errnoNames, packSpec } from '../fleet';
+import { native } from '../native';
 import { UsageError } from '../errors';
+import { GhostGraph } from '../graph';
+import { randomUUID } from 'node:crypto';
+
+function printSummary(ctx: CommandContext, r: RunRecord, files: string[]): void {
+  const f = r.final;
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  const out = ctx.out;
+  out.write(`\nVERDICT: ${r.verdict}\n`);
+  for (const c of r.criteria) out.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
+  out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(1)}/${f.lagP95.toFixed(1)}/${f.lagP99.toFixed(1)}/${f.lagMax.toFixed(1)} s (${f.lagResolutionSecs} s resolution)\n`);
+  out.write(`  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`);
+  const errs = Object.entries(f.sendErrors);
+  if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
+  if (f.log) out.write(`  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ${f.log.failovers} failover messages\n`);
+  for (const file of files) out.write(`  report: ${file}\n`);
+}
 
 export const runCommand: CommandSpec = {
   name: 'run',
-  summary: '(not built yet)',
-  usage: 'stresshm run',
-  flags: [],
-  async run() {
-    throw new UsageError('run is not built yet');
+  summary: 'Stress run (the default): populate, send heartbeats for test_runtime_secs, drain, clean, judge.',
+  usage: 'stresshm --config-file stresshm.conf [run] [--prefix P] [--keep] [--hm-log FILE] [--report-html F] [--report-json F] [--junit F]',
+  description: 'Every ghost amphora (2 per LB in ACTIVE_STANDBY) sends signed heartbeats to controller_ip_port_list from native\n' +
+    'sender threads while the Octavia database is watched; then sending stops, the HM drains, the ghosts are removed\n' +
+    'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1). Ctrl-C cleans up (exit 130).',
+  flags: [
+    { name: 'prefix', type: 'string', help: 'Reuse the ghosts of this prefix instead of populating (they are removed afterwards unless --keep).' },
+    { name: 'keep', type: 'boolean', help: 'Leave the ghosts in the database afterwards.' },
+    { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable): counts dropped heartbeats, mismatches, HMAC failures.' },
+    { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
+    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
+    { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
+    { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
+  ],
+  async run(ctx) {
+    const res = await runStress({
+      cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
+      yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
+      reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
+    });
+    printSummary(ctx, res.record, res.reportFiles);
+    return res.exitCode;
   },
 };
 
+/** A synthetic graph for blast: `amphorae` amphorae, one listener, one pool of `members` members each. */
+function syntheticGraph(amphorae: number, members: number): GhostGraph {
+  return {
+    prefix: 'blast',
+    loadBalancers: Array.from({ length: amphorae }, (_, i) => {
+      const listener = randomUUID();
+      return {
+        id: randomUUID(), name: `blast-lb${i + 1}`, amphorae: [{ id: randomUUID(), role: 'STANDALONE' as const }],
+        listeners: [{ id: listener, protocolPort: 80 }],
+        pools: [{ id: randomUUID(), listenerId: listener, memberIds: Array.from({ length: members }, () => randomUUID()) }],
+      };
+    }),
+  };
+}
+
 export const blastCommand: CommandSpec = {
   name: 'blast',
-  summary: '(not built yet)',
-  usage: 'stresshm blast',
-  flags: [],
-  async run() {
-    throw new UsageError('blast is not built yet');
+  summary: 'Push pre-encoded heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
+  usage: 'stresshm blast [--amphorae N] [--members N] [--duration SECS] [--sender_threads N] --heartbeat_key K --controller_ip_port_list IP:PORT',
+  description: 'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in total and per thread.',
+  flags: [
+    { name: 'amphorae', type: 'string', help: 'Distinct heartbeats to replay (default 1000).' },
+    { name: 'members', type: 'string', help: 'Members per heartbeat (default 10; sets the packet size).' },
+    { name: 'duration', type: 'string', help: 'Seconds to send (default 10).' },
+  ],
+  async run(ctx) {
+    const cfg = ctx.config();
+    const num = (name: string, def: number, max: number) => {
+      const v = Number(flagString(ctx, name) ?? def);
+      if (!Number.isInteger(v) || v < 1 || v > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+      return v;
+    };
+    const amphorae = num('amphorae', 1000, 1000000);
+    const members = num('members', 10, 1000);
+    const duration = num('duration', 10, 3600);
+    const key = requireHeartbeatKey(cfg.heartbeatKey);
+    const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
+    const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);
+    ctx.out.write(`blast: ${amphorae} heartbeats (${members} members each), ${spec.threads} threads, ${duration} s to ${cfg.controllerIpPortList.join(', ')}\n`);
+    const r = await native().blast(packSpec(spec), duration * 1000);
+    const total = r.packetsPerThread.reduce((a, b) => a + b, 0);
+    ctx.out.write(`sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ${Math.round(total / r.seconds).toLocaleString('en-US')} packets/s, ${(r.bytes * 8 / r.seconds / 1e6).toFixed(0)} Mbit/s\n`);
+    r.packetsPerThread.forEach((p, i) => ctx.out.write(`  thread ${i}: ${Math.round(p / r.seconds).toLocaleString('en-US')} packets/s\n`));
+    const errs = Object.entries(errnoNames(r.errors));
+    if (errs.length) ctx.out.write(`send errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    return 0;
   },
 };

@@ -1,0 +1,118 @@
+// The run monitor: one cheap query per poll reads amphora_health.last_update, matches each
+// advance to the heartbeat it answers (from the native send history) and derives processed
+// counts, processing lag and stale amphorae. The arithmetic is pure and unit-tested.
+
+import { Conn } from './db';
+
+/** Whole-second DATETIME: a lag is known to +-0.5 s (we take the middle of the second). */
+export const LAG_RESOLUTION_SECS = 1;
+
+export interface SendHistory { depth: number; times: Float64Array; seqs: Float64Array }
+
+export interface PollSample {
+  /** Epoch ms of the poll. */
+  t: number;
+  processedTotal: number;
+  processedDelta: number;
+  /** Processing lags (s) of the heartbeats first seen processed in this poll. */
+  lags: number[];
+  staleOver1: number;
+  staleOver2: number;
+  staleOverTimeout: number;
+  queryMs: number;
+}
+
+/**
+ * The heartbeat an update at `lastUpdateSec` answers: the latest send at or before the end
+ * of that second (the HM drops what waited a whole interval, so it is the newest one).
+ * Returns its send time (epoch ms) or undefined when none was sent yet.
+ */
+export function answeredSendTime(history: SendHistory, amphora: number, lastUpdateSec: number): number | undefined {
+  let best: number | undefined;
+  const limit = (lastUpdateSec + 1) * 1000;
+  for (let j = 0; j < history.depth; j++) {
+    const t = history.times[amphora * history.depth + j];
+    if (t > 0 && t <= limit && (best === undefined || t > best)) best = t;
+  }
+  return best;
+}
+
+/** Lag (s) of an update at whole second `lastUpdateSec` answering a send at `sentMs`. */
+export function processingLag(lastUpdateSec: number, sentMs: number): number {
+  return Math.max(0, lastUpdateSec + 0.5 - sentMs / 1000);
+}
+
+/** Seconds since the amphora was last heard of by the HM (never before the run began). */
+export function staleness(nowMs: number, lastUpdateSec: number, runStartMs: number): number {
+  return (nowMs - Math.max(lastUpdateSec * 1000, runStartMs)) / 1000;
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1];
+}
+
+export interface StaleCounts { over1: number; over2: number; overTimeout: number }
+
+/** Staleness beyond 1 and 2 intervals and beyond heartbeat_timeout; +1 s for whole-second rounding. */
+export function countStale(ages: Iterable<number>, intervalSecs: number, timeoutSecs: number): StaleCounts {
+  const c = { over1: 0, over2: 0, overTimeout: 0 };
+  for (const age of ages) {
+    if (age > intervalSecs + LAG_RESOLUTION_SECS) c.over1++;
+    if (age > 2 * intervalSecs + LAG_RESOLUTION_SECS) c.over2++;
+    if (age > timeoutSecs) c.overTimeout++;
+  }
+  return c;
+}
+
+export class Monitor {
+  private readonly index = new Map<string, number>();
+  private readonly lastSeen: Float64Array;
+  private processed = 0;
+  private watermarkSec: number;
+
+  constructor(private readonly conn: Conn, amphoraIds: string[], private readonly intervalSecs: number,
+    private readonly timeoutSecs: number, private readonly runStartMs: number) {
+    amphoraIds.forEach((id, i) => this.index.set(id, i));
+    this.lastSeen = new Float64Array(amphoraIds.length);
+    this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
+  }
+
+  /** Reads the rows updated since the last poll (a scan of amphora_health, no joins). */
+  async poll(history: SendHistory, nowMs = Date.now()): Promise<PollSample> {
+    const t0 = performance.now();
+    const rows: Array<{ id: string; t: number }> = await this.conn.query(
+      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
+      [this.watermarkSec]);
+    const queryMs = performance.now() - t0;
+    const lags: number[] = [];
+    let delta = 0;
+    for (const r of rows) {
+      const i = this.index.get(r.id);
+      const t = Number(r.t);
+      if (i === undefined || t <= this.lastSeen[i]) continue;
+      const sent = answeredSendTime(history, i, t);
+      if (sent === undefined || sent < this.runStartMs) continue; // the row populate wrote
+      this.lastSeen[i] = t;
+      delta++;
+      lags.push(processingLag(t, sent));
+      if (t > this.watermarkSec) this.watermarkSec = t;
+    }
+    this.processed += delta;
+    const stale = countStale(this.ages(nowMs), this.intervalSecs, this.timeoutSecs);
+    return { t: nowMs, processedTotal: this.processed, processedDelta: delta, lags, staleOver1: stale.over1,
+      staleOver2: stale.over2, staleOverTimeout: stale.overTimeout, queryMs };
+  }
+
+  private *ages(nowMs: number): Generator<number> {
+    for (let i = 0; i < this.lastSeen.length; i++) yield staleness(nowMs, this.lastSeen[i], this.runStartMs);
+  }
+
+  /** Latest last_update (s) seen for any of our amphorae. */
+  latestUpdate(): number {
+    let m = 0;
+    for (const v of this.lastSeen) if (v > m) m = v;
+    return m;
+  }
+}

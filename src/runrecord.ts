@@ -1,0 +1,70 @@
+// The run record: everything a report is rendered from (configuration with secrets masked,
+// phases, per-poll samples, final figures, verdict), kept in msgpack.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pack, unpack } from 'msgpackr';
+import { Settings } from './config';
+import { OPTIONS, optionKey } from './options';
+import { maskUrl } from './dburl';
+import { Criterion, Verdict } from './sla';
+import { LogCounts } from './hmlog';
+
+export interface Sample {
+  /** Seconds since sending started. */
+  t: number;
+  offeredPerSec: number;
+  processedPerSec: number;
+  lagP50: number;
+  lagP95: number;
+  lagP99: number;
+  staleOver1: number;
+  staleOver2: number;
+  staleOverTimeout: number;
+  logDrops: number;
+}
+
+export interface RunRecord {
+  kind: 'run';
+  tool: string;
+  startedAt: string;
+  prefix: string;
+  amphorae: number;
+  loadBalancers: number;
+  intervalSecs: number;
+  heartbeatVersion: number;
+  endpoints: string[];
+  config: Record<string, string>;
+  phases: Array<{ name: string; startedAt: string; seconds: number }>;
+  samples: Sample[];
+  final: {
+    sent: number; processed: number; processedShare: number; bytes: number;
+    lagP50: number; lagP95: number; lagP99: number; lagMax: number; lagResolutionSecs: number;
+    staleOver1Max: number; staleOver2Max: number; timeoutStaleMax: number;
+    sendErrors: Record<string, number>; scheduleLagP99Ms: number; scheduleLagMaxMs: number; lateSends: number;
+    senderCpuSeconds: number; listenerStatisticsRows?: number;
+    log?: LogCounts;
+  };
+  criteria: Criterion[];
+  verdict: Verdict;
+  exitCode: number;
+}
+
+/** The effective configuration, secrets masked. */
+export function configForRecord(s: Settings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const def of OPTIONS) {
+    const v = s.values.get(optionKey(def));
+    if (v === undefined) continue;
+    const text = Array.isArray(v) ? v.join(', ') : String(v);
+    out[optionKey(def)] = def.secret ? (def.name.includes('connection') ? maskUrl(text) : '***') : text;
+  }
+  return out;
+}
+
+export function saveRecord(path: string, r: RunRecord): void {
+  writeFileSync(path, pack(r));
+}
+
+export function loadRecord(path: string): RunRecord {
+  return unpack(readFileSync(path)) as RunRecord;
+}
