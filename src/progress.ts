@@ -7,6 +7,7 @@ export class Progress {
   private started = 0;
   private lastPrint = 0;
   private note = '';
+  private drawnAt = -1;
 
   constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr,
     private readonly tty: boolean = Boolean(process.stderr.isTTY)) {}
@@ -35,12 +36,13 @@ export class Progress {
 
   stop(): void {
     if (this.started === 0) return;
-    this.draw();
+    if (this.drawnAt !== this.done) this.draw();
     if (this.tty) this.stream.write('\n');
     this.started = 0;
   }
 
   private draw(): void {
+    this.drawnAt = this.done;
     const share = this.total > 0 ? Math.min(1, this.done / this.total) : 1;
     const rate = Math.round(this.rate()).toLocaleString('en-US');
     const text = `${this.label} ${(share * 100).toFixed(0).padStart(3)}% ${this.done.toLocaleString('en-US')} rows ${rate} rows/s ${this.note}`;

@@ -126,9 +126,11 @@ async function sendAndWatch(ctx: Ctx, fleet: Fleet, monitor: Monitor, logs: HmLo
     prev = { t: now, sent: st.sent, processed: poll.processedTotal };
     o.samples.push(sample);
     o.processed = poll.processedTotal;
-    o.staleOver1Max = Math.max(o.staleOver1Max, poll.staleOver1);
-    o.staleOver2Max = Math.max(o.staleOver2Max, poll.staleOver2);
-    o.timeoutStaleMax = Math.max(o.timeoutStaleMax, poll.staleOverTimeout);
+    if (phase === 'sending') { // after sending stops every amphora goes stale by design
+      o.staleOver1Max = Math.max(o.staleOver1Max, poll.staleOver1);
+      o.staleOver2Max = Math.max(o.staleOver2Max, poll.staleOver2);
+      o.timeoutStaleMax = Math.max(o.timeoutStaleMax, poll.staleOverTimeout);
+    }
     dash.update({ phase, elapsedSecs: sample.t, remainingSecs, amphorae: fleet.amphoraIds.length, sent: st.sent, processed: poll.processedTotal,
       sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log });
     return poll.processedDelta;
