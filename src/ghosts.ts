@@ -111,7 +111,7 @@ function push(out: TableRows, table: string, row: Row): void {
 }
 
 /** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
-interface Ctx { p: GhostPlan; now: string; certExpiry: string; lbN: number; lbId: string; out: TableRows }
+interface Ctx { p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string; out: TableRows }
 
 export function sqlDateTime(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
@@ -142,7 +142,7 @@ function addLoadBalancer(ctx: Ctx): void {
       vrrp_interface: 'eth1', vrrp_id: 1, vrrp_priority: role === 'BACKUP' ? 90 : 100,
       compute_flavor: 'stresshm-ghost', created_at: ctx.now, updated_at: ctx.now,
     });
-    push(out, 'amphora_health', { amphora_id: id, last_update: ctx.now, busy: p.ghostBusy ? 1 : 0 });
+    push(out, 'amphora_health', { amphora_id: id, last_update: ctx.healthAt, busy: p.ghostBusy ? 1 : 0 });
   });
 }
 
@@ -203,7 +203,9 @@ function addListener(ctx: Ctx, k: number): void {
 export function generateLoadBalancer(p: GhostPlan, lbN: number, out: TableRows, at = new Date()): void {
   const now = sqlDateTime(at);
   const certExpiry = sqlDateTime(new Date(at.getTime() + 10 * 365 * 24 * 3600 * 1000));
-  const ctx: Ctx = { p, now, certExpiry, lbN, lbId: randomUUID(), out };
+  // amphora_health starts 2 s in the past, so the first processed heartbeat is a visible advance.
+  const healthAt = sqlDateTime(new Date(at.getTime() - 2000));
+  const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: randomUUID(), out };
   addLoadBalancer(ctx);
   for (let k = 0; k < p.listeners; k++) addListener(ctx, k);
 }

@@ -7,6 +7,8 @@ import { Conn } from './db';
 /** Whole-second DATETIME: a lag is known to +-0.5 s (we take the middle of the second). */
 export const LAG_RESOLUTION_SECS = 1;
 
+const WATERMARK_OVERLAP_SECS = 5;
+
 export interface SendHistory { depth: number; times: Float64Array; seqs: Float64Array }
 
 export interface PollSample {
@@ -79,12 +81,23 @@ export class Monitor {
     this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
   }
 
+  /** Records where every row stands before sending starts; only later advances count. */
+  async baseline(): Promise<void> {
+    const rows: Array<{ id: string; t: number }> = await this.conn.query('SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health');
+    for (const r of rows) {
+      const i = this.index.get(r.id);
+      if (i !== undefined) this.lastSeen[i] = Number(r.t);
+    }
+  }
+
   /** Reads the rows updated since the last poll (a scan of amphora_health, no joins). */
   async poll(history: SendHistory, nowMs = Date.now()): Promise<PollSample> {
     const t0 = performance.now();
+    // Re-read a few seconds behind the newest update seen: the HM stamps utcnow() before its
+    // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
       'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
-      [this.watermarkSec]);
+      [this.watermarkSec - WATERMARK_OVERLAP_SECS]);
     const queryMs = performance.now() - t0;
     const lags: number[] = [];
     let delta = 0;

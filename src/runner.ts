@@ -22,6 +22,7 @@ import { criteria, exitCodeFor, processedShare, slaFrom, verdict } from './sla';
 import { EXIT_ENV, EXIT_INTERRUPTED, InterruptedError, UsageError } from './errors';
 import { interruptRequested, onInterrupt, setInterruptHint } from './interrupt';
 import { GhostGraph, amphoraCount } from './graph';
+import { FleetSpec } from './wire';
 import { ReportPaths, writeReports } from './report';
 
 export interface RunRequest {
@@ -38,6 +39,8 @@ export interface RunRequest {
   cleanHint(prefix: string): string;
   /** Poll period of the monitor (ms). */
   pollMs?: number;
+  /** Called after the HM drained and before clean (tests inspect the database here). */
+  inspect?: (fleet: Fleet, spec: FleetSpec, conn: Conn) => Promise<void>;
 }
 
 export interface RunResult { record: RunRecord; exitCode: number; reportFiles: string[] }
@@ -213,8 +216,9 @@ export async function runStress(req: RunRequest): Promise<RunResult> {
       throw e;
     }
     let fleet: Fleet;
+    const spec = buildFleetSpec(graph, cfg, endpoints, key);
     try {
-      fleet = Fleet.prepare(buildFleetSpec(graph, cfg, endpoints, key));
+      fleet = Fleet.prepare(spec);
     } catch (e) {
       if (ctx.populated) await cleanup(ctx);
       throw e;
@@ -222,6 +226,7 @@ export async function runStress(req: RunRequest): Promise<RunResult> {
     const startedAt = new Date();
     const logs = new HmLogFollower(req.hmLogs);
     const monitor = new Monitor(conn, fleet.amphoraIds, cfg.heartbeatInterval, cfg.heartbeatTimeout, startedAt.getTime());
+    await monitor.baseline();
     req.out.write(`Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${cfg.heartbeatVersion}, every ${cfg.heartbeatInterval} s, for ${cfg.testRuntimeSecs} s to ${cfg.controllerIpPortList.join(', ')} (${fleet.maxPacketBytes()} bytes max)\n`);
     fleet.start();
     let outcome: SendOutcome;
@@ -233,7 +238,11 @@ export async function runStress(req: RunRequest): Promise<RunResult> {
       throw e;
     }
     const statsRows = await statisticsRows(conn, graph);
-    await cleanup(ctx);
+    try {
+      if (req.inspect) await req.inspect(fleet, spec, conn);
+    } finally {
+      await cleanup(ctx);
+    }
     const record = buildRecord(ctx, graph, cfg.controllerIpPortList, fleet, outcome, logs, statsRows, startedAt);
     if (interruptRequested()) record.exitCode = EXIT_INTERRUPTED;
     return { record, exitCode: record.exitCode, reportFiles: writeReports(record, req.reports) };

@@ -1,0 +1,120 @@
+// Real Octavia processes: started in their own process group, ready when their socket is
+// bound (UDP from /proc/net/udp, HTTP by a request), stopped with SIGTERM then SIGKILL,
+// and killed on our exit. CPU seconds of a process tree are read from /proc.
+
+import { spawn, ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { EnvError } from '../errors';
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) if (c.pid) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } }
+  });
+}
+
+export interface Proc { name: string; child: ChildProcess; logFile: string; exited: Promise<number | null> }
+
+export function startProc(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Proc {
+  installExitHook();
+  const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env });
+  live.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { live.delete(child); resolve(code); }));
+  child.on('error', () => undefined);
+  return { name, child, logFile, exited };
+}
+
+function logTail(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-3).join(' | ').slice(0, 400);
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Polls `ready` until it holds; fails if the process exits first or the deadline passes. */
+export async function waitReady(p: Proc, ready: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let dead = false;
+  void p.exited.then(() => { dead = true; });
+  while (!(await ready())) {
+    if (dead) throw new EnvError(`${p.name} exited during start-up: ${logTail(p.logFile)}`);
+    if (Date.now() > end) throw new EnvError(`${p.name} was not ready within ${timeoutMs / 1000} s: ${logTail(p.logFile)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** True when some socket is bound to UDP `port` (IPv4 or IPv6). */
+export function udpPortBound(port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/udp', '/proc/net/udp6'].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n')
+    .some((l) => /^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s/.exec(l)?.[1] === hex));
+}
+
+export async function httpAnswers(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return r.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.on('error', reject);
+    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const a = srv.address(); srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+  });
+}
+
+export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
+  const pid = p.child.pid;
+  if (!pid || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  try { process.kill(-pid, 'SIGTERM'); } catch { return; }
+  const timer = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+  await p.exited;
+  clearTimeout(timer);
+  // children of the group that outlived the leader
+  try { process.kill(-pid, 'SIGKILL'); } catch { /* none left */ }
+}
+
+/** User+system CPU seconds of `pid` and all its descendants (from /proc). */
+export function treeCpuSeconds(pid: number): number {
+  const tick = 100;
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick });
+    } catch { /* exited */ }
+  }
+  let total = 0;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    total += stats.get(p)?.cpu ?? 0;
+    for (const [c, v] of stats) if (v.ppid === p) todo.push(c);
+  }
+  return total;
+}
+
+export function isAlive(p: Proc): boolean {
+  return p.child.exitCode === null && p.child.signalCode === null;
+}
