@@ -4,7 +4,7 @@ import { CommandSpec } from '../command';
 import { populateCommand, cleanCommand, listCommand } from './ghosts';
 import { runCommand, blastCommand } from './run';
 import { capacityCommand } from './capacity';
-import { sandboxCommand, compareCommand, apiBenchCommand } from './sandbox';
+import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './sandbox';
 import { sampleConfigCommand } from './sample-config';
 
 export const COMMANDS: CommandSpec[] = [
@@ -15,6 +15,7 @@ export const COMMANDS: CommandSpec[] = [
   blastCommand,
   capacityCommand,
   sandboxCommand,
+  demoCommand,
   compareCommand,
   apiBenchCommand,
   sampleConfigCommand,

@@ -11,7 +11,7 @@ import { UsageError } from '../errors';
 import { GhostGraph } from '../graph';
 import { randomUUID } from 'node:crypto';
 
-function printSummary(ctx: CommandContext, r: RunRecord, files: string[]): void {
+export function printSummary(ctx: CommandContext, r: RunRecord, files: string[]): void {
   const f = r.final;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const out = ctx.out;
