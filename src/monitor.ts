@@ -25,7 +25,7 @@ export interface PollSample {
 }
 
 /**
- * The heartbeat an update at `lastUpdateSec` answers: the latest send at or before the end
+ * The heartbeat an update at `lastUpdateSec` answers: the latest send before the end
  * of that second (the HM drops what waited a whole interval, so it is the newest one).
  * Returns its send time (epoch ms) or undefined when none was sent yet.
  */
@@ -34,7 +34,7 @@ export function answeredSendTime(history: SendHistory, amphora: number, lastUpda
   const limit = (lastUpdateSec + 1) * 1000;
   for (let j = 0; j < history.depth; j++) {
     const t = history.times[amphora * history.depth + j];
-    if (t > 0 && t <= limit && (best === undefined || t > best)) best = t;
+    if (t > 0 && t < limit && (best === undefined || t > best)) best = t;
   }
   return best;
 }

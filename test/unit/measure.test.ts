@@ -1,0 +1,83 @@
+// Measurement arithmetic with hand-computed expectations: matching an amphora_health
+// advance to its heartbeat, lag at whole-second resolution, staleness, percentiles, the
+// SLA verdict and its exit codes, and the HM log patterns.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { answeredSendTime, countStale, percentile, processingLag, staleness } from '../../src/monitor';
+import { Sla, criteria, exitCodeFor, verdict } from '../../src/sla';
+import { countLines, emptyCounts } from '../../src/hmlog';
+
+const history = (times: number[][]) => ({
+  depth: 4,
+  times: Float64Array.from(times.flatMap((t) => [...t, 0, 0, 0, 0].slice(0, 4))),
+  seqs: Float64Array.from(times.flatMap((t) => [...t.map((_, i) => i + 1), 0, 0, 0, 0].slice(0, 4))),
+});
+
+test('an update answers the newest heartbeat sent before the end of its second', () => {
+  const h = history([[1000_000, 1010_000, 1020_000], [1005_500]]);
+  assert.equal(answeredSendTime(h, 0, 1010), 1010_000); // sent 1010.000, stamped 1010
+  assert.equal(answeredSendTime(h, 0, 1019), 1010_000); // 1020.000 not sent by the end of 1019
+  assert.equal(answeredSendTime(h, 0, 1020), 1020_000);
+  assert.equal(answeredSendTime(h, 1, 1004), undefined);
+  assert.equal(answeredSendTime(h, 1, 1005), 1005_500);
+});
+
+test('lag is the middle of the stamped second minus the send time, never negative', () => {
+  assert.equal(processingLag(1012, 1010_250), 2.25); // 1012.5 - 1010.25
+  assert.equal(processingLag(1010, 1010_900), 0);    // same second, 0.4 s early -> 0
+  assert.ok(Math.abs(processingLag(1010, 1010_200) - 0.3) < 1e-9);
+});
+
+test('staleness counts from the run start at the earliest; thresholds add the 1 s rounding', () => {
+  assert.equal(staleness(1100_000, 1050, 1000_000), 50);
+  assert.equal(staleness(1100_000, 900, 1000_000), 100); // older than the run: counted from the start
+  assert.deepEqual(countStale([10, 11, 11.5, 21, 22, 61], 10, 60), { over1: 4, over2: 2, overTimeout: 1 });
+});
+
+test('percentiles are nearest-rank', () => {
+  const v = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  assert.equal(percentile(v, 0.5), 5);
+  assert.equal(percentile(v, 0.99), 10);
+  assert.equal(percentile(v, 0.1), 1);
+  assert.equal(percentile([], 0.99), 0);
+});
+
+const SLA: Sla = { minProcessedShare: 0.99, maxP99LagRatio: 0.5, maxLogDrops: 0, maxTimeoutStale: 0, failingProcessedShare: 0.5 };
+const base = { sent: 1000, processed: 1000, lagP99Secs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
+
+test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () => {
+  assert.equal(verdict(base, SLA), 'KEEPING UP');
+  assert.equal(exitCodeFor('KEEPING UP'), 0);
+  assert.equal(verdict({ ...base, processed: 989 }, SLA), 'FALLING BEHIND'); // 98.9% < 99%
+  assert.equal(verdict({ ...base, processed: 990 }, SLA), 'KEEPING UP');
+  assert.equal(verdict({ ...base, lagP99Secs: 5.1 }, SLA), 'FALLING BEHIND'); // > 0.5 x 10 s
+  assert.equal(verdict({ ...base, logDrops: 1 }, SLA), 'FALLING BEHIND');
+  assert.equal(verdict({ ...base, logDrops: undefined }, SLA), 'KEEPING UP'); // no log followed: criterion absent
+  assert.equal(verdict({ ...base, processed: 499 }, SLA), 'FAILING');
+  assert.equal(verdict({ ...base, timeoutStaleMax: 1 }, SLA), 'FAILING');
+  assert.equal(verdict({ ...base, processed: 0 }, SLA), 'FAILING'); // nobody listening
+  assert.equal(verdict({ ...base, sent: 0, processed: 0 }, SLA), 'FAILING');
+  assert.equal(exitCodeFor('FALLING BEHIND'), 1);
+  assert.equal(exitCodeFor('FAILING'), 1);
+  const c = criteria({ ...base, processed: 980, lagP99Secs: 7 }, SLA);
+  assert.deepEqual(c.map((x) => [x.name, x.ok, x.actual, x.limit]), [
+    ['processed share', false, '98.00%', '>= 99.00%'],
+    ['p99 processing lag', false, '7.0 s', '<= 5.0 s'],
+    ['amphorae beyond heartbeat_timeout', true, '0', '<= 0'],
+    ['dropped heartbeats in HM log', true, '0', '<= 0'],
+  ]);
+});
+
+test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
+  const c = emptyCounts();
+  countLines([
+    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message was processed too slowly: 10.2s! The system may be overloaded or otherwise malfunctioning. This heartbeat has been ignored and no update was made to the amphora health entry. THIS IS NOT GOOD.",
+    '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message reports 1 listeners when 2 expected',
+    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=False): 00 not equal to msg hmac: 11 dropping packet",
+    '2026-11-25 03:10:46.416 22965 ERROR octavia.x [-] boom: Traceback (most recent call last):',
+    "2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: 1b2c",
+    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet",
+  ].join('\n'), c);
+  assert.deepEqual(c, { drops: 1, listenerMismatch: 1, hmacFailures: 1, tracebacks: 1, failovers: 1 });
+});
