@@ -86,11 +86,11 @@ function buildContext(spec: CommandSpec, rest: string[], parsed: minimist.Parsed
       flags[key] = f.type === 'strings' ? ([] as string[]).concat(value as string | string[]) : (Array.isArray(value) ? value[value.length - 1] : value);
       continue;
     }
-    if (allFlags().some((g) => g.name === key)) {
-      throw new UsageError(`--${rawKey} does not apply to "${spec.name}" (see stresshm ${spec.name} --help)`);
-    }
     const opt = findOption(key);
-    if (!opt) throw new UsageError(`unknown option --${rawKey} (see stresshm --help)`);
+    if (!opt) {
+      if (allFlags().some((g) => g.name === key)) throw new UsageError(`--${rawKey} does not apply to "${spec.name}" (see stresshm ${spec.name} --help)`);
+      throw new UsageError(`unknown option --${rawKey} (see stresshm --help)`);
+    }
     overrides[key] = Array.isArray(value) ? value[value.length - 1] : value;
   }
   const configFiles = (flags.config_file as string[] | undefined) ?? [];

@@ -136,7 +136,9 @@ async function sendAndWatch(ctx: Ctx, fleet: Fleet, monitor: Monitor, logs: HmLo
     }
     dash.update({ phase, elapsedSecs: sample.t, remainingSecs, amphorae: fleet.amphoraIds.length, sent: st.sent, processed: poll.processedTotal,
       sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log });
-    return poll.processedDelta;
+    // Activity: heartbeats processed, or dropped by an HM still working through its queue.
+    const activity = poll.processedDelta + (sample.logDrops - (o.samples[o.samples.length - 2]?.logDrops ?? 0));
+    return activity;
   };
   const endAt = runStartMs + cfg.testRuntimeSecs * 1000;
   while (Date.now() < endAt && !interruptRequested()) {
@@ -144,8 +146,9 @@ async function sendAndWatch(ctx: Ctx, fleet: Fleet, monitor: Monitor, logs: HmLo
     await observe('sending', (endAt - Date.now()) / 1000);
   }
   fleet.stop();
-  // Drain: heartbeats still queued in the HM keep advancing amphora_health; wait until
-  // nothing moved for 3 s (bounded), so no ghost is deleted while the HM still works on it.
+  // Drain: heartbeats still queued in the HM keep advancing amphora_health (or are logged as
+  // dropped); wait until neither moved for 3 s (bounded), so no ghost is deleted while the
+  // HM still works on it.
   const drainEnd = Date.now() + (interruptRequested() ? Math.min(5, cfg.drainTimeoutSecs) : cfg.drainTimeoutSecs) * 1000;
   let quietSince = Date.now();
   while (Date.now() < drainEnd && Date.now() - quietSince < 3000) {

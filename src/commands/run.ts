@@ -70,11 +70,10 @@ function syntheticGraph(amphorae: number, members: number): GhostGraph {
 export const blastCommand: CommandSpec = {
   name: 'blast',
   summary: 'Push pre-encoded heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
-  usage: 'stresshm blast [--amphorae N] [--members N] [--duration SECS] [--sender_threads N] --heartbeat_key K --controller_ip_port_list IP:PORT',
+  usage: 'stresshm blast [--amphorae N] [--duration SECS] [--members N] [--sender_threads N] --heartbeat_key K --controller_ip_port_list IP:PORT',
   description: 'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in total and per thread.',
   flags: [
     { name: 'amphorae', type: 'string', help: 'Distinct heartbeats to replay (default 1000).' },
-    { name: 'members', type: 'string', help: 'Members per heartbeat (default 10; sets the packet size).' },
     { name: 'duration', type: 'string', help: 'Seconds to send (default 10).' },
   ],
   async run(ctx) {
@@ -85,7 +84,7 @@ export const blastCommand: CommandSpec = {
       return v;
     };
     const amphorae = num('amphorae', 1000, 1000000);
-    const members = num('members', 10, 1000);
+    const members = cfg.members; // [test_params] members: sets the packet size
     const duration = num('duration', 10, 3600);
     const key = requireHeartbeatKey(cfg.heartbeatKey);
     const endpoints = await resolveEndpoints(cfg.controllerIpPortList);

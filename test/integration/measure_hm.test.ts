@@ -1,0 +1,71 @@
+// The verdict against real health managers, through the CLI: a comfortable load is KEEPING
+// UP (exit 0); a load one HM update process cannot carry is FALLING BEHIND or FAILING
+// (exit 1) and the drop count equals the "THIS IS NOT GOOD" lines in the HM log; with no HM
+// listening the run is FAILING (exit 1).
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { freeUdpPort } from '../../src/octavia/processes';
+import { createTestDb, mysql } from '../helpers/testdb';
+
+const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
+const dir = mkdtempSync(join(tmpdir(), 'stresshm-measure-'));
+const sandboxes: Sandbox[] = [];
+after(async () => { await Promise.all(sandboxes.map((s) => s.stop())); });
+
+function stresshm(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300000 });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+}
+
+const notGood = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('THIS IS NOT GOOD')).length;
+
+test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () => {
+  const sb = await startSandbox({ hms: 2, heartbeatInterval: 5 });
+  sandboxes.push(sb);
+  const junit = join(dir, 'ok.xml');
+  const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1], '--junit', junit,
+    '--load_balancers', '200', '--heartbeat_interval', '5', '--test_runtime_secs', '15']);
+  assert.equal(r.status, 0, r.out + r.err);
+  assert.match(r.out, /VERDICT: KEEPING UP/);
+  assert.match(r.out, /HM log: 0 dropped/);
+  assert.match(readFileSync(junit, 'utf8'), /tests="4" failures="0"/);
+  assert.equal(sb.hmLogs.map(notGood).reduce((a, b) => a + b, 0), 0);
+});
+
+test('an overloaded HM falls behind: exit 1 and the drop count matches its log', async () => {
+  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+  sandboxes.push(sb);
+  const before = notGood(sb.hmLogs[0]);
+  const json = join(dir, 'overload.json');
+  const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--report-json', json,
+    '--load_balancers', '1500', '--members', '2', '--heartbeat_interval', '2', '--test_runtime_secs', '15', '--drain_timeout_secs', '60']);
+  assert.equal(r.status, 1, r.out + r.err);
+  assert.match(r.out, /VERDICT: (FALLING BEHIND|FAILING)/);
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const inLog = notGood(sb.hmLogs[0]) - before;
+  assert.ok(inLog > 0, 'the HM dropped heartbeats');
+  assert.equal(report.final.log.drops, inLog, 'stresshm counted every "THIS IS NOT GOOD" line');
+  assert.ok(report.final.processedShare < 0.99, `processed share ${report.final.processedShare}`);
+  assert.equal(Number(mysql('SELECT COUNT(*) FROM load_balancer', sb.database)), 0, 'cleaned up');
+});
+
+test('with no HM listening the run is FAILING with exit 1', async () => {
+  const db = createTestDb('18.0.0', 'nohm');
+  try {
+    const port = await freeUdpPort();
+    const r = stresshm(['run', '--octavia_db_connection', db.url, '--controller_ip_port_list', `127.0.0.1:${port}`, '--heartbeat_key', 'k',
+      '--load_balancers', '20', '--heartbeat_interval', '2', '--test_runtime_secs', '5', '--drain_timeout_secs', '2']);
+    assert.equal(r.status, 1, r.out + r.err);
+    assert.match(r.out, /VERDICT: FAILING/);
+    assert.match(r.out, /processed 0 /);
+    assert.equal(Number(mysql('SELECT COUNT(*) FROM amphora', db.name)), 0);
+  } finally {
+    db.drop();
+  }
+});
