@@ -57,6 +57,23 @@ Napi::Value EncodeHeartbeat(const Napi::CallbackInfo& info) {
   return Napi::Buffer<char>::Copy(info.Env(), packet.data(), packet.size());
 }
 
+// Benchmark: encodes `count` consecutive heartbeats of one amphora; returns seconds taken.
+Napi::Value BenchEncode(const Napi::CallbackInfo& info) {
+  FleetSpec spec = SpecArg(info, 0);
+  uint32_t amphora = info[1].As<Napi::Number>().Uint32Value();
+  uint64_t count = static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value());
+  if (amphora >= spec.amphorae.size()) throw Napi::RangeError::New(info.Env(), "amphora out of range");
+  AmphoraCounters counters;
+  size_t bytes = 0;
+  double t0 = MonoMs();
+  for (uint64_t s = 1; s <= count; s++) {
+    auto stats = NextStats(spec, amphora, s, counters);
+    bytes += WrapEnvelope(BuildMessageJson(spec, amphora, s, s - 1, stats), spec.key, spec.legacy_digest, spec.zlib_level).size();
+  }
+  double secs = (MonoMs() - t0) / 1000;
+  return Napi::Number::New(info.Env(), bytes > 0 ? secs : 0);
+}
+
 class Fleet : public Napi::ObjectWrap<Fleet> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -237,6 +254,7 @@ class Sink : public Napi::ObjectWrap<Sink> {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("encodeHeartbeat", Napi::Function::New(env, EncodeHeartbeat));
   exports.Set("blast", Napi::Function::New(env, Blast));
+  exports.Set("benchEncode", Napi::Function::New(env, BenchEncode));
   exports.Set("blastPayload", Napi::Function::New(env, BlastPayload));
   exports.Set("Fleet", Fleet::Define(env));
   exports.Set("Sink", Sink::Define(env));

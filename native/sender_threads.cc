@@ -23,25 +23,30 @@ double ThreadCpuSeconds() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-// One UDP socket per address family, opened on first use.
+// One connected UDP socket per endpoint, opened on first use: a connected socket skips the
+// per-packet route lookup and reports ICMP errors (ECONNREFUSED) for its endpoint.
 class Sockets {
  public:
   ~Sockets() {
-    if (v4_ >= 0) close(v4_);
-    if (v6_ >= 0) close(v6_);
+    for (int fd : fds_) if (fd >= 0) close(fd);
   }
-  int For(int family) {
-    int& fd = family == AF_INET6 ? v6_ : v4_;
-    if (fd < 0) {
-      fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-      if (fd < 0) throw std::runtime_error("cannot open a UDP socket");
-      int buf = 4 << 20;
-      setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+  int For(const Endpoint* ep) {
+    for (size_t i = 0; i < eps_.size(); i++) if (eps_[i] == ep) return fds_[i];
+    int fd = socket(ep->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("cannot open a UDP socket");
+    int buf = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&ep->addr), ep->len) != 0) {
+      close(fd);
+      throw std::runtime_error("cannot address a health manager endpoint");
     }
+    eps_.push_back(ep);
+    fds_.push_back(fd);
     return fd;
   }
  private:
-  int v4_ = -1, v6_ = -1;
+  std::vector<const Endpoint*> eps_;
+  std::vector<int> fds_;
 };
 
 struct Outgoing {
@@ -49,41 +54,39 @@ struct Outgoing {
   const Endpoint* ep;
 };
 
-// Sends a batch with sendmmsg; a failing message is counted under its errno and skipped.
-void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c, std::vector<int>* failed) {
+// Sends a batch with sendmmsg, one call per run of messages to the same endpoint; a failing
+// message is counted under its errno and skipped.
+void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c) {
   mmsghdr msgs[kBatch];
   iovec iov[kBatch];
-  for (int family : {AF_INET, AF_INET6}) {
-    int m = 0;
-    int index[kBatch];
-    for (int k = 0; k < n; k++) {
-      if (out[k].ep->family != family) continue;
-      iov[m].iov_base = const_cast<char*>(out[k].packet->data());
-      iov[m].iov_len = out[k].packet->size();
-      std::memset(&msgs[m].msg_hdr, 0, sizeof(msghdr));
-      msgs[m].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&out[k].ep->addr);
-      msgs[m].msg_hdr.msg_namelen = out[k].ep->len;
-      msgs[m].msg_hdr.msg_iov = &iov[m];
-      msgs[m].msg_hdr.msg_iovlen = 1;
-      index[m] = k;
-      m++;
-    }
-    if (m == 0) continue;
-    int fd = socks.For(family);
-    int done = 0;
-    while (done < m) {
-      int r = sendmmsg(fd, msgs + done, m - done, 0);
+  std::memset(msgs, 0, sizeof(mmsghdr) * n);
+  for (int k = 0; k < n; k++) {
+    iov[k].iov_base = const_cast<char*>(out[k].packet->data());
+    iov[k].iov_len = out[k].packet->size();
+    msgs[k].msg_hdr.msg_iov = &iov[k];
+    msgs[k].msg_hdr.msg_iovlen = 1;
+  }
+  int start = 0;
+  while (start < n) {
+    int end = start + 1;
+    while (end < n && out[end].ep == out[start].ep) end++;
+    int fd = socks.For(out[start].ep);
+    int done = start;
+    while (done < end) {
+      int r = sendmmsg(fd, msgs + done, end - done, 0);
       if (r < 0) {
         if (errno == EINTR) continue;
         c.errors[errno & 255].fetch_add(1, std::memory_order_relaxed);
-        if (failed) failed->push_back(index[done]);
         done++;
         continue;
       }
-      for (int k = done; k < done + r; k++) c.bytes.fetch_add(iov[k].iov_len, std::memory_order_relaxed);
+      uint64_t bytes = 0;
+      for (int k = done; k < done + r; k++) bytes += iov[k].iov_len;
+      c.bytes.fetch_add(bytes, std::memory_order_relaxed);
       c.sent.fetch_add(r, std::memory_order_relaxed);
       done += r;
     }
+    start = end;
   }
 }
 
@@ -212,7 +215,7 @@ void FleetRunner::ThreadMain(int t) {
       cv_.wait_for(lock, wait_ns, [&] { return stopping_.load(); });
       continue;
     }
-    SendBatch(socks, out, m, c, nullptr);
+    SendBatch(socks, out, m, c);
     double sent_at = MonoMs();
     for (int k = 0; k < m; k++) {
       Slot& s = *batch[k];
@@ -286,7 +289,7 @@ BlastResult Blast(const std::vector<std::vector<Outgoing>>& work, double duratio
           out[k] = w[pos];
           if (++pos == w.size()) pos = 0;
         }
-        SendBatch(socks, out, kBatch, *counters[t], nullptr);
+        SendBatch(socks, out, kBatch, *counters[t]);
       }
     });
   }

@@ -24,6 +24,8 @@ export interface NativeSink { port(): number; stats(): { packets: number; valid:
 export interface NativeAddon {
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
+  /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
+  benchEncode(spec: Buffer, amphora: number, count: number): number;
   blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
   Fleet: new (spec: Buffer) => NativeFleet;
   Sink: new (host: string, port: number, key: string) => NativeSink;
