@@ -34,10 +34,12 @@ Endpoint ParseEndpoint(const MpValue& v) {
   return e;
 }
 
-std::vector<std::string> Strings(const MpValue& v) {
+// Strings are moved out of the decoded tree: the ids are allocated once, and the tree's
+// nodes are freed in large blocks the allocator can hand back.
+std::vector<std::string> TakeStrings(MpValue& v) {
   std::vector<std::string> out;
   out.reserve(v.arr.size());
-  for (const auto& s : v.arr) out.push_back(s.s);
+  for (auto& s : v.arr) out.push_back(std::move(s.s));
   return out;
 }
 
@@ -62,24 +64,25 @@ FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
   f.churn.per_interval = static_cast<uint64_t>(c.at("perInterval").num());
   for (const auto& e : root.at("endpoints").arr) f.endpoints.push_back(ParseEndpoint(e));
   uint64_t ordinal = 0;
-  for (const auto& lbv : root.at("lbs").arr) {
+  for (auto& lbv : root.at("lbs").arr) {
     LbSpec lb;
-    lb.listeners = Strings(lbv.at("listeners"));
-    for (const auto& pv : lbv.at("pools").arr) {
+    lb.listeners = TakeStrings(lbv.at("listeners"));
+    for (auto& pv : lbv.at("pools").arr) {
       PoolSpec p;
-      p.id = pv.at("id").s;
-      p.listener_id = pv.at("listener").s;
-      p.members = Strings(pv.at("members"));
+      p.id = std::move(pv.at("id").s);
+      p.listener_id = std::move(pv.at("listener").s);
+      p.members = TakeStrings(pv.at("members"));
       p.first_ordinal = ordinal;
       ordinal += p.members.size();
       lb.pools.push_back(std::move(p));
     }
     f.lbs.push_back(std::move(lb));
   }
+  f.lbs.shrink_to_fit();
   f.churn.total_members = ordinal;
-  for (const auto& av : root.at("amphorae").arr) {
+  for (auto& av : root.at("amphorae").arr) {
     AmphoraSpec a;
-    a.id = av.at("id").s;
+    a.id = std::move(av.at("id").s);
     a.lb = static_cast<uint32_t>(av.at("lb").num());
     if (a.lb >= f.lbs.size()) throw std::runtime_error("amphora points at an unknown load balancer");
     f.amphorae.push_back(std::move(a));

@@ -284,10 +284,12 @@ std::string WrapEnvelope(const std::string& json, const std::string& key, bool l
   if (deflate(zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate failed");
   size_t n = zs->total_out;
   out.resize(n);
+  out.reserve(n + 64);
   unsigned char mac[32];
   Hmac(key, reinterpret_cast<const uint8_t*>(out.data()), n, mac);
   if (legacy) out.append(reinterpret_cast<const char*>(mac), 32);
   else out += ToHex(mac, 32);
+  out.shrink_to_fit();  // one packet per amphora is kept: no slack
   return out;
 }
 

@@ -22,6 +22,7 @@ struct MpValue {
   const MpValue* get(const std::string& key) const;
   double num() const;
   const MpValue& at(const std::string& key) const;
+  MpValue& at(const std::string& key) { return const_cast<MpValue&>(static_cast<const MpValue*>(this)->at(key)); }
 };
 
 MpValue DecodeMsgpack(const uint8_t* data, size_t len);
