@@ -5,7 +5,7 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/octavia-health-manager ] || need+=(python3-octavia)
-python3 -c 'import pymysql' 2>/dev/null || need+=(python3-pymysql)
+/usr/bin/python3 -c 'import pymysql' 2>/dev/null || need+=(python3-pymysql)
 if [ "${WITH_CHROMIUM:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

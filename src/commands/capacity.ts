@@ -1,14 +1,54 @@
-// Placeholder: implemented by its owner.
+// `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
-import { CommandSpec } from '../command';
-import { UsageError } from '../errors';
+import { writeFileSync } from 'node:fs';
+import { CommandContext, CommandSpec, flagString, flagStrings } from '../command';
+import { searchCapacity, CapacityStep } from '../capacity';
+import { runStress } from '../runner';
+import { cleanCommandLine } from './ghosts';
+import { renderCapacityHtml } from '../report/capacity';
+import { UsageError, EXIT_INTERRUPTED } from '../errors';
+import { interruptRequested } from '../interrupt';
+
+function num(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
+  const v = Number(flagString(ctx, name) ?? def);
+  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a number from ${min} to ${max}`);
+  return v;
+}
+
+const quiet = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
-  summary: '(not built yet)',
-  usage: 'stresshm capacity',
-  flags: [],
-  async run() {
-    throw new UsageError('capacity is not built yet');
+  summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
+  usage: 'stresshm --config-file F capacity [--start-rate 100] [--factor 2] [--max-rate 5000] [--step-secs 30] [--refine 2] [--hm-log FILE] [--report-html F] [--report-json F]',
+  description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
+  flags: [
+    { name: 'start_rate', type: 'string', help: 'First offered load in heartbeats/s (default 100).' },
+    { name: 'factor', type: 'string', help: 'Growth factor between steps (default 2).' },
+    { name: 'max_rate', type: 'string', help: 'Stop growing here (default 5000 heartbeats/s).' },
+    { name: 'step_secs', type: 'string', help: 'Seconds of heartbeats per step (default 3 intervals, at least 20).' },
+    { name: 'refine', type: 'string', help: 'Bisection steps between the last good and first bad rate (default 2).' },
+    { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
+    { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
+    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
+  ],
+  async run(ctx) {
+    const interval = ctx.config().heartbeatInterval;
+    const o = {
+      startRate: num(ctx, 'start_rate', 100, 1, 1e6), factor: num(ctx, 'factor', 2, 1.1, 10), maxRate: num(ctx, 'max_rate', 5000, 1, 1e7),
+      stepSecs: num(ctx, 'step_secs', Math.max(20, 3 * interval), 5, 3600), refineSteps: num(ctx, 'refine', 2, 0, 10),
+    };
+    const hmLogs = flagStrings(ctx, 'hm_log');
+    ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
+    const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
+      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: quiet, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
+      (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
+    ctx.out.write(`\nKNEE: ${res.knee}\n`);
+    const json = flagString(ctx, 'report_json');
+    const html = flagString(ctx, 'report_html');
+    if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+    if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
+    if (interruptRequested()) return EXIT_INTERRUPTED;
+    return res.lastGood ? 0 : 1;
   },
 };

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, sampleConfig } from '../../src/config';
@@ -130,4 +130,9 @@ test('the sample config lists every option with its help and parses back to the 
   const c = loadConfig([file('sample.conf', uncommented)]);
   assert.equal(c.heartbeatInterval, 10);
   assert.equal(c.topology, 'ACTIVE_STANDBY');
+});
+
+test('the committed stresshm.conf is exactly what sample-config generates', () => {
+  const committed = readFileSync(join(__dirname, '..', '..', '..', 'stresshm.conf'), 'utf8');
+  assert.equal(committed, sampleConfig(), 'regenerate with: node bin/stresshm.js sample-config > stresshm.conf');
 });

@@ -1,0 +1,93 @@
+// Capacity search: raise the offered heartbeat rate step by step (more amphorae at the
+// configured interval) until the SLA fails, then bisect between the last good and the first
+// bad step, and name the knee. Every step is a full stress run (populate, send, drain, clean).
+
+import { Config, loadConfig } from './config';
+import { RunRecord } from './runrecord';
+import { interruptRequested } from './interrupt';
+import { Verdict } from './sla';
+
+export interface CapacityOptions {
+  startRate: number;
+  factor: number;
+  maxRate: number;
+  stepSecs: number;
+  refineSteps: number;
+}
+
+export interface CapacityStep {
+  rate: number;
+  amphorae: number;
+  verdict: Verdict;
+  processedShare: number;
+  processedPerSec: number;
+  lagP99: number;
+  drops?: number;
+}
+
+export interface CapacityResult {
+  kind: 'capacity';
+  intervalSecs: number;
+  steps: CapacityStep[];
+  lastGood?: CapacityStep;
+  firstBad?: CapacityStep;
+  knee: string;
+}
+
+/** One step: a stress run at `rate` heartbeats/s; supplied by the command (runner). */
+export type StepRunner = (cfg: Config) => Promise<RunRecord>;
+
+/** Rates to try while growing: start, start*factor, ... up to maxRate. */
+export function growthRates(o: CapacityOptions): number[] {
+  const out: number[] = [];
+  for (let r = o.startRate; r <= o.maxRate; r *= o.factor) out.push(Math.round(r));
+  return out;
+}
+
+export function amphoraeFor(rate: number, intervalSecs: number): number {
+  return Math.max(2, 2 * Math.ceil((rate * intervalSecs) / 2)); // whole ACTIVE_STANDBY pairs
+}
+
+export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: CapacityStep): string {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  if (!good && bad) return `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ${bad.lagP99.toFixed(1)} s)`;
+  if (good && !bad) return `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s (the highest load tried)`;
+  if (!good || !bad) return 'no step completed';
+  return `sustains ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s; at ${n(bad.rate)} ` +
+    `p99 lag reaches ${bad.lagP99.toFixed(1)} s and ${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`;
+}
+
+function stepOf(rate: number, amphorae: number, r: RunRecord, secs: number): CapacityStep {
+  return { rate, amphorae, verdict: r.verdict, processedShare: r.final.processedShare, processedPerSec: r.final.processed / secs,
+    lagP99: r.final.lagP99, drops: r.final.log?.drops };
+}
+
+export async function searchCapacity(base: { files: string[]; overrides: Record<string, string | number | boolean> }, o: CapacityOptions,
+  run: StepRunner, onStep: (s: CapacityStep) => void): Promise<CapacityResult> {
+  const interval = loadConfig(base.files, base.overrides).heartbeatInterval;
+  const steps: CapacityStep[] = [];
+  const at = async (rate: number): Promise<CapacityStep> => {
+    const amphorae = amphoraeFor(rate, interval);
+    const cfg = loadConfig(base.files, { ...base.overrides, load_balancers: String(amphorae / 2), topology: 'ACTIVE_STANDBY', test_runtime_secs: String(o.stepSecs) });
+    const s = stepOf(rate, amphorae, await run(cfg), o.stepSecs);
+    steps.push(s);
+    onStep(s);
+    return s;
+  };
+  let good: CapacityStep | undefined;
+  let bad: CapacityStep | undefined;
+  for (const rate of growthRates(o)) {
+    if (interruptRequested()) break;
+    const s = await at(rate);
+    if (s.verdict === 'KEEPING UP') good = s;
+    else { bad = s; break; }
+  }
+  for (let k = 0; k < o.refineSteps && good && bad && !interruptRequested(); k++) {
+    const mid = Math.round((good.rate + bad.rate) / 2);
+    if (mid === good.rate || mid === bad.rate) break;
+    const s = await at(mid);
+    if (s.verdict === 'KEEPING UP') good = s;
+    else bad = s;
+  }
+  return { kind: 'capacity', intervalSecs: interval, steps, lastGood: good, firstBad: bad, knee: kneeText(interval, good, bad) };
+}
