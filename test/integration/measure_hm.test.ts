@@ -69,3 +69,21 @@ test('with no HM listening the run is FAILING with exit 1', async () => {
     db.drop();
   }
 });
+
+test('a capacity search on a real HM finishes in bounded time and reports a knee', async () => {
+  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+  sandboxes.push(sb);
+  const json = join(dir, 'capacity.json');
+  const html = join(dir, 'capacity.html');
+  const started = Date.now();
+  const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--hm-log', sb.hmLogs[0], '--report-json', json, '--report-html', html,
+    '--heartbeat_interval', '2', '--members', '2', '--start-rate', '100', '--factor', '3', '--max-rate', '2700', '--step-secs', '10', '--refine', '1']);
+  assert.equal(r.status, 0, r.out + r.err);
+  assert.ok(Date.now() - started < 300000, 'bounded time');
+  const res = JSON.parse(readFileSync(json, 'utf8'));
+  assert.ok(res.lastGood && res.firstBad, r.out);
+  assert.ok(res.lastGood.rate < res.firstBad.rate);
+  assert.match(r.out, new RegExp(`KNEE: sustains ${res.lastGood.rate.toLocaleString('en-US')} heartbeats/s = [\\d,]+ amphorae at 2 s; at ${res.firstBad.rate.toLocaleString('en-US')} p99 lag reaches`));
+  assert.match(readFileSync(html, 'utf8'), /<svg class="chart"/);
+  assert.equal(Number(mysql('SELECT COUNT(*) FROM load_balancer', sb.database)), 0, 'every step cleaned up');
+});
