@@ -1,6 +1,6 @@
-// `sandbox` (a throwaway Octavia on loopback until Ctrl-C) and `demo` (sandbox + a stress
-// run with the live dashboard + verdict + HTML report, then teardown); `compare` and
-// `api-bench` are declared here and refuse to run until they are built.
+// `sandbox` (a throwaway Octavia on loopback until Ctrl-C), `demo` (sandbox + a stress run
+// with the live dashboard + verdict + HTML report, then teardown), and `api-bench` (API list
+// latency over growing ghost populations); `compare` is declared and refuses to run.
 
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +10,19 @@ import { loadConfig } from '../config';
 import { runStress } from '../runner';
 import { onInterrupt, setInterruptHint } from '../interrupt';
 import { UsageError } from '../errors';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Config } from '../config';
+import { ApiTarget, CallTiming, ListCall, benchCalls, firstId, preflight } from '../apibench';
+import { connect } from '../db';
+import { parseDbUrl } from '../dburl';
+import { loadSchema } from '../schema';
+import { planFromConfig } from '../ghosts';
+import { populate } from '../populate';
+import { cleanPrefix } from '../clean';
+import { confirmTarget } from '../guard';
+import { Progress } from '../progress';
+import { renderApiBenchHtml } from '../report/apibench';
 import { printSummary } from './run';
 
 function intFlag(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
@@ -90,4 +103,89 @@ function notBuilt(name: string, summary: string): CommandSpec {
 }
 
 export const compareCommand = notBuilt('compare', 'Compare two health manager builds (capacity knee, lag, CPU per 1,000 heartbeats).');
-export const apiBenchCommand = notBuilt('api-bench', 'Time the Octavia API list calls over growing ghost populations.');
+function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; pool: string; policy?: string }): ListCall[] {
+  const p = `project_id=${t.projectId}`;
+  const listeners = size * cfg.listeners;
+  const pools = listeners * cfg.pools;
+  const calls: ListCall[] = [
+    { call: 'loadbalancers', path: `/v2/lbaas/loadbalancers?${p}`, key: 'loadbalancers', expected: size },
+    { call: 'listeners', path: `/v2/lbaas/listeners?${p}`, key: 'listeners', expected: listeners },
+    { call: 'pools', path: `/v2/lbaas/pools?${p}`, key: 'pools', expected: pools },
+    { call: 'members', path: `/v2/lbaas/pools/${ids.pool}/members`, key: 'members', expected: cfg.members },
+    { call: 'healthmonitors', path: `/v2/lbaas/healthmonitors?${p}`, key: 'healthmonitors', expected: pools * cfg.healthMonitors },
+    { call: 'l7policies', path: `/v2/lbaas/l7policies?${p}`, key: 'l7policies', expected: listeners * cfg.l7policies },
+    { call: 'amphorae', path: `/v2/octavia/amphorae?loadbalancer_id=${ids.lb}`, key: 'amphorae', expected: cfg.topology === 'SINGLE' ? 1 : 2 },
+  ];
+  if (ids.policy) calls.push({ call: 'l7rules', path: `/v2/lbaas/l7policies/${ids.policy}/rules`, key: 'rules', expected: cfg.l7rules });
+  return calls;
+}
+
+export const apiBenchCommand: CommandSpec = {
+  name: 'api-bench',
+  summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
+  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes 100,1000,10000] [--repeat 5] [--report-json F] [--report-html F]',
+  description: 'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
+  flags: [
+    { name: 'sandbox', type: 'boolean', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
+    { name: 'api_url', type: 'string', help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).' },
+    { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
+    { name: 'sizes', type: 'string', help: 'Population sizes in load balancers (default 100,1000,10000).' },
+    { name: 'repeat', type: 'string', help: 'Timed calls per list and variant (default 5).' },
+    { name: 'page_size', type: 'string', help: 'limit for the paginated variant (default 100).' },
+    { name: 'report_json', type: 'string', help: 'Write every timing as JSON.' },
+    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report.' },
+  ],
+  async run(ctx) {
+    const sizes = (flagString(ctx, 'sizes') ?? '100,1000,10000').split(',').map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 1) || sizes.some((n, i) => i > 0 && n <= sizes[i - 1])) throw new UsageError('--sizes must be increasing whole numbers, e.g. 100,1000,10000');
+    const repeat = intFlag(ctx, 'repeat', 5, 1, 1000);
+    const pageSize = intFlag(ctx, 'page_size', 100, 1, 10000);
+    const useSandbox = ctx.flags.sandbox === true;
+    if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
+    const sb = useSandbox ? await startSandbox({ hms: 1, api: true }) : undefined;
+    const projectId = randomUUID();
+    const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
+    const t: ApiTarget = { url: sb?.api?.url ?? flagString(ctx, 'api_url')!, token: flagString(ctx, 'token'), projectId };
+    const prefixes: string[] = [];
+    const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
+    const db = parseDbUrl(cfg.dbConnection);
+    const conn = await connect(db, 3);
+    const timings: CallTiming[] = [];
+    try {
+      await preflight(t);
+      const schema = await loadSchema(conn, db.database, 3);
+      await confirmTarget(conn, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
+      let have = 0;
+      for (const size of sizes) {
+        const plan = planFromConfig({ ...cfg, loadBalancers: size - have });
+        prefixes.push(plan.prefix);
+        await populate(conn, schema, plan, { progress: new Progress(`populate to ${size} LBs`) });
+        have = size;
+        const ids = {
+          lb: await firstId(t, `/v2/lbaas/loadbalancers?project_id=${projectId}&limit=1`, 'loadbalancers'),
+          pool: await firstId(t, `/v2/lbaas/pools?project_id=${projectId}&limit=1`, 'pools'),
+          policy: cfg.l7policies > 0 ? await firstId(t, `/v2/lbaas/l7policies?project_id=${projectId}&limit=1`, 'l7policies') : undefined,
+        };
+        const res = await benchCalls(t, size, callsFor(t, cfg, size, ids), repeat, pageSize, `${prefixes[0]}-lb1`);
+        timings.push(...res);
+        for (const r of res) {
+          ctx.out.write(`${String(size).padStart(7)} LBs  ${r.call.padEnd(15)} ${r.variant.padEnd(6)} ${r.status} ${String(r.count).padStart(7)}/${String(r.expected).padEnd(7)} p50 ${r.p50Ms.toFixed(1).padStart(8)} ms  p95 ${r.p95Ms.toFixed(1).padStart(8)} ms\n`);
+        }
+      }
+    } finally {
+      for (const p of prefixes) await cleanPrefix(conn, await loadSchema(conn, db.database, 3), p, cfg.batchSize).catch(() => undefined);
+      await conn.end().catch(() => undefined);
+      await sb?.stop();
+    }
+    const json = flagString(ctx, 'report_json');
+    const html = flagString(ctx, 'report_html');
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, repeat, pageSize, timings }, null, 2)}\n`);
+    if (html) writeFileSync(html, renderApiBenchHtml(timings));
+    const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
+    if (bad.length) {
+      ctx.err.write(`stresshm: ${bad.length} calls answered wrongly, e.g. ${bad[0].call} ${bad[0].variant} at ${bad[0].size}: ${bad[0].status}, ${bad[0].count} of ${bad[0].expected}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};

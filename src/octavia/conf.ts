@@ -44,6 +44,7 @@ jobboard_enabled = False
 
 [api_settings]
 auth_strategy = noauth
+pagination_max_limit = 1000000
 bind_host = 127.0.0.1
 bind_port = ${o.apiPort ?? 9876}
 `;
