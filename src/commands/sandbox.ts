@@ -1,11 +1,13 @@
 // `sandbox` (a throwaway Octavia on loopback until Ctrl-C), `demo` (sandbox + a stress run
-// with the live dashboard + verdict + HTML report, then teardown), and `api-bench` (API list
-// latency over growing ghost populations); `compare` is declared and refuses to run.
+// with the live dashboard + verdict + HTML report, then teardown), `api-bench` (API list
+// latency over growing ghost populations) and `compare` (two HM builds side by side).
 
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CommandContext, CommandSpec, flagString } from '../command';
-import { startSandbox, Sandbox } from '../octavia/sandbox';
+import { startSandbox, Sandbox, requireOctavia } from '../octavia/sandbox';
+import { CompareOptions, compareFigures, measureBuild } from '../compare';
+import { renderCompareHtml } from '../report/compare';
 import { loadConfig } from '../config';
 import { runStress } from '../runner';
 import { onInterrupt, setInterruptHint } from '../interrupt';
@@ -95,14 +97,50 @@ export const demoCommand: CommandSpec = {
   },
 };
 
-function notBuilt(name: string, summary: string): CommandSpec {
-  return {
-    name, summary: `${summary} (not built yet)`, usage: `stresshm ${name}`, flags: [],
-    async run() { throw new UsageError(`${name} is not built yet (see the README's status section)`); },
-  };
-}
-
-export const compareCommand = notBuilt('compare', 'Compare two health manager builds (capacity knee, lag, CPU per 1,000 heartbeats).');
+export const compareCommand: CommandSpec = {
+  name: 'compare',
+  summary: 'The same scenario against two HM builds (source checkouts or "installed"): knee, lag, CPU per 1,000 heartbeats.',
+  usage: 'stresshm compare A B [--fixed-rate 200] [--fixed-secs 20] [--interval 2] [--start-rate 100] [--factor 2] [--max-rate 3000] [--step-secs 15] [--report-json F] [--report-html F]',
+  description: 'A and B are paths to Octavia source checkouts (run with the system\'s Octavia dependencies) or "installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
+  flags: [
+    { name: 'fixed_rate', type: 'string', help: 'Heartbeats/s of the fixed-load runs (default 200).' },
+    { name: 'fixed_secs', type: 'string', help: 'Seconds of each fixed-load run (default 20).' },
+    { name: 'interval', type: 'string', help: 'heartbeat_interval of the sandboxes and runs (default 2).' },
+    { name: 'health_update_threads', type: 'string', help: 'health_update_threads of the HM (default 1).' },
+    { name: 'start_rate', type: 'string', help: 'Capacity search: first rate (default 100).' },
+    { name: 'factor', type: 'string', help: 'Capacity search: growth factor (default 2).' },
+    { name: 'max_rate', type: 'string', help: 'Capacity search: highest rate (default 3000).' },
+    { name: 'step_secs', type: 'string', help: 'Capacity search: seconds per step (default 15).' },
+    { name: 'refine', type: 'string', help: 'Capacity search: bisection steps (default 1).' },
+    { name: 'report_json', type: 'string', help: 'Write both builds\' figures and the comparison as JSON.' },
+    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with both curves.' },
+  ],
+  async run(ctx) {
+    const [a, b] = ctx.positional;
+    if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
+    for (const build of [a, b]) requireOctavia(build === 'installed' ? undefined : build);
+    const interval = intFlag(ctx, 'interval', 2, 1, 60);
+    const o: CompareOptions = {
+      fixedRate: intFlag(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: intFlag(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
+      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 1, 1, 64),
+      capacity: { startRate: intFlag(ctx, 'start_rate', 100, 1, 1e6), factor: Number(flagString(ctx, 'factor') ?? 2), maxRate: intFlag(ctx, 'max_rate', 3000, 1, 1e7),
+        stepSecs: intFlag(ctx, 'step_secs', 15, 5, 3600), refineSteps: intFlag(ctx, 'refine', 1, 0, 10) },
+    };
+    if (!(o.capacity.factor > 1 && o.capacity.factor <= 10)) throw new UsageError('--factor must be a number above 1 and at most 10');
+    const line = (s: string) => ctx.out.write(`${s}\n`);
+    const fa = await measureBuild(a, o, line);
+    const fb = await measureBuild(b, o, line);
+    const rows = compareFigures(fa, fb);
+    line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
+    for (const r of rows) line(`${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ''}`);
+    line(`A: ${fa.knee.knee}\nB: ${fb.knee.knee}`);
+    const json = flagString(ctx, 'report_json');
+    const html = flagString(ctx, 'report_html');
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'compare', a: fa, b: fb, rows }, null, 2)}\n`);
+    if (html) writeFileSync(html, renderCompareHtml(fa, fb, rows));
+    return 0;
+  },
+};
 function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; pool: string; policy?: string }): ListCall[] {
   const p = `project_id=${t.projectId}`;
   const listeners = size * cfg.listeners;

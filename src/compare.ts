@@ -1,0 +1,86 @@
+// A/B comparison of two health manager builds on the same scenario: for each build (an
+// Octavia source checkout or the installed package) a fresh sandbox, two runs at a fixed load
+// (processing lag, HM CPU seconds per 1,000 heartbeats; the pair gives the noise) and a
+// capacity search (the knee). Differences are printed in percent beside the stated noise.
+
+import { startSandbox, Sandbox } from './octavia/sandbox';
+import { treeCpuSeconds } from './octavia/processes';
+import { loadConfig } from './config';
+import { runStress } from './runner';
+import { CapacityOptions, CapacityResult, searchCapacity } from './capacity';
+import { checkInterrupted, setInterruptHint } from './interrupt';
+
+export interface BuildFigures {
+  build: string;
+  lagP50: number[];
+  cpuPer1000: number[];
+  knee: CapacityResult;
+}
+
+export interface CompareOptions {
+  fixedRate: number;
+  fixedSecs: number;
+  intervalSecs: number;
+  capacity: CapacityOptions;
+  healthUpdateThreads: number;
+}
+
+const quiet = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
+
+async function fixedRun(sb: Sandbox, o: CompareOptions): Promise<{ lagP50: number; cpuPer1000: number }> {
+  const pids = sb.hms.map((p) => p.child.pid!);
+  const cpu = () => pids.reduce((a, pid) => a + treeCpuSeconds(pid), 0);
+  const cfg = loadConfig([sb.stresshmConf], {
+    load_balancers: String(Math.max(1, Math.round((o.fixedRate * o.intervalSecs) / 2))), test_runtime_secs: String(o.fixedSecs),
+    heartbeat_interval: String(o.intervalSecs), members: '2',
+  });
+  const before = cpu();
+  const r = await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: quiet, cleanHint: (p) => p });
+  const used = cpu() - before;
+  return { lagP50: r.record.final.lagP50, cpuPer1000: (1000 * used) / Math.max(1, r.record.final.processed) };
+}
+
+export async function measureBuild(build: string, o: CompareOptions, onLine: (s: string) => void): Promise<BuildFigures> {
+  const sb = await startSandbox({ hms: 1, heartbeatInterval: o.intervalSecs, healthUpdateThreads: o.healthUpdateThreads, statsUpdateThreads: 1,
+    octaviaSource: build === 'installed' ? undefined : build });
+  setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
+  try {
+    const a = await fixedRun(sb, o);
+    checkInterrupted();
+    const b = await fixedRun(sb, o);
+    checkInterrupted();
+    onLine(`  ${build}: fixed load ${o.fixedRate}/s: lag p50 ${a.lagP50.toFixed(2)} / ${b.lagP50.toFixed(2)} s, HM CPU ${a.cpuPer1000.toFixed(2)} / ${b.cpuPer1000.toFixed(2)} s per 1,000 heartbeats`);
+    const knee = await searchCapacity({ files: [sb.stresshmConf], overrides: { heartbeat_interval: String(o.intervalSecs), members: '2' } }, o.capacity,
+      async (cfg) => (await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: quiet, cleanHint: (p) => p })).record,
+      (s) => onLine(`  ${build}: capacity step ${s.rate}/s -> ${s.verdict}`));
+    checkInterrupted();
+    return { build, lagP50: [a.lagP50, b.lagP50], cpuPer1000: [a.cpuPer1000, b.cpuPer1000], knee };
+  } finally {
+    await sb.stop();
+  }
+}
+
+export interface Comparison { metric: string; a: number; b: number; diffPct: number; noisePct: number; withinNoise: boolean }
+
+const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+const pct = (a: number, b: number) => (a === 0 ? (b === 0 ? 0 : 100) : (100 * (b - a)) / a);
+
+/**
+ * Noise of a metric: twice the larger relative spread of the repeated runs of either build,
+ * with a floor (whole-second lag, the capacity step size) below which nothing is resolved.
+ */
+export function compareFigures(a: BuildFigures, b: BuildFigures): Comparison[] {
+  const spread = (v: number[]) => (mean(v) === 0 ? 0 : (100 * (Math.max(...v) - Math.min(...v))) / mean(v));
+  const kneeOf = (f: BuildFigures) => f.knee.lastGood?.rate ?? 0;
+  const kneeStep = (f: BuildFigures) => (f.knee.firstBad && f.knee.lastGood ? pct(f.knee.lastGood.rate, f.knee.firstBad.rate) : 100);
+  const lagFloor = (100 * 0.5) / Math.max(0.5, mean([...a.lagP50, ...b.lagP50]));
+  const rows: Array<[string, number, number, number]> = [
+    ['capacity knee (heartbeats/s)', kneeOf(a), kneeOf(b), Math.max(kneeStep(a), kneeStep(b))],
+    ['processing lag p50 at fixed load (s)', mean(a.lagP50), mean(b.lagP50), Math.max(2 * spread(a.lagP50), 2 * spread(b.lagP50), lagFloor)],
+    ['HM CPU seconds per 1,000 heartbeats', mean(a.cpuPer1000), mean(b.cpuPer1000), Math.max(2 * spread(a.cpuPer1000), 2 * spread(b.cpuPer1000), 10)],
+  ];
+  return rows.map(([metric, x, y, noise]) => {
+    const d = pct(x, y);
+    return { metric, a: x, b: y, diffPct: d, noisePct: noise, withinNoise: Math.abs(d) <= noise };
+  });
+}

@@ -1,0 +1,65 @@
+// `compare` with the same HM build twice (the installed package, and a copy of it laid out as
+// a source checkout): every difference must fall within the noise the report states, both
+// sandboxes must be gone afterwards; a path that is not a checkout is one line and exit 2.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
+
+function sandboxDatabases(): string[] {
+  const r = spawnSync('mariadb', ['-h127.0.0.1', '-uroot', '-N', '-e', "SHOW DATABASES LIKE 'stresshm\\_sandbox\\_%'"], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+function octaviaProcesses(): string[] {
+  const r = spawnSync('pgrep', ['-af', 'octavia'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l && !l.includes('pgrep'));
+}
+
+test('compare: the same build twice differs by no more than the stated noise', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stresshm-compare-'));
+  const checkout = join(dir, 'octavia-copy');
+  mkdirSync(checkout);
+  cpSync('/usr/lib/python3/dist-packages/octavia', join(checkout, 'octavia'), { recursive: true });
+  const dbsBefore = sandboxDatabases();
+  const json = join(dir, 'cmp.json');
+  const html = join(dir, 'cmp.html');
+  const r = spawnSync(process.execPath, [BIN, 'compare', 'installed', checkout, '--fixed-secs', '8', '--fixed-rate', '100',
+    '--start-rate', '150', '--factor', '2', '--max-rate', '1200', '--step-secs', '8', '--refine', '0',
+    '--report-json', json, '--report-html', html], { encoding: 'utf8', timeout: 600000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(report.a.build, 'installed');
+  assert.equal(report.b.build, checkout);
+  assert.equal(report.rows.length, 3);
+  for (const row of report.rows) {
+    assert.ok(Number.isFinite(row.a) && Number.isFinite(row.b) && row.noisePct > 0, JSON.stringify(row));
+    assert.ok(row.withinNoise, `outside the stated noise: ${JSON.stringify(row)}`);
+    assert.ok(Math.abs(row.diffPct) <= row.noisePct, JSON.stringify(row));
+  }
+  for (const f of [report.a, report.b]) {
+    assert.ok(f.knee.lastGood, `${f.build} sustained no step`);
+    assert.ok(f.knee.firstBad, `${f.build} never broke below --max-rate`);
+    assert.ok(f.cpuPer1000.every((c: number) => c > 0), 'HM CPU was read from its processes');
+  }
+  assert.match(r.stdout, /capacity knee \(heartbeats\/s\)/);
+  assert.match(readFileSync(html, 'utf8'), /<svg/);
+  assert.deepEqual(sandboxDatabases(), dbsBefore, 'both sandbox databases dropped');
+  assert.deepEqual(octaviaProcesses(), [], 'no HM left running');
+});
+
+test('compare: a path that is not an Octavia checkout is one line and exit 2, nothing started', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'stresshm-notoctavia-'));
+  const r = spawnSync(process.execPath, [BIN, 'compare', 'installed', empty], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /is not an Octavia source checkout/);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(octaviaProcesses(), []);
+});
