@@ -65,22 +65,34 @@ export interface Comparison { metric: string; a: number; b: number; diffPct: num
 const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
 const pct = (a: number, b: number) => (a === 0 ? (b === 0 ? 0 : 100) : (100 * (b - a)) / a);
 
+/** The knee as an interval: sustains `low`, fails at `high` (0 and Infinity when unknown). */
+export function kneeInterval(f: BuildFigures): { low: number; high: number } {
+  return { low: f.knee.lastGood?.rate ?? 0, high: f.knee.firstBad?.rate ?? Infinity };
+}
+
+/** Two knees differ only when their intervals do not touch: the search cannot resolve more. */
+function compareKnee(a: BuildFigures, b: BuildFigures): Comparison {
+  const ka = kneeInterval(a);
+  const kb = kneeInterval(b);
+  const width = (k: { low: number; high: number }) => (k.low > 0 && Number.isFinite(k.high) ? (100 * (k.high - k.low)) / k.low : 100);
+  const d = pct(ka.low, kb.low);
+  return { metric: 'capacity knee (heartbeats/s)', a: ka.low, b: kb.low, diffPct: d, noisePct: Math.max(width(ka), width(kb)),
+    withinNoise: ka.low <= kb.high && kb.low <= ka.high };
+}
+
 /**
- * Noise of a metric: twice the larger relative spread of the repeated runs of either build,
- * with a floor (whole-second lag, the capacity step size) below which nothing is resolved.
+ * Noise of a measured metric: twice the larger relative spread of the repeated runs of either
+ * build, with a floor (whole-second lag, 10% for CPU) below which nothing is resolved.
  */
 export function compareFigures(a: BuildFigures, b: BuildFigures): Comparison[] {
   const spread = (v: number[]) => (mean(v) === 0 ? 0 : (100 * (Math.max(...v) - Math.min(...v))) / mean(v));
-  const kneeOf = (f: BuildFigures) => f.knee.lastGood?.rate ?? 0;
-  const kneeStep = (f: BuildFigures) => (f.knee.firstBad && f.knee.lastGood ? pct(f.knee.lastGood.rate, f.knee.firstBad.rate) : 100);
   const lagFloor = (100 * 0.5) / Math.max(0.5, mean([...a.lagP50, ...b.lagP50]));
   const rows: Array<[string, number, number, number]> = [
-    ['capacity knee (heartbeats/s)', kneeOf(a), kneeOf(b), Math.max(kneeStep(a), kneeStep(b))],
     ['processing lag p50 at fixed load (s)', mean(a.lagP50), mean(b.lagP50), Math.max(2 * spread(a.lagP50), 2 * spread(b.lagP50), lagFloor)],
     ['HM CPU seconds per 1,000 heartbeats', mean(a.cpuPer1000), mean(b.cpuPer1000), Math.max(2 * spread(a.cpuPer1000), 2 * spread(b.cpuPer1000), 10)],
   ];
-  return rows.map(([metric, x, y, noise]) => {
+  return [compareKnee(a, b), ...rows.map(([metric, x, y, noise]) => {
     const d = pct(x, y);
     return { metric, a: x, b: y, diffPct: d, noisePct: noise, withinNoise: Math.abs(d) <= noise };
-  });
+  })];
 }

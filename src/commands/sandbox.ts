@@ -132,7 +132,7 @@ export const compareCommand: CommandSpec = {
     const fb = await measureBuild(b, o, line);
     const rows = compareFigures(fa, fb);
     line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
-    for (const r of rows) line(`${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ''}`);
+    for (const r of rows) line(`${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`);
     line(`A: ${fa.knee.knee}\nB: ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
