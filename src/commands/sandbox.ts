@@ -5,13 +5,13 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CommandContext, CommandSpec, flagString } from '../command';
-import { startSandbox, Sandbox, requireOctavia } from '../octavia/sandbox';
+import { startSandbox, Sandbox, ensureOctavia } from '../octavia/sandbox';
 import { CompareOptions, compareFigures, measureBuild } from '../compare';
 import { renderCompareHtml } from '../report/compare';
 import { loadConfig } from '../config';
 import { runStress } from '../runner';
 import { onInterrupt, setInterruptHint } from '../interrupt';
-import { UsageError } from '../errors';
+import { EnvError, UsageError } from '../errors';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Config } from '../config';
@@ -34,31 +34,52 @@ function intFlag(ctx: CommandContext, name: string, def: number, min: number, ma
 }
 
 function describe(ctx: CommandContext, sb: Sandbox): void {
-  ctx.out.write(`Sandbox up in ${sb.dir}\n  database ${sb.database}\n  health managers ${sb.endpoints.join(', ')}\n`);
+  ctx.out.write(`Sandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
   if (sb.api) ctx.out.write(`  API ${sb.api.url} (noauth)\n`);
   ctx.out.write(`  HM logs ${sb.hmLogs.join(', ')}\n  stresshm config ${sb.stresshmConf}\n`);
+}
+
+function portList(ctx: CommandContext, name: string): number[] | undefined {
+  const v = flagString(ctx, name);
+  if (v === undefined) return undefined;
+  const ports = v.split(',').map((x) => Number(x.trim()));
+  if (!ports.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    throw new UsageError(`--${name.replace(/_/g, '-')} must be port numbers from 1 to 65535, separated by commas`);
+  }
+  return ports;
 }
 
 export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'Start a throwaway Octavia on loopback (DB, real health managers, optional API) until Ctrl-C.',
-  usage: 'stresshm sandbox [--hms N] [--api] [--health-update-threads N]',
+  usage: 'stresshm sandbox [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--private-db]',
+  description: 'The database goes on the local MariaDB (root@127.0.0.1:3306); when none answers, or with --private-db,\n'
+    + 'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n'
+    + 'on Ctrl-C, and when any part of the sandbox dies (exit 3).',
   flags: [
     { name: 'hms', type: 'string', help: 'Health manager processes (default 2).' },
-    { name: 'api', type: 'boolean', help: 'Also start octavia-api (noauth) on a free loopback port.' },
+    { name: 'hm_ports', type: 'string', help: 'UDP ports of the health managers, comma-separated (default: free ports).' },
+    { name: 'api', type: 'boolean', help: 'Also start octavia-api (noauth) on a loopback port.' },
+    { name: 'api_port', type: 'string', help: 'TCP port of the API (default: a free port).' },
     { name: 'health_update_threads', type: 'string', help: 'health_update_threads of each HM (default 2).' },
+    { name: 'private_db', type: 'boolean', help: 'Use a private mariadbd even when the local MariaDB answers.' },
   ],
   async run(ctx) {
-    const sb = await startSandbox({ hms: intFlag(ctx, 'hms', 2, 1, 16), api: ctx.flags.api === true,
-      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 2, 1, 64) });
+    const hmPorts = portList(ctx, 'hm_ports');
+    const apiPort = portList(ctx, 'api_port')?.[0];
+    const sb = await startSandbox({ hms: hmPorts?.length ?? intFlag(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
+      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 2, 1, 64), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+    setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
+    let crash: string | undefined;
     try {
       describe(ctx, sb);
       ctx.out.write(`Run against it:  stresshm --config-file ${sb.stresshmConf} run --hm-log ${sb.hmLogs.join(' --hm-log ')}\nPress Ctrl-C to tear it down.\n`);
-      await new Promise<void>((done) => onInterrupt(done));
+      crash = await Promise.race([new Promise<undefined>((done) => onInterrupt(() => done(undefined))), sb.crashed]);
     } finally {
       await sb.stop();
       ctx.out.write('Sandbox removed.\n');
     }
+    if (crash) throw new EnvError(`sandbox torn down: ${crash}`);
     return 0;
   },
 };
@@ -75,7 +96,7 @@ export const demoCommand: CommandSpec = {
     const amphorae = intFlag(ctx, 'amphorae', 1000, 2, 200000);
     const duration = intFlag(ctx, 'duration', 60, 5, 3600);
     ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
-    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10 });
+    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     try {
       describe(ctx, sb);
@@ -118,7 +139,7 @@ export const compareCommand: CommandSpec = {
   async run(ctx) {
     const [a, b] = ctx.positional;
     if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
-    for (const build of [a, b]) requireOctavia(build === 'installed' ? undefined : build);
+    for (const build of [a, b]) await ensureOctavia(build === 'installed' ? undefined : build, (s) => ctx.out.write(s));
     const interval = intFlag(ctx, 'interval', 2, 1, 60);
     const o: CompareOptions = {
       fixedRate: intFlag(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: intFlag(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
@@ -180,7 +201,7 @@ export const apiBenchCommand: CommandSpec = {
     const pageSize = intFlag(ctx, 'page_size', 100, 1, 10000);
     const useSandbox = ctx.flags.sandbox === true;
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
-    const sb = useSandbox ? await startSandbox({ hms: 1, api: true }) : undefined;
+    const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s) }) : undefined;
     const projectId = randomUUID();
     const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
     const t: ApiTarget = { url: sb?.api?.url ?? flagString(ctx, 'api_url')!, token: flagString(ctx, 'token'), projectId };

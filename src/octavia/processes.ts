@@ -74,6 +74,24 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
+/** True when `port` on 127.0.0.1 can be bound for UDP right now. */
+export function udpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    s.on('error', () => resolve(false));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** True when `port` on 127.0.0.1 can be bound for TCP right now. */
+export function tcpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.on('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -84,13 +102,31 @@ export function freeTcpPort(): Promise<number> {
 
 export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
   const pid = p.child.pid;
-  if (!pid || p.child.exitCode !== null || p.child.signalCode !== null) return;
-  try { process.kill(-pid, 'SIGTERM'); } catch { return; }
-  const timer = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
-  await p.exited;
-  clearTimeout(timer);
-  // children of the group that outlived the leader
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* none left */ }
+  if (!pid) return;
+  const killGroup = (sig: NodeJS.Signals) => { try { process.kill(-pid, sig); } catch { /* group gone */ } };
+  if (p.child.exitCode === null && p.child.signalCode === null) {
+    killGroup('SIGTERM');
+    const timer = setTimeout(() => killGroup('SIGKILL'), graceMs);
+    await p.exited;
+    clearTimeout(timer);
+  }
+  // workers of the group that outlived their leader (also when the leader crashed)
+  killGroup('SIGKILL');
+  const end = Date.now() + 5000;
+  while (groupAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** True while some process of group `pgid` runs (zombies waiting for their reaper do not count). */
+export function groupAlive(pgid: number): boolean {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+    } catch { /* exited */ }
+  }
+  return false;
 }
 
 /** User+system CPU seconds of `pid` and all its descendants (from /proc). */

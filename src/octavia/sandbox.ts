@@ -1,8 +1,9 @@
-// A throwaway Octavia on loopback: its own database on the local MariaDB with the schema
-// from Debian's octavia-db-manage, N real health managers (noop drivers) and optionally the
-// API (noauth); plus the matching stresshm configuration. stop() removes all of it.
+// A throwaway Octavia on loopback: its own database on the local MariaDB (or on a private
+// mariadbd when none answers) with the schema from Debian's octavia-db-manage, N real health
+// managers (noop drivers) and optionally the API (noauth); plus the matching stresshm
+// configuration. stop() removes all of it; `crashed` settles when any part dies on its own.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { connect } from '../db';
 import { DbTarget, formatDbUrl } from '../dburl';
 import { EnvError, UsageError } from '../errors';
 import { renderOctaviaConf } from './conf';
-import { Proc, freeTcpPort, freeUdpPort, httpAnswers, startProc, stopProc, udpPortBound, waitReady } from './processes';
+import { Proc, freeTcpPort, freeUdpPort, httpAnswers, startProc, stopProc, tcpPortFree, udpPortBound, udpPortFree, waitReady } from './processes';
+import { PrivateMariadb, serverAnswers, startPrivateMariadb } from './mariadbd';
 
 const run = promisify(execFile);
 
@@ -26,7 +28,15 @@ export interface SandboxOptions {
   octaviaSource?: string;
   /** MariaDB server to create the database on (default root@127.0.0.1:3306). */
   server?: Omit<DbTarget, 'database'>;
+  /** Start a private mariadbd even when the local MariaDB answers. */
+  privateDb?: boolean;
+  /** UDP ports for the health managers (default: free ones). */
+  hmPorts?: number[];
+  /** TCP port for the API (default: a free one). */
+  apiPort?: number;
   dir?: string;
+  /** Where progress lines (package installation) go. */
+  say?: (s: string) => void;
 }
 
 export interface Sandbox {
@@ -40,11 +50,33 @@ export interface Sandbox {
   api?: { url: string; proc: Proc };
   /** A stresshm.conf pointing at this sandbox. */
   stresshmConf: string;
+  /** The private mariadbd, when the sandbox had to start one. */
+  privateDb?: PrivateMariadb;
+  /** Settles with a one-line reason when a process of the sandbox exits on its own. */
+  crashed: Promise<string>;
   stop(): Promise<void>;
+}
+
+/** Requested ports must be free before anything starts: one line naming the port. */
+async function checkPorts(o: SandboxOptions): Promise<void> {
+  for (const p of o.hmPorts ?? []) {
+    if (!(await udpPortFree(p))) throw new UsageError(`UDP port ${p} on 127.0.0.1 is already taken; choose another with --hm-ports`);
+  }
+  if (o.apiPort !== undefined && !(await tcpPortFree(o.apiPort))) {
+    throw new UsageError(`TCP port ${o.apiPort} on 127.0.0.1 is already taken; choose another with --api-port`);
+  }
 }
 
 const DEFAULT_SERVER = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
+function missingPackages(): string[] {
+  const need: string[] = [];
+  if (!existsSync('/usr/bin/octavia-health-manager')) need.push('python3-octavia');
+  if (spawnSync('/usr/bin/python3', ['-c', 'import pymysql']).status !== 0) need.push('python3-pymysql');
+  return need;
+}
+
+/** Checks that Octavia can run: a source checkout, or the installed package (and PyMySQL). */
 export function requireOctavia(source?: string): void {
   if (source) {
     if (!existsSync(join(source, 'octavia', 'cmd', 'health_manager.py'))) {
@@ -52,10 +84,24 @@ export function requireOctavia(source?: string): void {
     }
     return;
   }
-  if (!existsSync('/usr/bin/octavia-health-manager')) {
-    const how = process.getuid?.() === 0 ? 'apt-get install -y python3-octavia' : 'sudo apt-get install -y python3-octavia';
-    throw new EnvError(`Octavia is not installed; run: ${how}`);
+  const need = missingPackages();
+  if (need.length) {
+    const how = `apt-get install -y ${need.join(' ')}`;
+    throw new EnvError(process.getuid?.() === 0 ? `Octavia is not installed; run: ${how}` : `Octavia is not installed and installing needs root; run: sudo ${how}`);
   }
+}
+
+/** As root, installs Debian's python3-octavia (and PyMySQL) when missing; otherwise as requireOctavia. */
+export async function ensureOctavia(source?: string, say: (s: string) => void = () => undefined): Promise<void> {
+  const need = source ? [] : missingPackages();
+  if (need.length && process.getuid?.() === 0) {
+    say(`Installing ${need.join(' ')} (Debian packages)...\n`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const update = spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8' });
+    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', ...need], { env, encoding: 'utf8' }) : update;
+    if (install.status !== 0) throw new EnvError(`apt-get install ${need.join(' ')} failed: ${String(install.stderr).trim().split('\n').slice(-1)[0]}`);
+  }
+  requireOctavia(source);
 }
 
 function octaviaCommand(tool: 'health-manager' | 'api' | 'db-manage', source?: string): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
@@ -83,24 +129,40 @@ async function dropDatabase(server: Omit<DbTarget, 'database'>, name: string): P
 }
 
 export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
-  requireOctavia(o.octaviaSource);
-  const server = o.server ?? DEFAULT_SERVER;
+  await ensureOctavia(o.octaviaSource, o.say);
+  await checkPorts(o);
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'stresshm-sandbox-'));
+  let privateDb: PrivateMariadb | undefined;
+  let server = o.server ?? DEFAULT_SERVER;
   const database = `stresshm_sandbox_${randomBytes(4).toString('hex')}`;
-  const dbUrl = formatDbUrl({ ...server, database });
   const key = randomBytes(12).toString('hex');
   const procs: Proc[] = [];
   let api: Sandbox['api'];
+  let stopping = false;
   const stop = async () => {
-    await Promise.all(procs.map((p) => stopProc(p)));
-    await dropDatabase(server, database).catch(() => undefined);
+    stopping = true;
+    await Promise.all(procs.filter((p) => p !== privateDb?.proc).map((p) => stopProc(p)));
+    if (privateDb) await privateDb.stop();
+    else await dropDatabase(server, database).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
+  let reportCrash: (reason: string) => void = () => undefined;
+  const crashed = new Promise<string>((resolve) => { reportCrash = resolve; });
+  const track = (p: Proc) => {
+    procs.push(p);
+    void p.exited.then((code) => { if (!stopping) reportCrash(`${p.name} exited on its own (status ${code ?? 'killed by a signal'})`); });
+  };
   try {
+    if (!o.server && (o.privateDb || !(await serverAnswers(DEFAULT_SERVER)))) {
+      privateDb = await startPrivateMariadb(dir);
+      server = privateDb.server;
+      track(privateDb.proc);
+    }
+    const dbUrl = formatDbUrl({ ...server, database });
     await createDatabase(server, database);
-    const ports = await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort()));
+    const ports = o.hmPorts ?? await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort()));
     const endpoints = ports.map((p) => `127.0.0.1:${p}`);
-    const apiPort = o.api ? await freeTcpPort() : undefined;
+    const apiPort = o.api ? o.apiPort ?? await freeTcpPort() : undefined;
     const confFor = (i: number, logFile: string) => {
       const f = join(dir, `octavia-${i}.conf`);
       writeFileSync(f, renderOctaviaConf({
@@ -113,25 +175,26 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     await run(dbm.cmd, [...dbm.args, '--config-file', confFor(0, join(dir, 'db-manage.log')), 'upgrade', 'head'], { env: dbm.env }).catch((e) => {
       throw new EnvError(`octavia-db-manage upgrade head failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0]}`);
     });
-    for (let i = 0; i < ports.length; i++) {
+    const hms = ports.map((port, i) => {
       const log = join(dir, `health-manager-${i}.log`);
       const hm = octaviaCommand('health-manager', o.octaviaSource);
       const p = startProc(`octavia-health-manager ${i}`, hm.cmd, [...hm.args, '--config-file', confFor(i, log)], log, hm.env);
-      procs.push(p);
-    }
-    await Promise.all(procs.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
+      track(p);
+      return p;
+    });
+    await Promise.all(hms.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
     if (apiPort) {
       const log = join(dir, 'api.log');
       const a = octaviaCommand('api', o.octaviaSource);
       const p = startProc('octavia-api', a.cmd, [...a.args, '--config-file', confFor(0, log)], log, a.env);
-      procs.push(p);
+      track(p);
       const url = `http://127.0.0.1:${apiPort}`;
       await waitReady(p, () => httpAnswers(url), 60000);
       api = { url, proc: p };
     }
     const stresshmConf = join(dir, 'stresshm.conf');
     writeFileSync(stresshmConf, `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`);
-    return { dir, dbUrl, database, heartbeatKey: key, endpoints, hmLogs: procs.filter((p) => p.name.includes('health')).map((p) => p.logFile), hms: procs.filter((p) => p.name.includes('health')), api, stresshmConf, stop };
+    return { dir, dbUrl, database, heartbeatKey: key, endpoints, hmLogs: hms.map((p) => p.logFile), hms, api, stresshmConf, privateDb, crashed, stop };
   } catch (e) {
     await stop();
     throw e;
