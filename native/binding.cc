@@ -1,6 +1,7 @@
 // N-API bindings (node-addon-api): JavaScript hands a fleet over once as a msgpack Buffer,
 // starts and stops it, and reads counters and send history; it never sees a packet.
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <napi.h>
 
 #include <functional>
@@ -42,6 +43,12 @@ Napi::Object ErrorsObject(Napi::Env env, const std::map<int, uint64_t>& errors) 
   Napi::Object o = Napi::Object::New(env);
   for (const auto& kv : errors) o.Set(std::to_string(kv.first), Napi::Number::New(env, static_cast<double>(kv.second)));
   return o;
+}
+
+// Hands the C heap's free pages back to the system (after a large spec was parsed and freed).
+Napi::Value ReleaseMemory(const Napi::CallbackInfo& info) {
+  malloc_trim(0);
+  return info.Env().Undefined();
 }
 
 Napi::Value EncodeHeartbeat(const Napi::CallbackInfo& info) {
@@ -256,6 +263,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("blast", Napi::Function::New(env, Blast));
   exports.Set("benchEncode", Napi::Function::New(env, BenchEncode));
   exports.Set("blastPayload", Napi::Function::New(env, BlastPayload));
+  exports.Set("releaseMemory", Napi::Function::New(env, ReleaseMemory));
   exports.Set("Fleet", Fleet::Define(env));
   exports.Set("Sink", Sink::Define(env));
   napi_add_env_cleanup_hook(env, StopAll, nullptr);

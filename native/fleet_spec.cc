@@ -34,20 +34,14 @@ Endpoint ParseEndpoint(const MpValue& v) {
   return e;
 }
 
-// Strings are moved out of the decoded tree: the ids are allocated once, and the tree's
-// nodes are freed in large blocks the allocator can hand back.
-std::vector<std::string> TakeStrings(MpValue& v) {
+std::vector<std::string> Strings(const MpValue& v) {
   std::vector<std::string> out;
   out.reserve(v.arr.size());
-  for (auto& s : v.arr) out.push_back(std::move(s.s));
+  for (const auto& s : v.arr) out.push_back(s.s);
   return out;
 }
 
-}  // namespace
-
-FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
-  MpValue root = DecodeMsgpack(data, len);
-  FleetSpec f;
+void ParseHeader(const MpValue& root, FleetSpec& f) {
   f.key = root.at("key").s;
   f.version = static_cast<int>(root.at("version").num());
   f.interval_ms = root.at("intervalMs").num();
@@ -63,29 +57,65 @@ FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
   f.churn.listener_full = c.at("listenerFull").num();
   f.churn.per_interval = static_cast<uint64_t>(c.at("perInterval").num());
   for (const auto& e : root.at("endpoints").arr) f.endpoints.push_back(ParseEndpoint(e));
+}
+
+void ParseLbs(MpCursor& cur, FleetSpec& f) {
+  size_t n = cur.ArrayHeader();
+  f.lbs.reserve(n);
   uint64_t ordinal = 0;
-  for (auto& lbv : root.at("lbs").arr) {
+  for (size_t i = 0; i < n; i++) {
+    const MpValue lbv = cur.Value();  // one LB's tree at a time
     LbSpec lb;
-    lb.listeners = TakeStrings(lbv.at("listeners"));
-    for (auto& pv : lbv.at("pools").arr) {
+    lb.listeners = Strings(lbv.at("listeners"));
+    lb.pools.reserve(lbv.at("pools").arr.size());
+    for (const auto& pv : lbv.at("pools").arr) {
       PoolSpec p;
-      p.id = std::move(pv.at("id").s);
-      p.listener_id = std::move(pv.at("listener").s);
-      p.members = TakeStrings(pv.at("members"));
+      p.id = pv.at("id").s;
+      p.listener_id = pv.at("listener").s;
+      p.members = Strings(pv.at("members"));
       p.first_ordinal = ordinal;
       ordinal += p.members.size();
       lb.pools.push_back(std::move(p));
     }
     f.lbs.push_back(std::move(lb));
   }
-  f.lbs.shrink_to_fit();
   f.churn.total_members = ordinal;
-  for (auto& av : root.at("amphorae").arr) {
+}
+
+void ParseAmphorae(MpCursor& cur, FleetSpec& f) {
+  size_t n = cur.ArrayHeader();
+  f.amphorae.reserve(n);
+  for (size_t i = 0; i < n; i++) {
+    const MpValue av = cur.Value();
     AmphoraSpec a;
-    a.id = std::move(av.at("id").s);
+    a.id = av.at("id").s;
     a.lb = static_cast<uint32_t>(av.at("lb").num());
-    if (a.lb >= f.lbs.size()) throw std::runtime_error("amphora points at an unknown load balancer");
     f.amphorae.push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+// The root map is read field by field: the small settings as one tree, the two large
+// arrays (lbs, amphorae) one element at a time.
+FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
+  MpCursor cur(data, len);
+  FleetSpec f;
+  MpValue header;
+  header.kind = MpValue::Map;
+  size_t fields = cur.MapHeader();
+  bool have_lbs = false, have_amphorae = false;
+  for (size_t k = 0; k < fields; k++) {
+    std::string key = cur.Str();
+    if (key == "lbs") { ParseLbs(cur, f); have_lbs = true; }
+    else if (key == "amphorae") { ParseAmphorae(cur, f); have_amphorae = true; }
+    else header.map.emplace_back(std::move(key), cur.Value());
+  }
+  if (!have_lbs) throw std::runtime_error("fleet spec: missing field lbs");
+  if (!have_amphorae) throw std::runtime_error("fleet spec: missing field amphorae");
+  ParseHeader(header, f);
+  for (const auto& a : f.amphorae) {
+    if (a.lb >= f.lbs.size()) throw std::runtime_error("amphora points at an unknown load balancer");
   }
   if (f.endpoints.empty()) throw std::runtime_error("no endpoints");
   if (f.threads < 1) f.threads = 1;

@@ -8,7 +8,15 @@ namespace {
 
 class Reader {
  public:
-  Reader(const uint8_t* d, size_t n) : d_(d), n_(n) {}
+  Reader(const uint8_t* d, size_t n, size_t p = 0) : d_(d), n_(n), p_(p) {}
+  size_t Pos() const { return p_; }
+  uint64_t Header(uint8_t fix_mask, uint8_t fix_tag, uint8_t tag16, uint8_t tag32, const char* what) {
+    uint8_t t = Byte();
+    if ((t & fix_mask) == fix_tag) return t & static_cast<uint8_t>(~fix_mask);
+    if (t == tag16) return Be(2);
+    if (t == tag32) return Be(4);
+    throw std::runtime_error(std::string("fleet spec: expected ") + what);
+  }
 
   MpValue Read() {
     uint8_t t = Byte();
@@ -84,6 +92,38 @@ class Reader {
 };
 
 }  // namespace
+
+uint8_t MpCursor::Peek() const {
+  if (p_ >= n_) throw std::runtime_error("fleet spec: truncated msgpack");
+  return d_[p_];
+}
+
+size_t MpCursor::MapHeader() {
+  Reader r(d_, n_, p_);
+  size_t count = r.Header(0xf0, 0x80, 0xde, 0xdf, "a map");
+  p_ = r.Pos();
+  return count;
+}
+
+size_t MpCursor::ArrayHeader() {
+  Reader r(d_, n_, p_);
+  size_t count = r.Header(0xf0, 0x90, 0xdc, 0xdd, "an array");
+  p_ = r.Pos();
+  return count;
+}
+
+std::string MpCursor::Str() {
+  uint8_t t = Peek();
+  if (!((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb)) throw std::runtime_error("fleet spec: expected a string");
+  return Value().s;
+}
+
+MpValue MpCursor::Value() {
+  Reader r(d_, n_, p_);
+  MpValue v = r.Read();
+  p_ = r.Pos();
+  return v;
+}
 
 const MpValue* MpValue::get(const std::string& key) const {
   for (const auto& kv : map) if (kv.first == key) return &kv.second;

@@ -27,4 +27,23 @@ struct MpValue {
 
 MpValue DecodeMsgpack(const uint8_t* data, size_t len);
 
+// Walks a msgpack buffer one value at a time, so a large array can be read element by
+// element: only one element's tree exists at a time (bounded memory, no heap fragments
+// left between the long-lived results).
+class MpCursor {
+ public:
+  MpCursor(const uint8_t* data, size_t len) : d_(data), n_(len) {}
+  bool AtEnd() const { return p_ >= n_; }
+  size_t MapHeader();    // entries of the map at the cursor
+  size_t ArrayHeader();  // elements of the array at the cursor
+  std::string Str();     // a string (map key or value)
+  MpValue Value();       // the whole value at the cursor, as a tree
+
+ private:
+  uint8_t Peek() const;
+  const uint8_t* d_;
+  size_t n_;
+  size_t p_ = 0;
+};
+
 }  // namespace stresshm

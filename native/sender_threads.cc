@@ -155,23 +155,34 @@ FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)) {
     Slot s;
     s.amphora = static_cast<uint32_t>(i);
     s.offset_ms = spec_.burst ? 0 : spec_.interval_ms * static_cast<double>(i) / static_cast<double>(n);
-    Encode(s);
-    if (s.packet.size() > kMaxDatagram) {
-      throw std::runtime_error("the heartbeat of amphora " + spec_.amphorae[i].id + " is " + std::to_string(s.packet.size()) +
-                               " bytes, above the 65,507-byte UDP limit the health manager can receive; use fewer listeners, pools or members");
-    }
-    max_packet_ = std::max(max_packet_, s.packet.size());
     slices_[i % threads].push_back(std::move(s));
+  }
+  // Every amphora's first heartbeat is encoded now, so an oversized one is refused before
+  // anything is sent; the first kRing of each slice are kept, the others re-encoded in time.
+  rings_.resize(threads);
+  for (int t = 0; t < threads; t++) {
+    std::vector<Slot>& slots = slices_[t];
+    rings_[t].resize(std::min(slots.size(), kRing));
+    for (size_t p = 0; p < slots.size(); p++) {
+      std::string packet = Encode(slots[p]);
+      if (packet.size() > kMaxDatagram) {
+        throw std::runtime_error("the heartbeat of amphora " + spec_.amphorae[slots[p].amphora].id + " is " + std::to_string(packet.size()) +
+                                 " bytes, above the 65,507-byte UDP limit the health manager can receive; use fewer listeners, pools or members");
+      }
+      max_packet_ = std::max(max_packet_, packet.size());
+      if (p < rings_[t].size()) rings_[t][p] = std::move(packet);
+      else slots[p].counters = AmphoraCounters{};  // as before its first heartbeat
+    }
   }
   malloc_trim(0);  // hand back what parsing the spec left free in the heap
 }
 
 FleetRunner::~FleetRunner() { Stop(); }
 
-void FleetRunner::Encode(Slot& s) {
+std::string FleetRunner::Encode(Slot& s) {
   uint64_t seq = s.sent + 1;
   std::vector<ListenerStats> stats = NextStats(spec_, s.amphora, seq, s.counters);
-  s.packet = WrapEnvelope(BuildMessageJson(spec_, s.amphora, seq, seq - 1, stats), spec_.key, spec_.legacy_digest, spec_.zlib_level);
+  return WrapEnvelope(BuildMessageJson(spec_, s.amphora, seq, seq - 1, stats), spec_.key, spec_.legacy_digest, spec_.zlib_level);
 }
 
 void FleetRunner::Start() {
@@ -194,12 +205,15 @@ void FleetRunner::Stop() {
 
 void FleetRunner::ThreadMain(int t) {
   std::vector<Slot>& slots = slices_[t];
+  std::vector<std::string>& ring = rings_[t];
   ThreadCounters& c = *counters_[t];
   Sockets socks;
   const size_t n = slots.size();
+  const size_t r = ring.size();
   const size_t endpoints = spec_.endpoints.size();
   size_t cursor = 0;  // slots are in offset order: sends happen cyclically through them
   uint64_t round = 0;
+  uint64_t position = 0;  // round * n + cursor
   Outgoing out[kBatch];
   Slot* batch[kBatch];
   double cpu0 = ThreadCpuSeconds();
@@ -207,9 +221,9 @@ void FleetRunner::ThreadMain(int t) {
     double now = MonoMs();
     int m = 0;
     double due = start_mono_ms_ + slots[cursor].offset_ms + round * spec_.interval_ms;
-    while (m < kBatch && due <= now) {
+    while (m < kBatch && static_cast<size_t>(m) < r && due <= now) {
       Slot& s = slots[cursor];
-      out[m] = Outgoing{&s.packet, &spec_.endpoints[(s.sent + s.amphora) % endpoints]};
+      out[m] = Outgoing{&ring[(position + m) % r], &spec_.endpoints[(s.sent + s.amphora) % endpoints]};
       batch[m++] = &s;
       if (++cursor == n) { cursor = 0; round++; }
       due = start_mono_ms_ + slots[cursor].offset_ms + round * spec_.interval_ms;
@@ -235,8 +249,14 @@ void FleetRunner::ThreadMain(int t) {
       history_times_[h].store(start_epoch_ms_ + (sent_at - start_mono_ms_), std::memory_order_relaxed);
       history_seqs_[h].store(static_cast<double>(s.sent + 1), std::memory_order_relaxed);
       s.sent++;
-      Encode(s);  // ahead of its next send, an interval from now
     }
+    // Refill the ring: position p + r reuses the buffer position p was just sent from. Since
+    // r <= n, that slot's previous heartbeat has been sent, so its seq is sent + 1.
+    for (int k = 0; k < m; k++) {
+      uint64_t ahead = position + k + r;
+      ring[(position + k) % r] = Encode(slots[ahead % n]);
+    }
+    position += m;
     c.cpu_seconds.store(ThreadCpuSeconds() - cpu0, std::memory_order_relaxed);
   }
   c.cpu_seconds.store(ThreadCpuSeconds() - cpu0, std::memory_order_relaxed);

@@ -1,6 +1,8 @@
 // The send path: a few threads, each owning an interleaved slice of the fleet, send every
-// amphora's heartbeat once per interval (evenly spread or aligned), encoding the next one
-// right after each send, and transmit due packets in batches with sendmmsg.
+// amphora's heartbeat once per interval (evenly spread or aligned) and transmit due packets
+// in batches with sendmmsg. Each thread keeps the next kRing heartbeats of its slice encoded
+// ahead of their send time (the whole slice when it is smaller): memory stays flat however
+// large the fleet, and the encoder never sits between a due time and its send.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -18,6 +20,7 @@
 namespace stresshm {
 
 constexpr int kHistoryDepth = 8;
+constexpr size_t kRing = 4096;  // heartbeats encoded ahead, per thread
 constexpr double kLateMs = 5.0;
 
 // Lag histogram: 10 us buckets up to 100 ms, then 1 ms buckets up to 60 s.
@@ -67,14 +70,16 @@ class FleetRunner {
     uint32_t amphora;
     double offset_ms;
     uint64_t sent = 0;  // heartbeats sent so far; the next one has seq sent + 1
-    std::string packet;
     AmphoraCounters counters;
   };
-  void Encode(Slot& s);
+  std::string Encode(Slot& s);
   void ThreadMain(int t);
 
   FleetSpec spec_;
   std::vector<std::vector<Slot>> slices_;
+  // rings_[t][p % ring size]: the packet of thread t's send position p (position p sends
+  // slot p % slice size in round p / slice size)
+  std::vector<std::vector<std::string>> rings_;
   std::vector<std::unique_ptr<ThreadCounters>> counters_;
   std::unique_ptr<std::atomic<double>[]> history_times_;
   std::unique_ptr<std::atomic<double>[]> history_seqs_;

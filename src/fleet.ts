@@ -2,7 +2,9 @@
 // every ghost LB), hands it over once as msgpack, and exposes counters and send history.
 
 import { availableParallelism, constants } from 'node:os';
-import { pack } from 'msgpackr';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Packr } from 'msgpackr';
 import { Config } from './config';
 import { GhostGraph } from './graph';
 import { FleetSpec, SpecEndpoint } from './wire';
@@ -36,8 +38,16 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
   return spec;
 }
 
+const packer = new Packr({ useRecords: false });
+
+/**
+ * The spec as msgpack. msgpackr keeps its output buffer for the next call (up to 1 GiB);
+ * a fleet spec is packed once, so the buffer is handed back to the GC afterwards.
+ */
 export function packSpec(spec: FleetSpec): Buffer {
-  return pack(spec);
+  const buf = packer.pack(spec);
+  packer.useBuffer(Buffer.allocUnsafe(8192));
+  return buf;
 }
 
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [String(n), name]));
@@ -54,6 +64,23 @@ export interface FleetStats extends Omit<NativeFleetStats, 'errors'> {
   errors: Record<string, number>;
 }
 
+/** Fleets at least this large hand their spec's memory back once it is dropped. */
+const RELEASE_AT_AMPHORAE = 10000;
+let fullGc: (() => void) | undefined;
+
+/**
+ * A full garbage collection, then malloc_trim: the JavaScript spec and its msgpack copy are
+ * garbage once the engine holds the fleet, and would otherwise stay resident for the run.
+ */
+function releaseSpecMemory(): void {
+  if (!fullGc) {
+    setFlagsFromString('--expose-gc');
+    fullGc = runInNewContext('gc') as () => void;
+  }
+  fullGc();
+  native().releaseMemory();
+}
+
 /** A running fleet: the native threads send; JavaScript only reads counters. */
 export class Fleet {
   readonly amphoraIds: string[];
@@ -67,6 +94,7 @@ export class Fleet {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    if (spec.amphorae.length >= RELEASE_AT_AMPHORAE) setImmediate(releaseSpecMemory);
   }
 
   /** Validates (message size) and encodes every first heartbeat, without sending. */

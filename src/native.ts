@@ -27,6 +27,8 @@ export interface NativeAddon {
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
   blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
+  /** malloc_trim(0): return the C heap's free pages to the system. */
+  releaseMemory(): void;
   Fleet: new (spec: Buffer) => NativeFleet;
   Sink: new (host: string, port: number, key: string) => NativeSink;
 }

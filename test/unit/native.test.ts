@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { inflateSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { native } from '../../src/native';
 import { Fleet, packSpec } from '../../src/fleet';
@@ -118,4 +120,33 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
   sink.stop();
   assert.ok(r.packetsPerThread[0] > 1000, `${r.packetsPerThread[0]} packets`);
   assert.equal(s.invalid, 0);
+});
+
+for (const version of [2, 3] as const) test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
+  // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
+  // rest are encoded in the window ahead of their send time, with churn changing statuses.
+  const rx = createSocket('udp4');
+  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
+  const packets: Buffer[] = [];
+  rx.on('message', (m) => packets.push(m));
+  const spec = sampleSpec(version, 5000, 1, 1, 2, { key: 'ring-key', intervalMs: 2000, threads: 1,
+    churn: { down: 0.1, drain: 0, maint: 0, nocheck: 0, listenerFull: 0.1, perInterval: 500 },
+    endpoints: [{ host: '127.0.0.1', port: rx.address().port }] });
+  const fleet = Fleet.prepare(spec);
+  fleet.start();
+  try {
+    await until(() => packets.length >= 22000, 15000);
+  } finally {
+    fleet.stop();
+    rx.close();
+  }
+  const index = new Map(spec.amphorae.map((a, i) => [a.id, i]));
+  const secondBeyondWindow = new Set<number>();
+  for (const p of packets) {
+    const msg = JSON.parse(inflateSync(p.subarray(0, p.length - 64)).toString()) as { id: string; seq: number };
+    const a = index.get(msg.id)!;
+    assert.deepEqual(p, encodeHeartbeat(spec, a, msg.seq), `amphora ${a} seq ${msg.seq}`);
+    if (a >= 4096 && msg.seq === 2) secondBeyondWindow.add(a);
+  }
+  assert.ok(secondBeyondWindow.size > 5000, `seq 2 of amphorae beyond the window: ${secondBeyondWindow.size}`);
 });
