@@ -5,19 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { Config } from './config';
 import { UsageError } from './errors';
 
-export interface GhostPlan {
+/** What to write: the configuration's shape of a ghost LB, under one run prefix. */
+export interface GhostPlan extends Pick<Config, 'projectId' | 'loadBalancers' | 'listeners' | 'pools' | 'healthMonitors' | 'members'
+  | 'l7policies' | 'l7rules' | 'topology' | 'ghostBusy' | 'batchSize'> {
   prefix: string;
-  projectId: string;
-  loadBalancers: number;
-  listeners: number;
-  pools: number;
-  healthMonitors: number;
-  members: number;
-  l7policies: number;
-  l7rules: number;
-  topology: 'SINGLE' | 'ACTIVE_STANDBY';
-  ghostBusy: boolean;
-  batchSize: number;
 }
 
 export type Row = Record<string, string | number | null>;

@@ -52,7 +52,7 @@ function portList(ctx: CommandContext, name: string): number[] | undefined {
 export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'Start a throwaway Octavia on loopback (DB, real health managers, optional API) until Ctrl-C.',
-  usage: 'stresshm sandbox [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--private-db]',
+  usage: 'stresshm sandbox [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
   description: 'The database goes on the local MariaDB (root@127.0.0.1:3306); when none answers, or with --private-db,\n'
     + 'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n'
     + 'on Ctrl-C, and when any part of the sandbox dies (exit 3).',
@@ -62,13 +62,14 @@ export const sandboxCommand: CommandSpec = {
     { name: 'api', type: 'boolean', help: 'Also start octavia-api (noauth) on a loopback port.' },
     { name: 'api_port', type: 'string', help: 'TCP port of the API (default: a free port).' },
     { name: 'health_update_threads', type: 'string', help: 'health_update_threads of each HM (default 2).' },
+    { name: 'heartbeat_interval', type: 'string', help: 'heartbeat_interval of the HMs and the written stresshm.conf (default 10).' },
     { name: 'private_db', type: 'boolean', help: 'Use a private mariadbd even when the local MariaDB answers.' },
   ],
   async run(ctx) {
     const hmPorts = portList(ctx, 'hm_ports');
     const apiPort = portList(ctx, 'api_port')?.[0];
     const sb = await startSandbox({ hms: hmPorts?.length ?? intFlag(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
-      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 2, 1, 64), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: intFlag(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     let crash: string | undefined;
     try {
