@@ -41,10 +41,29 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
 const packer = new Packr({ useRecords: false });
 
 /**
+ * An upper bound of the packed size (strings + 5 bytes each, map keys and headers per LB,
+ * pool and amphora), so msgpackr writes into one buffer instead of growing it by doubling.
+ */
+export function estimatePackedBytes(spec: FleetSpec): number {
+  let bytes = 65536 + JSON.stringify(spec.endpoints).length + spec.key.length;
+  for (const lb of spec.lbs) {
+    bytes += 32;
+    for (const l of lb.listeners) bytes += l.length + 5;
+    for (const p of lb.pools) {
+      bytes += 40 + p.id.length + p.listener.length;
+      for (const m of p.members) bytes += m.length + 5;
+    }
+  }
+  for (const a of spec.amphorae) bytes += 24 + a.id.length;
+  return bytes;
+}
+
+/**
  * The spec as msgpack. msgpackr keeps its output buffer for the next call (up to 1 GiB);
  * a fleet spec is packed once, so the buffer is handed back to the GC afterwards.
  */
 export function packSpec(spec: FleetSpec): Buffer {
+  packer.useBuffer(Buffer.allocUnsafeSlow(estimatePackedBytes(spec)));
   const buf = packer.pack(spec);
   packer.useBuffer(Buffer.allocUnsafe(8192));
   return buf;
