@@ -136,17 +136,17 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
     o.Set("elapsedMs", s.elapsed_ms);
     return o;
   }
+  // history(times, seqs): fills two Float64Arrays of size() * depth (kept by the caller and
+  // reused every poll, so a poll allocates nothing); returns the depth.
   Napi::Value History(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     size_t n = runner_->Size() * kHistoryDepth;
-    auto times = Napi::Float64Array::New(env, n);
-    auto seqs = Napi::Float64Array::New(env, n);
+    if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsTypedArray()) throw Napi::TypeError::New(env, "history(times, seqs)");
+    auto times = info[0].As<Napi::Float64Array>();
+    auto seqs = info[1].As<Napi::Float64Array>();
+    if (times.ElementLength() != n || seqs.ElementLength() != n) throw Napi::RangeError::New(env, "history arrays must hold size() * depth values");
     runner_->History(times.Data(), seqs.Data());
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("depth", kHistoryDepth);
-    o.Set("times", times);
-    o.Set("seqs", seqs);
-    return o;
+    return Napi::Number::New(env, kHistoryDepth);
   }
 
   std::unique_ptr<FleetRunner> runner_;
@@ -264,6 +264,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("benchEncode", Napi::Function::New(env, BenchEncode));
   exports.Set("blastPayload", Napi::Function::New(env, BlastPayload));
   exports.Set("releaseMemory", Napi::Function::New(env, ReleaseMemory));
+  exports.Set("historyDepth", Napi::Number::New(env, kHistoryDepth));
   exports.Set("Fleet", Fleet::Define(env));
   exports.Set("Sink", Sink::Define(env));
   napi_add_env_cleanup_hook(env, StopAll, nullptr);

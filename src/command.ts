@@ -2,6 +2,7 @@
 // function that receives parsed arguments and returns the process exit status.
 
 import { Config } from './config';
+import { UsageError } from './errors';
 
 export interface FlagSpec {
   name: string;
@@ -46,6 +47,20 @@ export function flagStrings(ctx: CommandContext, name: string): string[] {
   const v = ctx.flags[name];
   if (v === undefined || typeof v === 'boolean') return [];
   return Array.isArray(v) ? v : [v];
+}
+
+/** A numeric flag within [min, max] (default `def`); outside it, a usage error naming the flag. */
+export function flagNumber(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
+  const v = Number(flagString(ctx, name) ?? def);
+  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a number from ${min} to ${max}`);
+  return v;
+}
+
+/** A whole-number flag within [min, max] (default `def`). */
+export function flagInt(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
+  const v = Number(flagString(ctx, name) ?? def);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a whole number from ${min} to ${max}`);
+  return v;
 }
 
 export function flagBool(ctx: CommandContext, name: string): boolean {

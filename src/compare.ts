@@ -5,7 +5,9 @@
 
 import { startSandbox, Sandbox } from './octavia/sandbox';
 import { treeCpuSeconds } from './octavia/processes';
-import { loadConfig } from './config';
+import { Config, loadConfig } from './config';
+import { RunRecord } from './runrecord';
+import { silentOut } from './progress';
 import { runStress } from './runner';
 import { CapacityOptions, CapacityResult, searchCapacity } from './capacity';
 import { checkInterrupted, setInterruptHint } from './interrupt';
@@ -25,19 +27,22 @@ export interface CompareOptions {
   healthUpdateThreads: number;
 }
 
-const quiet = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
+/** One stress run against the sandbox, its dashboard discarded. */
+async function sandboxRun(sb: Sandbox, cfg: Config): Promise<RunRecord> {
+  return (await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: silentOut, cleanHint: (p) => p })).record;
+}
 
 async function fixedRun(sb: Sandbox, o: CompareOptions): Promise<{ lagP50: number; cpuPer1000: number }> {
   const pids = sb.hms.map((p) => p.child.pid!);
-  const cpu = () => pids.reduce((a, pid) => a + treeCpuSeconds(pid), 0);
+  const cpu = () => treeCpuSeconds(pids);
   const cfg = loadConfig([sb.stresshmConf], {
     load_balancers: String(Math.max(1, Math.round((o.fixedRate * o.intervalSecs) / 2))), test_runtime_secs: String(o.fixedSecs),
     heartbeat_interval: String(o.intervalSecs), members: '2',
   });
   const before = cpu();
-  const r = await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: quiet, cleanHint: (p) => p });
+  const r = await sandboxRun(sb, cfg);
   const used = cpu() - before;
-  return { lagP50: r.record.final.lagP50, cpuPer1000: (1000 * used) / Math.max(1, r.record.final.processed) };
+  return { lagP50: r.final.lagP50, cpuPer1000: (1000 * used) / Math.max(1, r.final.processed) };
 }
 
 export async function measureBuild(build: string, o: CompareOptions, onLine: (s: string) => void): Promise<BuildFigures> {
@@ -51,7 +56,7 @@ export async function measureBuild(build: string, o: CompareOptions, onLine: (s:
     checkInterrupted();
     onLine(`  ${build}: fixed load ${o.fixedRate}/s: lag p50 ${a.lagP50.toFixed(2)} / ${b.lagP50.toFixed(2)} s, HM CPU ${a.cpuPer1000.toFixed(2)} / ${b.cpuPer1000.toFixed(2)} s per 1,000 heartbeats`);
     const knee = await searchCapacity({ files: [sb.stresshmConf], overrides: { heartbeat_interval: String(o.intervalSecs), members: '2' } }, o.capacity,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: quiet, cleanHint: (p) => p })).record,
+      (cfg) => sandboxRun(sb, cfg),
       (s) => onLine(`  ${build}: capacity step ${s.rate}/s -> ${s.verdict}`));
     checkInterrupted();
     return { build, lagP50: [a.lagP50, b.lagP50], cpuPer1000: [a.cpuPer1000, b.cpuPer1000], knee };

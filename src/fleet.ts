@@ -105,6 +105,7 @@ export class Fleet {
   readonly amphoraIds: string[];
   private readonly handle: NativeFleet;
   private stopped = false;
+  private history?: { depth: number; times: Float64Array; seqs: Float64Array };
 
   private constructor(spec: FleetSpec) {
     this.amphoraIds = spec.amphorae.map((a) => a.id);
@@ -134,9 +135,17 @@ export class Fleet {
     return { ...s, errors: errnoNames(s.errors) };
   }
 
-  /** Epoch-ms times and seqs of each amphora's last `depth` sends (amphora i at i*depth..). */
+  /**
+   * Epoch-ms times and seqs of each amphora's last `depth` sends (amphora i at i*depth..).
+   * The arrays are the fleet's own, refilled by every call (a poll allocates nothing).
+   */
   sendHistory(): { depth: number; times: Float64Array; seqs: Float64Array } {
-    return this.handle.history();
+    if (!this.history) {
+      const n = this.amphoraIds.length * native().historyDepth;
+      this.history = { depth: native().historyDepth, times: new Float64Array(n), seqs: new Float64Array(n) };
+    }
+    this.handle.history(this.history.times, this.history.seqs);
+    return this.history;
   }
 
   stop(): FleetStats {

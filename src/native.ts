@@ -13,7 +13,8 @@ export interface NativeFleet {
   start(): void;
   stop(): void;
   stats(): NativeFleetStats;
-  history(): { depth: number; times: Float64Array; seqs: Float64Array };
+  /** Fills times and seqs (amphorae x historyDepth values each); returns the depth. */
+  history(times: Float64Array, seqs: Float64Array): number;
   maxPacketBytes(): number;
 }
 
@@ -29,6 +30,8 @@ export interface NativeAddon {
   blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
   /** malloc_trim(0): return the C heap's free pages to the system. */
   releaseMemory(): void;
+  /** Sends remembered per amphora by Fleet.history. */
+  historyDepth: number;
   Fleet: new (spec: Buffer) => NativeFleet;
   Sink: new (host: string, port: number, key: string) => NativeSink;
 }

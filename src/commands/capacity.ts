@@ -1,21 +1,14 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
 import { writeFileSync } from 'node:fs';
-import { CommandContext, CommandSpec, flagString, flagStrings } from '../command';
+import { CommandSpec, flagNumber, flagString, flagStrings } from '../command';
 import { searchCapacity, CapacityStep } from '../capacity';
 import { runStress } from '../runner';
 import { cleanCommandLine } from './ghosts';
 import { renderCapacityHtml } from '../report/capacity';
-import { UsageError, EXIT_INTERRUPTED } from '../errors';
+import { EXIT_INTERRUPTED } from '../errors';
 import { interruptRequested } from '../interrupt';
-
-function num(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
-  const v = Number(flagString(ctx, name) ?? def);
-  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a number from ${min} to ${max}`);
-  return v;
-}
-
-const quiet = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
+import { silentOut } from '../progress';
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
@@ -35,13 +28,13 @@ export const capacityCommand: CommandSpec = {
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
     const o = {
-      startRate: num(ctx, 'start_rate', 100, 1, 1e6), factor: num(ctx, 'factor', 2, 1.1, 10), maxRate: num(ctx, 'max_rate', 5000, 1, 1e7),
-      stepSecs: num(ctx, 'step_secs', Math.max(20, 3 * interval), 5, 3600), refineSteps: num(ctx, 'refine', 2, 0, 10),
+      startRate: flagNumber(ctx, 'start_rate', 100, 1, 1e6), factor: flagNumber(ctx, 'factor', 2, 1.1, 10), maxRate: flagNumber(ctx, 'max_rate', 5000, 1, 1e7),
+      stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval), 5, 3600), refineSteps: flagNumber(ctx, 'refine', 2, 0, 10),
     };
     const hmLogs = flagStrings(ctx, 'hm_log');
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: quiet, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
+      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: silentOut, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
     const json = flagString(ctx, 'report_json');

@@ -1,13 +1,12 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
-import { CommandContext, CommandSpec, flagBool, flagString, flagStrings } from '../command';
+import { CommandContext, CommandSpec, flagBool, flagInt, flagString, flagStrings } from '../command';
 import { runStress } from '../runner';
 import { RunRecord } from '../runrecord';
 import { cleanCommandLine } from './ghosts';
 import { requireHeartbeatKey, resolveEndpoints } from '../endpoints';
 import { buildFleetSpec, errnoNames, packSpec } from '../fleet';
 import { native } from '../native';
-import { UsageError } from '../errors';
 import { GhostGraph } from '../graph';
 import { randomUUID } from 'node:crypto';
 
@@ -78,14 +77,9 @@ export const blastCommand: CommandSpec = {
   ],
   async run(ctx) {
     const cfg = ctx.config();
-    const num = (name: string, def: number, max: number) => {
-      const v = Number(flagString(ctx, name) ?? def);
-      if (!Number.isInteger(v) || v < 1 || v > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
-      return v;
-    };
-    const amphorae = num('amphorae', 1000, 1000000);
+    const amphorae = flagInt(ctx, 'amphorae', 1000, 1, 1000000);
     const members = cfg.members; // [test_params] members: sets the packet size
-    const duration = num('duration', 10, 3600);
+    const duration = flagInt(ctx, 'duration', 10, 1, 3600);
     const key = requireHeartbeatKey(cfg.heartbeatKey);
     const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
     const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);

@@ -4,7 +4,7 @@
 
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { CommandContext, CommandSpec, flagString } from '../command';
+import { CommandContext, CommandSpec, flagInt, flagString } from '../command';
 import { startSandbox, Sandbox, ensureOctavia } from '../octavia/sandbox';
 import { CompareOptions, compareFigures, measureBuild } from '../compare';
 import { renderCompareHtml } from '../report/compare';
@@ -26,12 +26,6 @@ import { confirmTarget } from '../guard';
 import { Progress } from '../progress';
 import { renderApiBenchHtml } from '../report/apibench';
 import { printSummary } from './run';
-
-function intFlag(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
-  const v = Number(flagString(ctx, name) ?? def);
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a whole number from ${min} to ${max}`);
-  return v;
-}
 
 function describe(ctx: CommandContext, sb: Sandbox): void {
   ctx.out.write(`Sandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
@@ -68,8 +62,8 @@ export const sandboxCommand: CommandSpec = {
   async run(ctx) {
     const hmPorts = portList(ctx, 'hm_ports');
     const apiPort = portList(ctx, 'api_port')?.[0];
-    const sb = await startSandbox({ hms: hmPorts?.length ?? intFlag(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
-      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: intFlag(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+    const sb = await startSandbox({ hms: hmPorts?.length ?? flagInt(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
+      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: flagInt(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     let crash: string | undefined;
     try {
@@ -94,8 +88,8 @@ export const demoCommand: CommandSpec = {
     { name: 'duration', type: 'string', help: 'Seconds of heartbeats (default 60).' },
   ],
   async run(ctx) {
-    const amphorae = intFlag(ctx, 'amphorae', 1000, 2, 200000);
-    const duration = intFlag(ctx, 'duration', 60, 5, 3600);
+    const amphorae = flagInt(ctx, 'amphorae', 1000, 2, 200000);
+    const duration = flagInt(ctx, 'duration', 60, 5, 3600);
     ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
     const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
@@ -141,12 +135,12 @@ export const compareCommand: CommandSpec = {
     const [a, b] = ctx.positional;
     if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
     for (const build of [a, b]) await ensureOctavia(build === 'installed' ? undefined : build, (s) => ctx.out.write(s));
-    const interval = intFlag(ctx, 'interval', 2, 1, 60);
+    const interval = flagInt(ctx, 'interval', 2, 1, 60);
     const o: CompareOptions = {
-      fixedRate: intFlag(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: intFlag(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
-      healthUpdateThreads: intFlag(ctx, 'health_update_threads', 1, 1, 64),
-      capacity: { startRate: intFlag(ctx, 'start_rate', 100, 1, 1e6), factor: Number(flagString(ctx, 'factor') ?? 2), maxRate: intFlag(ctx, 'max_rate', 3000, 1, 1e7),
-        stepSecs: intFlag(ctx, 'step_secs', 15, 5, 3600), refineSteps: intFlag(ctx, 'refine', 1, 0, 10) },
+      fixedRate: flagInt(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: flagInt(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
+      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 1, 1, 64),
+      capacity: { startRate: flagInt(ctx, 'start_rate', 100, 1, 1e6), factor: Number(flagString(ctx, 'factor') ?? 2), maxRate: flagInt(ctx, 'max_rate', 3000, 1, 1e7),
+        stepSecs: flagInt(ctx, 'step_secs', 15, 5, 3600), refineSteps: flagInt(ctx, 'refine', 1, 0, 10) },
     };
     if (!(o.capacity.factor > 1 && o.capacity.factor <= 10)) throw new UsageError('--factor must be a number above 1 and at most 10');
     const line = (s: string) => ctx.out.write(`${s}\n`);
@@ -198,8 +192,8 @@ export const apiBenchCommand: CommandSpec = {
   async run(ctx) {
     const sizes = (flagString(ctx, 'sizes') ?? '100,1000,10000').split(',').map(Number);
     if (sizes.some((n) => !Number.isInteger(n) || n < 1) || sizes.some((n, i) => i > 0 && n <= sizes[i - 1])) throw new UsageError('--sizes must be increasing whole numbers, e.g. 100,1000,10000');
-    const repeat = intFlag(ctx, 'repeat', 5, 1, 1000);
-    const pageSize = intFlag(ctx, 'page_size', 100, 1, 10000);
+    const repeat = flagInt(ctx, 'repeat', 5, 1, 1000);
+    const pageSize = flagInt(ctx, 'page_size', 100, 1, 10000);
     const useSandbox = ctx.flags.sandbox === true;
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
     const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s) }) : undefined;

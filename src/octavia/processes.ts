@@ -116,36 +116,37 @@ export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
   while (groupAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
 
-/** True while some process of group `pgid` runs (zombies waiting for their reaper do not count). */
-export function groupAlive(pgid: number): boolean {
+interface ProcStat { state: string; ppid: number; pgrp: number; cpuSeconds: number }
+
+/** Every process's /proc/PID/stat fields that we use (processes gone meanwhile are skipped). */
+function readProcStats(): Map<number, ProcStat> {
+  const tick = 100;
+  const stats = new Map<number, ProcStat>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const s = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') return true;
+      stats.set(Number(d), { state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), cpuSeconds: (Number(f[11]) + Number(f[12])) / tick });
     } catch { /* exited */ }
   }
+  return stats;
+}
+
+/** True while some process of group `pgid` runs (zombies waiting for their reaper do not count). */
+export function groupAlive(pgid: number): boolean {
+  for (const st of readProcStats().values()) if (st.pgrp === pgid && st.state !== 'Z' && st.state !== 'X') return true;
   return false;
 }
 
-/** User+system CPU seconds of `pid` and all its descendants (from /proc). */
-export function treeCpuSeconds(pid: number): number {
-  const tick = 100;
-  const stats = new Map<number, { ppid: number; cpu: number }>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const s = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick });
-    } catch { /* exited */ }
-  }
+/** User+system CPU seconds of the given processes and all their descendants (one /proc scan). */
+export function treeCpuSeconds(pids: number[]): number {
+  const stats = readProcStats();
   let total = 0;
-  const todo = [pid];
+  const todo = [...pids];
   while (todo.length) {
     const p = todo.pop()!;
-    total += stats.get(p)?.cpu ?? 0;
+    total += stats.get(p)?.cpuSeconds ?? 0;
     for (const [c, v] of stats) if (v.ppid === p) todo.push(c);
   }
   return total;

@@ -110,19 +110,11 @@ function octaviaCommand(tool: 'health-manager' | 'api' | 'db-manage', source?: s
   return { cmd: '/usr/bin/python3', args: ['-c', `import sys; from ${module} import main; sys.exit(main())`], env: { ...process.env, PYTHONPATH: source } };
 }
 
-async function createDatabase(server: Omit<DbTarget, 'database'>, name: string): Promise<void> {
+/** One statement on the server's `mysql` database (CREATE / DROP DATABASE). */
+async function onServer(server: Omit<DbTarget, 'database'>, sql: string): Promise<void> {
   const conn = await connect({ ...server, database: 'mysql' }, 3);
   try {
-    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  } finally {
-    await conn.end();
-  }
-}
-
-async function dropDatabase(server: Omit<DbTarget, 'database'>, name: string): Promise<void> {
-  const conn = await connect({ ...server, database: 'mysql' }, 3);
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await conn.query(sql);
   } finally {
     await conn.end();
   }
@@ -141,25 +133,29 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   let stopping = false;
   const stop = async () => {
     stopping = true;
-    await Promise.all(procs.filter((p) => p !== privateDb?.proc).map((p) => stopProc(p)));
+    await Promise.all(procs.map((p) => stopProc(p)));
     if (privateDb) await privateDb.stop();
-    else await dropDatabase(server, database).catch(() => undefined);
+    else await onServer(server, `DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
   let reportCrash: (reason: string) => void = () => undefined;
   const crashed = new Promise<string>((resolve) => { reportCrash = resolve; });
+  const watch = (p: Proc) => {
+    void p.exited.then((code) => { if (!stopping) reportCrash(`${p.name} exited on its own (status ${code ?? 'killed by a signal'})`); });
+  };
+  /** Octavia processes: watched, and stopped by stop() before the database goes. */
   const track = (p: Proc) => {
     procs.push(p);
-    void p.exited.then((code) => { if (!stopping) reportCrash(`${p.name} exited on its own (status ${code ?? 'killed by a signal'})`); });
+    watch(p);
   };
   try {
     if (!o.server && (o.privateDb || !(await serverAnswers(DEFAULT_SERVER)))) {
       privateDb = await startPrivateMariadb(dir);
       server = privateDb.server;
-      track(privateDb.proc);
+      watch(privateDb.proc);
     }
     const dbUrl = formatDbUrl({ ...server, database });
-    await createDatabase(server, database);
+    await onServer(server, `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
     const ports = o.hmPorts ?? await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort()));
     const endpoints = ports.map((p) => `127.0.0.1:${p}`);
     const apiPort = o.api ? o.apiPort ?? await freeTcpPort() : undefined;
