@@ -6,9 +6,9 @@
 
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import { native } from '../src/native';
-import { packSpec } from '../src/fleet';
-import { encodeHeartbeat } from '../src/wire';
+import { native } from '../src/engine/native';
+import { packSpec } from '../src/engine/fleet';
+import { encodeHeartbeat } from '../src/engine/wire';
 import { sampleSpec } from '../test/helpers/fleets';
 
 function main(): void {

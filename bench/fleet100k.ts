@@ -4,8 +4,8 @@
 //   node dist/bench/fleet100k.js [--amphorae 100000] [--seconds 30]
 
 import minimist from 'minimist';
-import { native } from '../src/native';
-import { Fleet } from '../src/fleet';
+import { native } from '../src/engine/native';
+import { Fleet } from '../src/engine/fleet';
 import { sampleSpec } from '../test/helpers/fleets';
 
 async function main(): Promise<void> {

@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
 import { createTestDb } from '../test/helpers/testdb';
-import { connect } from '../src/db';
-import { loadSchema } from '../src/schema';
-import { populate } from '../src/populate';
-import { readGraph } from '../src/inventory';
-import { Monitor } from '../src/monitor';
-import { GhostPlan } from '../src/ghosts';
+import { connect } from '../src/ghostdb/db';
+import { loadSchema } from '../src/ghostdb/schema';
+import { populate } from '../src/ghostdb/populate';
+import { readGraph } from '../src/ghostdb/inventory';
+import { Monitor } from '../src/run/monitor';
+import { GhostPlan } from '../src/ghostdb/ghosts';
 
 async function main(): Promise<void> {
   const lbs = Number(minimist(process.argv.slice(2)).lbs ?? 50000);

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
 import { createTestDb } from '../test/helpers/testdb';
-import { connect, Conn, inTransaction } from '../src/db';
-import { DbTarget } from '../src/dburl';
-import { loadSchema, Schema } from '../src/schema';
-import { GhostPlan, INSERT_ORDER, generateChunks, rowsPerLb } from '../src/ghosts';
-import { populate, planTable, toValues, TablePlan } from '../src/populate';
-import { cleanPrefix } from '../src/clean';
+import { connect, Conn, inTransaction } from '../src/ghostdb/db';
+import { DbTarget } from '../src/config/dburl';
+import { loadSchema, Schema } from '../src/ghostdb/schema';
+import { GhostPlan, INSERT_ORDER, generateChunks, rowsPerLb } from '../src/ghostdb/ghosts';
+import { populate, planTable, toValues, TablePlan } from '../src/ghostdb/populate';
+import { cleanPrefix } from '../src/ghostdb/clean';
 
 function benchPlan(lbs: number): GhostPlan {
   return {

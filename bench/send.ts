@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import minimist from 'minimist';
 import { randomUUID } from 'node:crypto';
-import { FleetSpec } from '../src/wire';
-import { native } from '../src/native';
-import { packSpec } from '../src/fleet';
+import { FleetSpec } from '../src/engine/wire';
+import { native } from '../src/engine/native';
+import { packSpec } from '../src/engine/fleet';
 import { sampleSpec } from '../test/helpers/fleets';
 import { freeUdpPort } from '../src/octavia/processes';
 

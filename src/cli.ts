@@ -2,12 +2,12 @@
 // (--db_create_only, --clean_db) onto subcommands, runs one command and sets the exit status.
 
 import minimist from 'minimist';
-import { CommandContext, CommandSpec, FlagSpec } from './command';
-import { loadConfig, Config } from './config';
-import { OPTIONS, findOption } from './options';
+import { CommandContext, CommandSpec, FlagSpec } from './cli/command';
+import { loadConfig, Config } from './config/config';
+import { OPTIONS, findOption } from './config/options';
 import { EXIT_ENV, UsageError, exitCodeOf, oneLine } from './errors';
-import { installSignalHandlers } from './interrupt';
-import { COMMANDS } from './commands';
+import { installSignalHandlers } from './lifecycle/interrupt';
+import { COMMANDS } from './cli/commands';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },

@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from '../db';
-import { DbTarget } from '../dburl';
+import { connect } from '../ghostdb/db';
+import { DbTarget } from '../config/dburl';
 import { EnvError } from '../errors';
 import { Proc, freeTcpPort, startProc, stopProc, waitReady } from './processes';
 

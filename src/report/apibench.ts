@@ -1,6 +1,6 @@
 // The api-bench report: p50 latency of each list call against population size, and a table.
 
-import { CallTiming } from '../apibench';
+import { CallTiming } from '../experiments/apibench';
 import { esc, lineChart } from './chart';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];

@@ -1,6 +1,6 @@
 // The capacity report: offered load against processed rate and p99 lag, step by step.
 
-import { CapacityResult } from '../capacity';
+import { CapacityResult } from '../experiments/capacity';
 import { esc, lineChart } from './chart';
 
 export function renderCapacityHtml(r: CapacityResult): string {

@@ -1,6 +1,6 @@
 // The compare report: both builds' capacity curves (offered vs processed) and the table.
 
-import { BuildFigures, Comparison } from '../compare';
+import { BuildFigures, Comparison } from '../experiments/compare';
 import { esc, lineChart } from './chart';
 
 export function renderCompareHtml(a: BuildFigures, b: BuildFigures, rows: Comparison[]): string {

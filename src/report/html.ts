@@ -1,7 +1,7 @@
 // The HTML report: one self-contained file (inline CSS and SVG) with the configuration,
 // the verdict and its criteria, and charts over time, rendered from the run record.
 
-import { RunRecord } from '../runrecord';
+import { RunRecord } from '../run/record';
 import { esc, lineChart } from './chart';
 
 const COLORS = { offered: '#1f77b4', processed: '#2ca02c', p50: '#9467bd', p95: '#ff7f0e', p99: '#d62728', stale1: '#8c564b', stale2: '#e377c2', timeout: '#d62728' };

@@ -1,7 +1,7 @@
 // Writes the reports a run asked for (--report-json, --report-html, --junit, --record).
 
 import { writeFileSync } from 'node:fs';
-import { RunRecord, saveRecord } from '../runrecord';
+import { RunRecord, saveRecord } from '../run/record';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
 

@@ -1,6 +1,6 @@
 // JUnit XML for CI systems: one test case per SLA criterion of the run.
 
-import { RunRecord } from '../runrecord';
+import { RunRecord } from '../run/record';
 
 const x = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }[c]!));
 

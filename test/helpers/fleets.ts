@@ -1,6 +1,6 @@
 // Small fleet specs for wire-format and engine tests.
 
-import { FleetSpec } from '../../src/wire';
+import { FleetSpec } from '../../src/engine/wire';
 
 export const LB1 = {
   listener: '11111111-1111-4111-8111-111111111111',

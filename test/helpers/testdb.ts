@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DbTarget } from '../../src/dburl';
+import { DbTarget } from '../../src/config/dburl';
 
 export type SchemaSource = '3.0.0' | '11.0.0' | '18.0.0' | 'live';
 

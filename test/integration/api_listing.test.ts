@@ -5,12 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
-import { connect, Conn } from '../../src/db';
-import { parseDbUrl } from '../../src/dburl';
-import { loadSchema } from '../../src/schema';
-import { populate } from '../../src/populate';
-import { readGraph } from '../../src/inventory';
-import { GhostPlan, expectedCounts } from '../../src/ghosts';
+import { connect, Conn } from '../../src/ghostdb/db';
+import { parseDbUrl } from '../../src/config/dburl';
+import { loadSchema } from '../../src/ghostdb/schema';
+import { populate } from '../../src/ghostdb/populate';
+import { readGraph } from '../../src/ghostdb/inventory';
+import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
 
 let sb: Sandbox;
 let conn: Conn;

@@ -6,12 +6,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createTestDb, SchemaSource, TestDb } from '../helpers/testdb';
-import { connect, Conn } from '../../src/db';
-import { loadSchema, Schema } from '../../src/schema';
-import { GhostPlan, expectedCounts } from '../../src/ghosts';
-import { populate } from '../../src/populate';
-import { cleanPrefix } from '../../src/clean';
-import { readGraph, listPrefixes } from '../../src/inventory';
+import { connect, Conn } from '../../src/ghostdb/db';
+import { loadSchema, Schema } from '../../src/ghostdb/schema';
+import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
+import { populate } from '../../src/ghostdb/populate';
+import { cleanPrefix } from '../../src/ghostdb/clean';
+import { readGraph, listPrefixes } from '../../src/ghostdb/inventory';
 import { randomUUID } from 'node:crypto';
 
 const dbs: TestDb[] = [];

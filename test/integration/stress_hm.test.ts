@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
-import { loadConfig } from '../../src/config';
-import { runStress } from '../../src/runner';
-import { Conn } from '../../src/db';
-import { Fleet } from '../../src/fleet';
-import { FleetSpec, expectedStatus, statsAt } from '../../src/wire';
+import { loadConfig } from '../../src/config/config';
+import { runStress } from '../../src/run/runner';
+import { Conn } from '../../src/ghostdb/db';
+import { Fleet } from '../../src/engine/fleet';
+import { FleetSpec, expectedStatus, statsAt } from '../../src/engine/wire';
 import { isAlive } from '../../src/octavia/processes';
 import { mysql } from '../helpers/testdb';
 

@@ -3,9 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { amphoraeFor, growthRates, kneeText, searchCapacity } from '../../src/capacity';
-import { RunRecord } from '../../src/runrecord';
-import { Config } from '../../src/config';
+import { amphoraeFor, growthRates, kneeText, searchCapacity } from '../../src/experiments/capacity';
+import { RunRecord } from '../../src/run/record';
+import { Config } from '../../src/config/config';
 
 test('rates grow geometrically up to the bound; amphorae come in ACTIVE_STANDBY pairs', () => {
   assert.deepEqual(growthRates({ startRate: 100, factor: 2, maxRate: 1000, stepSecs: 10, refineSteps: 0 }), [100, 200, 400, 800]);

@@ -3,8 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BuildFigures, compareFigures } from '../../src/compare';
-import { CapacityStep } from '../../src/capacity';
+import { BuildFigures, compareFigures } from '../../src/experiments/compare';
+import { CapacityStep } from '../../src/experiments/capacity';
 
 const step = (rate: number, ok: boolean): CapacityStep => ({ rate, amphorae: rate * 2, verdict: ok ? 'KEEPING UP' : 'FAILING', processedShare: ok ? 1 : 0.3, processedPerSec: ok ? rate : 0.3 * rate, lagP99: 1 });
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, sampleConfig } from '../../src/config';
-import { parseIni } from '../../src/ini';
-import { parseDbUrl, maskUrl, describeTarget } from '../../src/dburl';
+import { loadConfig, sampleConfig } from '../../src/config/config';
+import { parseIni } from '../../src/config/ini';
+import { parseDbUrl, maskUrl, describeTarget } from '../../src/config/dburl';
 import { UsageError } from '../../src/errors';
-import { OPTIONS } from '../../src/options';
+import { OPTIONS } from '../../src/config/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-cfg-'));
 function file(name: string, text: string): string {

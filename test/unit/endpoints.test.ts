@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEndpoint, requireHeartbeatKey, resolveEndpoints } from '../../src/endpoints';
+import { parseEndpoint, requireHeartbeatKey, resolveEndpoints } from '../../src/config/endpoints';
 import { UsageError } from '../../src/errors';
 
 test('IPv4, IPv6 and names parse and resolve', async () => {

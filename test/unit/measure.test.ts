@@ -4,9 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answeredSendTime, countStale, percentile, processingLag, staleness } from '../../src/monitor';
-import { Sla, criteria, exitCodeFor, verdict } from '../../src/sla';
-import { countLines, emptyCounts } from '../../src/hmlog';
+import { answeredSendTime, countStale, percentile, processingLag, staleness } from '../../src/run/monitor';
+import { Sla, criteria, exitCodeFor, verdict } from '../../src/run/sla';
+import { countLines, emptyCounts } from '../../src/run/hmlog';
 
 const history = (times: number[][]) => ({
   depth: 4,

@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { inflateSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import { native } from '../../src/native';
-import { Fleet, packSpec } from '../../src/fleet';
-import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/wire';
+import { native } from '../../src/engine/native';
+import { Fleet, packSpec } from '../../src/engine/fleet';
+import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
 import { sampleSpec } from '../helpers/fleets';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { RunRecord, loadRecord } from '../../src/runrecord';
+import { RunRecord, loadRecord } from '../../src/run/record';
 import { writeReports } from '../../src/report';
 
 function record(): RunRecord {

@@ -2,17 +2,17 @@
 // --db_create_only / --clean_db flags, which the CLI routes here).
 
 import { CommandContext, CommandSpec } from '../command';
-import { Conn, connect } from '../db';
-import { DbTarget, parseDbUrl } from '../dburl';
-import { Schema, loadSchema } from '../schema';
-import { planFromConfig } from '../ghosts';
-import { populate } from '../populate';
-import { cleanPrefix } from '../clean';
-import { listPrefixes } from '../inventory';
-import { confirmTarget } from '../guard';
-import { Progress } from '../progress';
-import { EXIT_INTERRUPTED, InterruptedError } from '../errors';
-import { setInterruptHint } from '../interrupt';
+import { Conn, connect } from '../../ghostdb/db';
+import { DbTarget, parseDbUrl } from '../../config/dburl';
+import { Schema, loadSchema } from '../../ghostdb/schema';
+import { planFromConfig } from '../../ghostdb/ghosts';
+import { populate } from '../../ghostdb/populate';
+import { cleanPrefix } from '../../ghostdb/clean';
+import { listPrefixes } from '../../ghostdb/inventory';
+import { confirmTarget } from '../../ghostdb/guard';
+import { Progress } from '../../terminal/progress';
+import { EXIT_INTERRUPTED, InterruptedError } from '../../errors';
+import { setInterruptHint } from '../../lifecycle/interrupt';
 
 export interface OpenDb { conn: Conn; schema: Schema; target: DbTarget }
 

@@ -2,13 +2,13 @@
 
 import { writeFileSync } from 'node:fs';
 import { CommandSpec, flagNumber, flagString, flagStrings } from '../command';
-import { searchCapacity, CapacityStep } from '../capacity';
-import { runStress } from '../runner';
+import { searchCapacity, CapacityStep } from '../../experiments/capacity';
+import { runStress } from '../../run/runner';
 import { cleanCommandLine } from './ghosts';
-import { renderCapacityHtml } from '../report/capacity';
-import { EXIT_INTERRUPTED } from '../errors';
-import { interruptRequested } from '../interrupt';
-import { silentOut } from '../progress';
+import { renderCapacityHtml } from '../../report/capacity';
+import { EXIT_INTERRUPTED } from '../../errors';
+import { interruptRequested } from '../../lifecycle/interrupt';
+import { silentOut } from '../../terminal/progress';
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',

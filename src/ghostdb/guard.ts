@@ -3,9 +3,9 @@
 
 import { createInterface } from 'node:readline/promises';
 import { Conn } from './db';
-import { DbTarget, describeTarget } from './dburl';
+import { DbTarget, describeTarget } from '../config/dburl';
 import { countRealLoadBalancers } from './inventory';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface GuardOptions {
   yes: boolean;

@@ -5,7 +5,7 @@
 import { Conn, inTransaction } from './db';
 import { Schema, hasColumn } from './schema';
 import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
-import { Progress } from './progress';
+import { Progress } from '../terminal/progress';
 
 /** Ids of one chunk's objects, collected level by level through indexed foreign keys. */
 interface ChunkIds {

@@ -2,28 +2,28 @@
 // from the native fleet for test_runtime_secs while the monitor samples the database, stop,
 // wait for the HM to drain, clean, judge and report. Ctrl-C at any phase cleans up (130).
 
-import { Config } from './config';
-import { Conn, connect } from './db';
-import { DbTarget, parseDbUrl } from './dburl';
-import { loadSchema, Schema } from './schema';
-import { planFromConfig } from './ghosts';
-import { populate } from './populate';
-import { cleanPrefix } from './clean';
-import { readGraph } from './inventory';
-import { confirmTarget } from './guard';
-import { Progress } from './progress';
-import { requireHeartbeatKey, resolveEndpoints } from './endpoints';
-import { buildFleetSpec, Fleet } from './fleet';
+import { Config } from '../config/config';
+import { Conn, connect } from '../ghostdb/db';
+import { DbTarget, parseDbUrl } from '../config/dburl';
+import { loadSchema, Schema } from '../ghostdb/schema';
+import { planFromConfig } from '../ghostdb/ghosts';
+import { populate } from '../ghostdb/populate';
+import { cleanPrefix } from '../ghostdb/clean';
+import { readGraph } from '../ghostdb/inventory';
+import { confirmTarget } from '../ghostdb/guard';
+import { Progress } from '../terminal/progress';
+import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
+import { buildFleetSpec, Fleet } from '../engine/fleet';
 import { Monitor, percentile, LAG_RESOLUTION_SECS } from './monitor';
 import { HmLogFollower } from './hmlog';
-import { Dashboard } from './dashboard';
-import { RunRecord, Sample, configForRecord } from './runrecord';
+import { Dashboard } from '../terminal/dashboard';
+import { RunRecord, Sample, configForRecord } from './record';
 import { criteria, exitCodeFor, processedShare, slaFrom, verdict } from './sla';
-import { EXIT_ENV, EXIT_INTERRUPTED, InterruptedError, UsageError } from './errors';
-import { interruptRequested, onInterrupt, setInterruptHint } from './interrupt';
-import { GhostGraph, amphoraCount } from './graph';
-import { FleetSpec } from './wire';
-import { ReportPaths, writeReports } from './report';
+import { EXIT_ENV, EXIT_INTERRUPTED, InterruptedError, UsageError } from '../errors';
+import { interruptRequested, onInterrupt, setInterruptHint } from '../lifecycle/interrupt';
+import { GhostGraph, amphoraCount } from '../ghostdb/graph';
+import { FleetSpec } from '../engine/wire';
+import { ReportPaths, writeReports } from '../report';
 
 export interface RunRequest {
   cfg: Config;

@@ -1,13 +1,13 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
 import { CommandContext, CommandSpec, flagBool, flagInt, flagString, flagStrings } from '../command';
-import { runStress } from '../runner';
-import { RunRecord } from '../runrecord';
+import { runStress } from '../../run/runner';
+import { RunRecord } from '../../run/record';
 import { cleanCommandLine } from './ghosts';
-import { requireHeartbeatKey, resolveEndpoints } from '../endpoints';
-import { buildFleetSpec, errnoNames, packSpec } from '../fleet';
-import { native } from '../native';
-import { GhostGraph } from '../graph';
+import { requireHeartbeatKey, resolveEndpoints } from '../../config/endpoints';
+import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
+import { native } from '../../engine/native';
+import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[]): void {

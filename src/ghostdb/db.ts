@@ -2,8 +2,8 @@
 // driver errors into one-line operator messages that never contain the password.
 
 import * as mariadb from 'mariadb';
-import { DbTarget, describeTarget } from './dburl';
-import { EnvError, EXIT_USAGE } from './errors';
+import { DbTarget, describeTarget } from '../config/dburl';
+import { EnvError, EXIT_USAGE } from '../errors';
 
 export type Conn = mariadb.Connection;
 

@@ -4,9 +4,9 @@
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
 import { GhostPlan, INSERT_ORDER, Row, TableRows, generateChunks, rowsPerLb, sqlDateTime } from './ghosts';
-import { interruptRequested } from './interrupt';
-import { InterruptedError } from './errors';
-import { Progress } from './progress';
+import { interruptRequested } from '../lifecycle/interrupt';
+import { InterruptedError } from '../errors';
+import { Progress } from '../terminal/progress';
 
 export interface TablePlan {
   sql: string;

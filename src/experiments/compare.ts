@@ -3,14 +3,14 @@
 // (processing lag, HM CPU seconds per 1,000 heartbeats; the pair gives the noise) and a
 // capacity search (the knee). Differences are printed in percent beside the stated noise.
 
-import { startSandbox, Sandbox } from './octavia/sandbox';
-import { treeCpuSeconds } from './octavia/processes';
-import { Config, loadConfig } from './config';
-import { RunRecord } from './runrecord';
-import { silentOut } from './progress';
-import { runStress } from './runner';
+import { startSandbox, Sandbox } from '../octavia/sandbox';
+import { treeCpuSeconds } from '../octavia/processes';
+import { Config, loadConfig } from '../config/config';
+import { RunRecord } from '../run/record';
+import { silentOut } from '../terminal/progress';
+import { runStress } from '../run/runner';
 import { CapacityOptions, CapacityResult, searchCapacity } from './capacity';
-import { checkInterrupted, setInterruptHint } from './interrupt';
+import { checkInterrupted, setInterruptHint } from '../lifecycle/interrupt';
 
 export interface BuildFigures {
   build: string;

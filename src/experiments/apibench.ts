@@ -1,8 +1,8 @@
 // API list benchmark: times the Octavia API's list calls over ghost populations of growing
 // size, with and without pagination and with a filter, and checks every answer's count.
 
-import { EnvError } from './errors';
-import { percentile } from './monitor';
+import { EnvError } from '../errors';
+import { percentile } from '../run/monitor';
 
 export interface ApiTarget { url: string; token?: string; projectId: string }
 

@@ -1,8 +1,8 @@
 // The live view of a run: redrawn in place on a terminal, one plain line per heartbeat
 // interval otherwise (readable in CI logs).
 
-import { Sample } from './runrecord';
-import { LogCounts } from './hmlog';
+import { Sample } from '../run/record';
+import { LogCounts } from '../run/hmlog';
 
 export interface DashboardState {
   phase: string;

@@ -2,8 +2,8 @@
 // and streaming generation of one LB's rows per table (nothing kept beyond one chunk).
 
 import { randomUUID } from 'node:crypto';
-import { Config } from './config';
-import { UsageError } from './errors';
+import { Config } from '../config/config';
+import { UsageError } from '../errors';
 
 /** What to write: the configuration's shape of a ghost LB, under one run prefix. */
 export interface GhostPlan extends Pick<Config, 'projectId' | 'loadBalancers' | 'listeners' | 'pools' | 'healthMonitors' | 'members'

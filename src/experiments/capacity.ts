@@ -2,10 +2,10 @@
 // configured interval) until the SLA fails, then bisect between the last good and the first
 // bad step, and name the knee. Every step is a full stress run (populate, send, drain, clean).
 
-import { Config, loadConfig } from './config';
-import { RunRecord } from './runrecord';
-import { interruptRequested } from './interrupt';
-import { Verdict } from './sla';
+import { Config, loadConfig } from '../config/config';
+import { RunRecord } from '../run/record';
+import { interruptRequested } from '../lifecycle/interrupt';
+import { Verdict } from '../run/sla';
 
 export interface CapacityOptions {
   startRate: number;

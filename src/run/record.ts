@@ -3,9 +3,9 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pack, unpack } from 'msgpackr';
-import { Settings } from './config';
-import { OPTIONS, optionKey } from './options';
-import { maskUrl } from './dburl';
+import { Settings } from '../config/config';
+import { OPTIONS, optionKey } from '../config/options';
+import { maskUrl } from '../config/dburl';
 import { Criterion, Verdict } from './sla';
 import { LogCounts } from './hmlog';
 

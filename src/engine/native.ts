@@ -1,7 +1,7 @@
 // Loads the C++ addon (build/Release/stresshm_native.node) and types its surface.
 
 import { join } from 'node:path';
-import { EnvError } from './errors';
+import { EnvError } from '../errors';
 
 export interface NativeFleetStats {
   sent: number; bytes: number; late: number; errors: Record<string, number>;
@@ -40,7 +40,7 @@ let addon: NativeAddon | undefined;
 
 export function native(): NativeAddon {
   if (!addon) {
-    const path = join(__dirname, '..', '..', 'build', 'Release', 'stresshm_native.node');
+    const path = join(__dirname, '..', '..', '..', 'build', 'Release', 'stresshm_native.node');
     try {
       addon = require(path) as NativeAddon;
     } catch (e) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseIni } from './ini';
 import { OPTIONS, OWN_SECTIONS, OptionDef, findOption, optionKey } from './options';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export type Value = string | number | boolean | string[] | undefined;
 

@@ -2,7 +2,7 @@
 // their types and defaults, foreign keys and lookup-table values. Ghost rows are shaped to it.
 
 import { Conn } from './db';
-import { EnvError, EXIT_USAGE } from './errors';
+import { EnvError, EXIT_USAGE } from '../errors';
 
 export interface Column {
   name: string;

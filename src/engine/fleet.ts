@@ -5,11 +5,11 @@ import { availableParallelism, constants } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
-import { Config } from './config';
-import { GhostGraph } from './graph';
+import { Config } from '../config/config';
+import { GhostGraph } from '../ghostdb/graph';
 import { FleetSpec, SpecEndpoint } from './wire';
 import { native, NativeFleet, NativeFleetStats } from './native';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEndpoint[], key: string): FleetSpec {
   const spec: FleetSpec = {

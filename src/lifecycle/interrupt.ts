@@ -1,7 +1,7 @@
 // Ctrl-C / SIGTERM handling shared by all long-running commands: the first signal asks
 // the current phase to stop and clean up; a second one exits at once with a hint.
 
-import { InterruptedError } from './errors';
+import { InterruptedError } from '../errors';
 
 type Hint = () => string | undefined;
 

@@ -1,8 +1,8 @@
 // The verdict: judges a run's figures against the SLA thresholds ([sla] options) and maps
 // it to the exit status (0 KEEPING UP, 1 FALLING BEHIND or FAILING).
 
-import { Settings, get } from './config';
-import { EXIT_OK, EXIT_SLA_FAILED } from './errors';
+import { Settings, get } from '../config/config';
+import { EXIT_OK, EXIT_SLA_FAILED } from '../errors';
 
 export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING';
 

@@ -1,8 +1,8 @@
 // The contract between the CLI and each subcommand: declared flags, help text and a run
 // function that receives parsed arguments and returns the process exit status.
 
-import { Config } from './config';
-import { UsageError } from './errors';
+import { Config } from '../config/config';
+import { UsageError } from '../errors';
 
 export interface FlagSpec {
   name: string;

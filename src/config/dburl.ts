@@ -1,7 +1,7 @@
 // Database URLs: parses SQLAlchemy-style URLs (mysql+pymysql://user:pass@host:port/db?...)
 // into connection options, and renders them for display with the password masked.
 
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface DbTarget {
   host: string;

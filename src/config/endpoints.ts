@@ -3,8 +3,8 @@
 
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UsageError } from './errors';
-import { SpecEndpoint } from './wire';
+import { UsageError } from '../errors';
+import { SpecEndpoint } from '../engine/wire';
 
 export interface ParsedEndpoint { host: string; port: number; text: string }
 

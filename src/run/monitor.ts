@@ -2,7 +2,7 @@
 // advance to the heartbeat it answers (from the native send history) and derives processed
 // counts, processing lag and stale amphorae. The arithmetic is pure and unit-tested.
 
-import { Conn } from './db';
+import { Conn } from '../ghostdb/db';
 
 /** Whole-second DATETIME: a lag is known to +-0.5 s (we take the middle of the second). */
 export const LAG_RESOLUTION_SECS = 1;
