@@ -7,7 +7,6 @@ import { startSandbox, Sandbox } from '../octavia/sandbox';
 import { treeCpuSeconds } from '../octavia/processes';
 import { Config, loadConfig } from '../config/config';
 import { RunRecord } from '../run/record';
-import { silentOut } from '../terminal/progress';
 import { runStress } from '../run/runner';
 import { CapacityOptions, CapacityResult, searchCapacity } from './capacity';
 import { checkInterrupted, setInterruptHint } from '../lifecycle/interrupt';
@@ -29,7 +28,7 @@ export interface CompareOptions {
 
 /** One stress run against the sandbox, its dashboard discarded. */
 async function sandboxRun(sb: Sandbox, cfg: Config): Promise<RunRecord> {
-  return (await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: silentOut, cleanHint: (p) => p })).record;
+  return (await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: process.stdout, quiet: true, cleanHint: (p) => p })).record;
 }
 
 async function fixedRun(sb: Sandbox, o: CompareOptions): Promise<{ lagP50: number; cpuPer1000: number }> {

@@ -1,17 +1,24 @@
-// Ctrl-C / SIGTERM handling shared by all long-running commands: the first signal asks
-// the current phase to stop and clean up; a second one exits at once with a hint.
+// Stop requests shared by all long-running commands. SIGINT, SIGTERM, SIGHUP (a lost SSH
+// session) and a closed standard output all ask the current phase to stop and clean up; a
+// second signal exits at once, printing what the operator must still do (the clean command).
 
 import { InterruptedError } from '../errors';
+import { guardStdio, say } from './output';
 
 type Hint = () => string | undefined;
 
-let requested = false;
+let reason: string | undefined;
 let installed = false;
 let hint: Hint = () => undefined;
 const listeners = new Set<() => void>();
 
 export function interruptRequested(): boolean {
-  return requested;
+  return reason !== undefined;
+}
+
+/** Why the run was asked to stop ("SIGINT", "stdout closed", ...), if it was. */
+export function interruptReason(): string | undefined {
+  return reason;
 }
 
 /** What to print if the operator insists (second Ctrl-C), e.g. the clean command. */
@@ -19,37 +26,44 @@ export function setInterruptHint(h: Hint): void {
   hint = h;
 }
 
-/** Called once on the first signal. Returns an unsubscribe function. */
+/** Called once on the first stop request. Returns an unsubscribe function. */
 export function onInterrupt(fn: () => void): () => void {
   listeners.add(fn);
-  if (requested) queueMicrotask(fn);
+  if (reason !== undefined) queueMicrotask(fn);
   return () => listeners.delete(fn);
 }
 
 /** Throws InterruptedError if a stop was requested; call between units of work. */
 export function checkInterrupted(): void {
-  if (requested) throw new InterruptedError('interrupted');
+  if (reason !== undefined) throw new InterruptedError(`interrupted (${reason})`);
+}
+
+/** Asks every phase to stop and clean up; the first request wins, later ones are ignored. */
+export function requestStop(why: string): void {
+  if (reason !== undefined) return;
+  reason = why;
+  say(`\nstresshm: ${why}: stopping and cleaning up (press Ctrl-C again to exit at once)\n`);
+  for (const fn of listeners) fn();
+}
+
+function onSignal(sig: NodeJS.Signals): void {
+  if (reason !== undefined && sig !== 'SIGHUP') {
+    const h = hint();
+    say(`\nstresshm: second ${sig}, exiting now.${h ? ` ${h}` : ''}\n`);
+    process.exit(130);
+  }
+  requestStop(sig);
 }
 
 export function installSignalHandlers(): void {
   if (installed) return;
   installed = true;
-  const handle = (sig: NodeJS.Signals) => {
-    if (requested) {
-      const h = hint();
-      process.stderr.write(`\nstresshm: second ${sig}, exiting now.${h ? ` ${h}` : ''}\n`);
-      process.exit(130);
-    }
-    requested = true;
-    process.stderr.write(`\nstresshm: ${sig} received, stopping and cleaning up (press Ctrl-C again to exit at once)\n`);
-    for (const fn of listeners) fn();
-  };
-  process.on('SIGINT', handle);
-  process.on('SIGTERM', handle);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
+  guardStdio(() => requestStop('standard output closed'));
 }
 
 /** Test hook: forget a previous interrupt. */
 export function resetInterruptForTests(): void {
-  requested = false;
+  reason = undefined;
   listeners.clear();
 }

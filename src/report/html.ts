@@ -26,10 +26,12 @@ export function renderHtml(r: RunRecord): string {
   ];
   const f = r.final;
   const rows = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`).join('');
-  const crit = r.criteria.map((c) => `<tr class="${c.ok ? 'ok' : 'bad'}"><th>${esc(c.name)}</th><td>${esc(c.actual)}</td><td>${esc(c.limit)}</td><td>${c.ok ? 'met' : 'NOT MET'}</td></tr>`).join('');
+  const state = (ok: boolean | null) => (ok === null ? ['unchecked', 'not checked'] : ok ? ['ok', 'met'] : ['bad', 'NOT MET']);
+  const crit = r.criteria.map((c) => `<tr class="${state(c.ok)[0]}"><th>${esc(c.name)}</th><td>${esc(c.actual)}</td>`
+    + `<td>${esc(c.limit)}</td><td>${state(c.ok)[1]}</td></tr>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm report ${esc(r.prefix)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}
-.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}tr.bad td{color:#d62728}figure{margin:1em 0}figcaption{font-weight:bold}</style></head><body>
+.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}.INTERRUPTED{color:#7f7f7f}tr.unchecked td{color:#7f7f7f}tr.bad td{color:#d62728}figure{margin:1em 0}figcaption{font-weight:bold}</style></head><body>
 <h1>stresshm: health manager stress run</h1>
 <p class="verdict ${esc(r.verdict.split(' ')[0])}" id="verdict">${esc(r.verdict)}</p>
 <p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>

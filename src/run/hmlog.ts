@@ -10,6 +10,8 @@ export interface LogCounts {
   hmacFailures: number;
   tracebacks: number;
   failovers: number;
+  /** "The amphora ... is missing from the DB": a heartbeat arrived after its rows were removed. */
+  missingFromDb: number;
 }
 
 export const PATTERNS: Array<[keyof LogCounts, RegExp]> = [
@@ -18,10 +20,11 @@ export const PATTERNS: Array<[keyof LogCounts, RegExp]> = [
   ['hmacFailures', /calculated hmac\(hex=False\).*not equal to msg hmac|InvalidHMACException|Health Manager experienced an exception processing a heartbeat message/],
   ['tracebacks', /Traceback \(most recent call last\)/],
   ['failovers', /(Attempting failover|failover of amphora|Performing failover|Stale amphora)/i],
+  ['missingFromDb', /is missing from the DB/],
 ];
 
 export function emptyCounts(): LogCounts {
-  return { drops: 0, listenerMismatch: 0, hmacFailures: 0, tracebacks: 0, failovers: 0 };
+  return { drops: 0, listenerMismatch: 0, hmacFailures: 0, tracebacks: 0, failovers: 0, missingFromDb: 0 };
 }
 
 /** Adds the matches of complete lines in `text` to `counts`. */
@@ -83,6 +86,11 @@ export class HmLogFollower {
 
   get following(): boolean {
     return this.files.length > 0;
+  }
+
+  /** Every counted line so far: the drain waits until this stops growing. */
+  total(): number {
+    return Object.values(this.counts).reduce((a, b) => a + b, 0);
   }
 
   /** Reads what was appended since the last call and updates the counts. */

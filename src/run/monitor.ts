@@ -2,7 +2,8 @@
 // advance to the heartbeat it answers (from the native send history) and derives processed
 // counts, processing lag and stale amphorae. The arithmetic is pure and unit-tested.
 
-import { Conn } from '../ghostdb/db';
+/** What the monitor reads through: a connection, or a session that bounds and reconnects. */
+export interface Queryable { query<T>(sql: string, values?: unknown[]): Promise<T> }
 
 /** Whole-second DATETIME: a lag is known to +-0.5 s (we take the middle of the second). */
 export const LAG_RESOLUTION_SECS = 1;
@@ -21,7 +22,6 @@ export interface PollSample {
   staleOver1: number;
   staleOver2: number;
   staleOverTimeout: number;
-  queryMs: number;
 }
 
 /**
@@ -74,7 +74,7 @@ export class Monitor {
   private processed = 0;
   private watermarkSec: number;
 
-  constructor(private readonly conn: Conn, amphoraIds: string[], private readonly intervalSecs: number,
+  constructor(private readonly conn: Queryable, amphoraIds: string[], private readonly intervalSecs: number,
     private readonly timeoutSecs: number, private readonly runStartMs: number) {
     amphoraIds.forEach((id, i) => this.index.set(id, i));
     this.lastSeen = new Float64Array(amphoraIds.length);
@@ -92,13 +92,11 @@ export class Monitor {
 
   /** Reads the rows updated since the last poll (a scan of amphora_health, no joins). */
   async poll(history: SendHistory, nowMs = Date.now()): Promise<PollSample> {
-    const t0 = performance.now();
     // Re-read a few seconds behind the newest update seen: the HM stamps utcnow() before its
     // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
       'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
       [this.watermarkSec - WATERMARK_OVERLAP_SECS]);
-    const queryMs = performance.now() - t0;
     const lags: number[] = [];
     let delta = 0;
     for (const r of rows) {
@@ -115,17 +113,10 @@ export class Monitor {
     this.processed += delta;
     const stale = countStale(this.ages(nowMs), this.intervalSecs, this.timeoutSecs);
     return { t: nowMs, processedTotal: this.processed, processedDelta: delta, lags, staleOver1: stale.over1,
-      staleOver2: stale.over2, staleOverTimeout: stale.overTimeout, queryMs };
+      staleOver2: stale.over2, staleOverTimeout: stale.overTimeout };
   }
 
   private *ages(nowMs: number): Generator<number> {
     for (let i = 0; i < this.lastSeen.length; i++) yield staleness(nowMs, this.lastSeen[i], this.runStartMs);
-  }
-
-  /** Latest last_update (s) seen for any of our amphorae. */
-  latestUpdate(): number {
-    let m = 0;
-    for (const v of this.lastSeen) if (v > m) m = v;
-    return m;
   }
 }

@@ -43,6 +43,10 @@ export interface RunRecord {
     sendErrors: Record<string, number>; scheduleLagP99Ms: number; scheduleLagMaxMs: number; lateSends: number;
     senderCpuSeconds: number; listenerStatisticsRows?: number;
     log?: LogCounts;
+    /** How the drain ended: bound reached, seconds waited beyond it, cleaned while the HM was active. */
+    drain?: { seconds: number; boundReached: boolean; extraSecs: number; gaveUp: boolean };
+    /** Why the run stopped early (a signal, a closed stdout), if it did. */
+    interrupted?: string;
   };
   criteria: Criterion[];
   verdict: Verdict;

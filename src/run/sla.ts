@@ -1,10 +1,11 @@
 // The verdict: judges a run's figures against the SLA thresholds ([sla] options) and maps
-// it to the exit status (0 KEEPING UP, 1 FALLING BEHIND or FAILING).
+// it to the exit status (0 KEEPING UP, 1 FALLING BEHIND or FAILING, 130 INTERRUPTED). A
+// criterion whose figure was not measured is "not checked" (ok = null), never a pass.
 
 import { Settings, get } from '../config/config';
-import { EXIT_OK, EXIT_SLA_FAILED } from '../errors';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SLA_FAILED } from '../errors';
 
-export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING';
+export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING' | 'INTERRUPTED';
 
 export interface Sla {
   minProcessedShare: number;
@@ -18,6 +19,8 @@ export interface RunFigures {
   sent: number;
   processed: number;
   lagP99Secs: number;
+  /** How finely lag is known (s): a lag is judged failed only beyond limit + resolution / 2. */
+  lagResolutionSecs: number;
   intervalSecs: number;
   /** Most amphorae beyond heartbeat_timeout at any poll. */
   timeoutStaleMax: number;
@@ -25,7 +28,10 @@ export interface RunFigures {
   logDrops?: number;
 }
 
-export interface Criterion { name: string; ok: boolean; actual: string; limit: string }
+export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops';
+
+/** ok: true met, false not met, null not checked (the figure was not measured). */
+export interface Criterion { id: CriterionId; name: string; ok: boolean | null; actual: string; limit: string }
 
 export function slaFrom(s: Settings): Sla {
   return {
@@ -44,25 +50,30 @@ export function processedShare(f: RunFigures): number {
 export function criteria(f: RunFigures, sla: Sla): Criterion[] {
   const share = processedShare(f);
   const maxLag = sla.maxP99LagRatio * f.intervalSecs;
-  const out: Criterion[] = [
-    { name: 'processed share', ok: f.sent > 0 && share >= sla.minProcessedShare, actual: `${(share * 100).toFixed(2)}%`, limit: `>= ${(sla.minProcessedShare * 100).toFixed(2)}%` },
-    { name: 'p99 processing lag', ok: f.lagP99Secs <= maxLag, actual: `${f.lagP99Secs.toFixed(1)} s`, limit: `<= ${maxLag.toFixed(1)} s` },
-    { name: 'amphorae beyond heartbeat_timeout', ok: f.timeoutStaleMax <= sla.maxTimeoutStale, actual: String(f.timeoutStaleMax), limit: `<= ${sla.maxTimeoutStale}` },
+  const slack = f.lagResolutionSecs / 2;
+  const lagLimit = `<= ${maxLag.toFixed(2)} s (± ${slack.toFixed(2)} s resolution)`;
+  return [
+    { id: 'processed_share', name: 'processed share', ok: f.sent > 0 && share >= sla.minProcessedShare,
+      actual: `${(share * 100).toFixed(2)}%`, limit: `>= ${(sla.minProcessedShare * 100).toFixed(2)}%` },
+    { id: 'p99_lag', name: 'p99 processing lag', ok: f.processed > 0 ? f.lagP99Secs <= maxLag + slack : null,
+      actual: f.processed > 0 ? `${f.lagP99Secs.toFixed(2)} s` : 'not measured (nothing processed)', limit: lagLimit },
+    { id: 'timeout_stale', name: 'amphorae beyond heartbeat_timeout', ok: f.timeoutStaleMax <= sla.maxTimeoutStale,
+      actual: String(f.timeoutStaleMax), limit: `<= ${sla.maxTimeoutStale}` },
+    { id: 'log_drops', name: 'dropped heartbeats in HM log', ok: f.logDrops === undefined ? null : f.logDrops <= sla.maxLogDrops,
+      actual: f.logDrops === undefined ? 'not checked (no --hm-log)' : String(f.logDrops), limit: `<= ${sla.maxLogDrops}` },
   ];
-  if (f.logDrops !== undefined) {
-    out.push({ name: 'dropped heartbeats in HM log', ok: f.logDrops <= sla.maxLogDrops, actual: String(f.logDrops), limit: `<= ${sla.maxLogDrops}` });
-  }
-  return out;
 }
 
-export function verdict(f: RunFigures, sla: Sla): Verdict {
+export function verdict(f: RunFigures, sla: Sla, interrupted = false): Verdict {
+  if (interrupted) return 'INTERRUPTED';
   const all = criteria(f, sla);
-  if (all.every((c) => c.ok)) return 'KEEPING UP';
-  const stale = all.find((c) => c.name === 'amphorae beyond heartbeat_timeout');
-  if (processedShare(f) < sla.failingProcessedShare || (stale && !stale.ok)) return 'FAILING';
+  if (all.every((c) => c.ok !== false)) return 'KEEPING UP';
+  const stale = all.find((c) => c.id === 'timeout_stale');
+  if (processedShare(f) < sla.failingProcessedShare || stale?.ok === false) return 'FAILING';
   return 'FALLING BEHIND';
 }
 
 export function exitCodeFor(v: Verdict): number {
+  if (v === 'INTERRUPTED') return EXIT_INTERRUPTED;
   return v === 'KEEPING UP' ? EXIT_OK : EXIT_SLA_FAILED;
 }

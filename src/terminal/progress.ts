@@ -1,9 +1,6 @@
 // Progress reporting for long work (populate, clean): a redrawn bar with rows/s on a
 // terminal, a plain line every few seconds otherwise (CI logs). Writes to stderr.
 
-/** A stream that discards what is written: the dashboards of runs nested in a search. */
-export const silentOut = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
-
 export class Progress {
   private total = 0;
   private done = 0;

@@ -44,16 +44,17 @@ test('percentiles are nearest-rank', () => {
 });
 
 const SLA: Sla = { minProcessedShare: 0.99, maxP99LagRatio: 0.5, maxLogDrops: 0, maxTimeoutStale: 0, failingProcessedShare: 0.5 };
-const base = { sent: 1000, processed: 1000, lagP99Secs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
+const base = { sent: 1000, processed: 1000, lagP99Secs: 1, lagResolutionSecs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
 
 test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () => {
   assert.equal(verdict(base, SLA), 'KEEPING UP');
   assert.equal(exitCodeFor('KEEPING UP'), 0);
   assert.equal(verdict({ ...base, processed: 989 }, SLA), 'FALLING BEHIND'); // 98.9% < 99%
   assert.equal(verdict({ ...base, processed: 990 }, SLA), 'KEEPING UP');
-  assert.equal(verdict({ ...base, lagP99Secs: 5.1 }, SLA), 'FALLING BEHIND'); // > 0.5 x 10 s
+  assert.equal(verdict({ ...base, lagP99Secs: 5.5 }, SLA), 'KEEPING UP'); // 5 s limit, within the +-0.5 s resolution
+  assert.equal(verdict({ ...base, lagP99Secs: 5.6 }, SLA), 'FALLING BEHIND'); // beyond 0.5 x 10 s + 0.5 s
   assert.equal(verdict({ ...base, logDrops: 1 }, SLA), 'FALLING BEHIND');
-  assert.equal(verdict({ ...base, logDrops: undefined }, SLA), 'KEEPING UP'); // no log followed: criterion absent
+  assert.equal(verdict({ ...base, logDrops: undefined }, SLA), 'KEEPING UP'); // no log followed: not checked
   assert.equal(verdict({ ...base, processed: 499 }, SLA), 'FAILING');
   assert.equal(verdict({ ...base, timeoutStaleMax: 1 }, SLA), 'FAILING');
   assert.equal(verdict({ ...base, processed: 0 }, SLA), 'FAILING'); // nobody listening
@@ -61,12 +62,28 @@ test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () =
   assert.equal(exitCodeFor('FALLING BEHIND'), 1);
   assert.equal(exitCodeFor('FAILING'), 1);
   const c = criteria({ ...base, processed: 980, lagP99Secs: 7 }, SLA);
-  assert.deepEqual(c.map((x) => [x.name, x.ok, x.actual, x.limit]), [
-    ['processed share', false, '98.00%', '>= 99.00%'],
-    ['p99 processing lag', false, '7.0 s', '<= 5.0 s'],
-    ['amphorae beyond heartbeat_timeout', true, '0', '<= 0'],
-    ['dropped heartbeats in HM log', true, '0', '<= 0'],
+  assert.deepEqual(c.map((x) => [x.id, x.ok, x.actual, x.limit]), [
+    ['processed_share', false, '98.00%', '>= 99.00%'],
+    ['p99_lag', false, '7.00 s', '<= 5.00 s (± 0.50 s resolution)'],
+    ['timeout_stale', true, '0', '<= 0'],
+    ['log_drops', true, '0', '<= 0'],
   ]);
+});
+
+test('a figure that was not measured is "not checked", never a pass; an interrupted run is INTERRUPTED (130)', () => {
+  const noLog = criteria({ ...base, logDrops: undefined }, SLA).find((x) => x.id === 'log_drops')!;
+  assert.equal(noLog.ok, null);
+  assert.match(noLog.actual, /not checked/);
+  const nothing = criteria({ ...base, processed: 0 }, SLA).find((x) => x.id === 'p99_lag')!;
+  assert.equal(nothing.ok, null);
+  assert.equal(verdict(base, SLA, true), 'INTERRUPTED');
+  assert.equal(exitCodeFor('INTERRUPTED'), 130);
+});
+
+test('at a 2 s interval a whole-second lag of 1.5 s is within the 1 s limit plus resolution; 2.5 s is not', () => {
+  const two = { ...base, intervalSecs: 2 };
+  assert.equal(verdict({ ...two, lagP99Secs: 1.5 }, SLA), 'KEEPING UP');
+  assert.equal(verdict({ ...two, lagP99Secs: 2.5 }, SLA), 'FALLING BEHIND');
 });
 
 test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
@@ -79,5 +96,5 @@ test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
     "2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: 1b2c",
     "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet",
   ].join('\n'), c);
-  assert.deepEqual(c, { drops: 1, listenerMismatch: 1, hmacFailures: 1, tracebacks: 1, failovers: 1 });
+  assert.deepEqual(c, { drops: 1, listenerMismatch: 1, hmacFailures: 1, tracebacks: 1, failovers: 1, missingFromDb: 0 });
 });

@@ -23,9 +23,10 @@ function record(): RunRecord {
     final: { sent: 3000, processed: 2500, processedShare: 0.833, bytes: 1e6, lagP50: 1, lagP95: 5, lagP99: 7, lagMax: 9, lagResolutionSecs: 1,
       staleOver1Max: 5, staleOver2Max: 0, timeoutStaleMax: 0, sendErrors: {}, scheduleLagP99Ms: 1, scheduleLagMaxMs: 3, lateSends: 0, senderCpuSeconds: 0.2 },
     criteria: [
-      { name: 'processed share', ok: false, actual: '83.33%', limit: '>= 99.00%' },
-      { name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' },
-      { name: 'amphorae beyond heartbeat_timeout', ok: true, actual: '0', limit: '<= 0' },
+      { id: 'processed_share', name: 'processed share', ok: false, actual: '83.33%', limit: '>= 99.00%' },
+      { id: 'p99_lag', name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' },
+      { id: 'timeout_stale', name: 'amphorae beyond heartbeat_timeout', ok: true, actual: '0', limit: '<= 0' },
+      { id: 'log_drops', name: 'dropped heartbeats in HM log', ok: null, actual: 'not checked (no --hm-log)', limit: '<= 0' },
     ],
     verdict: 'FALLING BEHIND', exitCode: 1,
   };
@@ -40,11 +41,13 @@ test('the msgpack run record and the JSON report hold the same figures', () => {
   assert.deepEqual(JSON.parse(readFileSync(paths.json, 'utf8')), record());
 });
 
-test('JUnit has one test case per SLA criterion and marks the failed ones', () => {
+test('JUnit: a stable suite name, the verdict and each criterion a test case, failed and not-checked ones marked', () => {
   const xml = readFileSync(paths.junit, 'utf8');
-  assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
-  assert.equal((xml.match(/<failure /g) ?? []).length, 2);
-  assert.match(xml, /<testsuite name="stresshm FALLING BEHIND" tests="3" failures="2"/);
+  assert.equal((xml.match(/<testcase /g) ?? []).length, 5);
+  assert.equal((xml.match(/<failure /g) ?? []).length, 3);
+  assert.equal((xml.match(/<skipped /g) ?? []).length, 1);
+  assert.match(xml, /<testsuite name="stresshm" tests="5" failures="3" skipped="1" time="0.400"/);
+  assert.match(xml, /<testcase classname="stresshm.sla" name="verdict"><failure message="verdict FALLING BEHIND"\/>/);
 });
 
 test('the HTML report renders offline in Chromium with its charts and no console errors', async () => {

@@ -8,7 +8,6 @@ import { cleanCommandLine } from './ghosts';
 import { renderCapacityHtml } from '../../report/capacity';
 import { EXIT_INTERRUPTED } from '../../errors';
 import { interruptRequested } from '../../lifecycle/interrupt';
-import { silentOut } from '../../terminal/progress';
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
@@ -34,7 +33,7 @@ export const capacityCommand: CommandSpec = {
     const hmLogs = flagStrings(ctx, 'hm_log');
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: silentOut, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
+      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
     const json = flagString(ctx, 'report_json');

@@ -10,18 +10,25 @@ import { native } from '../../engine/native';
 import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
 
-export function printSummary(ctx: CommandContext, r: RunRecord, files: string[]): void {
+export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const out = ctx.out;
   out.write(`\nVERDICT: ${r.verdict}\n`);
-  for (const c of r.criteria) out.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
+  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? 'ok  ' : 'FAIL');
+  for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
   out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(1)}/${f.lagP95.toFixed(1)}/${f.lagP99.toFixed(1)}/${f.lagMax.toFixed(1)} s (${f.lagResolutionSecs} s resolution)\n`);
   out.write(`  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`);
   const errs = Object.entries(f.sendErrors);
   if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
   if (f.log) out.write(`  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ${f.log.failovers} failover messages\n`);
+  if (f.interrupted) out.write(`  stopped early: ${f.interrupted}; the figures cover the run until then\n`);
+  if (f.drain?.boundReached) {
+    out.write(`  drain: the HM was still busy at drain_timeout_secs; waited ${f.drain.extraSecs.toFixed(0)} s more`
+      + `${f.drain.gaveUp ? ' and cleaned while it was still active' : ' until it was quiet'}\n`);
+  }
   for (const file of files) out.write(`  report: ${file}\n`);
+  for (const p of problems) ctx.err.write(`stresshm: ${p}\n`);
 }
 
 export const runCommand: CommandSpec = {
@@ -46,8 +53,8 @@ export const runCommand: CommandSpec = {
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
     });
-    printSummary(ctx, res.record, res.reportFiles);
-    return res.exitCode;
+    printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
+    return res.reportProblems.length > 0 && res.exitCode === 0 ? 3 : res.exitCode;
   },
 };
 

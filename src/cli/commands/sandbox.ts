@@ -104,7 +104,7 @@ export const demoCommand: CommandSpec = {
       });
       const res = await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, out: ctx.out, cleanHint: (p) => `stresshm --config-file ${sb.stresshmConf} clean ${p}`,
         reports: { html, json: join(reports, `demo-${stamp}.json`) } });
-      printSummary(ctx, res.record, res.reportFiles);
+      printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
       return res.exitCode;
     } finally {
       await sb.stop();

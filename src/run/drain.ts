@@ -1,0 +1,57 @@
+// The drain: after sending stops, nothing is deleted until the HM is quiet: no amphora_health
+// advance, no new counted HM log line and no datagram queued on a local HM socket, for
+// QUIET_MS in a row. Past drain_timeout_secs the run says so and keeps waiting (the ghosts'
+// amphora_health rows stay busy = 1, so nothing fails over) up to a hard bound, because a
+// heartbeat for a removed LB makes a real HM log "missing from the DB" and re-create rows.
+
+import { Observer } from './observer';
+import { RunEvents } from './events';
+
+export const QUIET_MS = 3000;
+const STEP_MS = 500;
+/** However busy the HM stays, the run cleans up after this long. */
+export const HARD_BOUND_SECS = 900;
+
+export interface DrainResult {
+  seconds: number;
+  /** drain_timeout_secs passed while the HM was still active. */
+  boundReached: boolean;
+  /** Seconds waited beyond drain_timeout_secs for the HM to become quiet. */
+  extraSecs: number;
+  /** Cleaned while the HM was still active (the hard bound passed). */
+  gaveUp: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function drain(observer: Observer, events: RunEvents, boundSecs: number, quietMs = QUIET_MS): Promise<DrainResult> {
+  const start = Date.now();
+  const boundAt = start + boundSecs * 1000;
+  const hardAt = start + Math.max(boundSecs, HARD_BOUND_SECS) * 1000;
+  let quietSince = Date.now();
+  let boundReached = false;
+  for (;;) {
+    await sleep(STEP_MS);
+    const now = Date.now();
+    const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
+    events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state });
+    if (o.activity > 0) quietSince = Date.now();
+    if (Date.now() - quietSince >= quietMs) break;
+    if (!boundReached && Date.now() >= boundAt) {
+      boundReached = true;
+      events.emit('notice', { text: `drain_timeout_secs (${boundSecs} s) reached while the HM is still working `
+        + `(${o.activity.toLocaleString('en-US')} heartbeats, log lines or queued bytes in the last poll); keeping the ghosts `
+        + `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min` });
+    }
+    if (Date.now() >= hardAt) {
+      events.emit('notice', { text: `the HM is still active after ${Math.round((Date.now() - start) / 1000)} s; cleaning anyway` });
+      return result(start, boundSecs, boundReached, true);
+    }
+  }
+  return result(start, boundSecs, boundReached, false);
+}
+
+function result(start: number, boundSecs: number, boundReached: boolean, gaveUp: boolean): DrainResult {
+  const seconds = (Date.now() - start) / 1000;
+  return { seconds, boundReached, extraSecs: boundReached ? Math.max(0, seconds - boundSecs) : 0, gaveUp };
+}

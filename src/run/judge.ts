@@ -1,0 +1,54 @@
+// The judge phase: turns what the run observed into the record's final figures, criteria
+// and verdict. An interrupted run is judged INTERRUPTED with its partial figures.
+
+import { Config } from '../config/config';
+import { GhostGraph, amphoraCount } from '../ghostdb/graph';
+import { Fleet } from '../engine/fleet';
+import { RunRecord, configForRecord } from './record';
+import { LAG_RESOLUTION_SECS } from './monitor';
+import { HmLogFollower } from './hmlog';
+import { Observer } from './observer';
+import { DrainResult } from './drain';
+import { criteria, exitCodeFor, processedShare, RunFigures, slaFrom, verdict } from './sla';
+import { Resolved } from './preflight';
+
+export interface SendFigures {
+  fleet: Fleet;
+  observer: Observer;
+  logs: HmLogFollower;
+  drained: DrainResult;
+  /** listener_statistics rows of the run's listeners before clean (undefined: could not be read). */
+  statsRows?: number;
+  startedAt: Date;
+  /** Why the run was stopped early, if it was. */
+  interrupted?: string;
+}
+
+export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: SendFigures,
+  phases: RunRecord['phases']): RunRecord {
+  const st = s.fleet.stats();
+  const o = s.observer;
+  const figures: RunFigures = {
+    sent: st.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: LAG_RESOLUTION_SECS,
+    intervalSecs: cfg.heartbeatInterval, timeoutStaleMax: o.timeoutStaleMax,
+    logDrops: s.logs.following ? s.logs.counts.drops : undefined,
+  };
+  const sla = slaFrom(cfg.settings);
+  const v = verdict(figures, sla, s.interrupted !== undefined);
+  return {
+    kind: 'run', tool: 'stresshm', startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
+    loadBalancers: graph.loadBalancers.length, intervalSecs: cfg.heartbeatInterval, heartbeatVersion: cfg.heartbeatVersion,
+    endpoints: cfg.controllerIpPortList, config: configForRecord(cfg.settings), phases, samples: o.samples,
+    final: {
+      sent: st.sent, processed: o.processed, processedShare: processedShare(figures), bytes: st.bytes,
+      lagP50: o.lags.percentile(0.5), lagP95: o.lags.percentile(0.95), lagP99: o.lags.percentile(0.99), lagMax: o.lags.maximum,
+      lagResolutionSecs: LAG_RESOLUTION_SECS, staleOver1Max: o.staleOver1Max, staleOver2Max: o.staleOver2Max,
+      timeoutStaleMax: o.timeoutStaleMax, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, scheduleLagMaxMs: st.lagMaxMs,
+      lateSends: st.late, senderCpuSeconds: st.cpuSeconds, listenerStatisticsRows: s.statsRows,
+      log: s.logs.following ? { ...s.logs.counts } : undefined,
+      drain: { seconds: s.drained.seconds, boundReached: s.drained.boundReached, extraSecs: s.drained.extraSecs, gaveUp: s.drained.gaveUp },
+      interrupted: s.interrupted,
+    },
+    criteria: criteria(figures, sla), verdict: v, exitCode: exitCodeFor(v),
+  };
+}

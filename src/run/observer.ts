@@ -1,0 +1,87 @@
+// One poll of everything a run watches: the monitor's database read (bounded, a failure is a
+// gap, not a crash), the fleet's counters, the HM logs and a local HM socket's queue. It turns
+// each poll into a Sample and a dashboard state, and keeps the run's lag statistics.
+
+import { Fleet } from '../engine/fleet';
+import { Monitor, percentile } from './monitor';
+import { HmLogFollower } from './hmlog';
+import { Sample } from './record';
+import { DashboardState } from '../terminal/dashboard';
+import { LagHistogram, RecentLags } from './lagstats';
+import { Endpoint, socketState } from './udpsocket';
+
+export interface Observation {
+  sample: Sample;
+  state: DashboardState;
+  /** Heartbeats processed plus counted HM log lines since the previous poll, and queued bytes. */
+  activity: number;
+  /** The database read failed this time (stalled or lost); its figures are carried over. */
+  dbGap: boolean;
+}
+
+export class Observer {
+  readonly lags = new LagHistogram();
+  private readonly recent = new RecentLags();
+  readonly samples: Sample[] = [];
+  staleOver1Max = 0;
+  staleOver2Max = 0;
+  timeoutStaleMax = 0;
+  processed = 0;
+  /** Epoch ms since which every database read failed (undefined while they succeed). */
+  failingSinceMs?: number;
+  lastDbError = '';
+  private prev: { t: number; sent: number; processed: number; logTotal: number };
+
+  constructor(private readonly fleet: Fleet, private readonly monitor: Monitor, private readonly logs: HmLogFollower,
+    private readonly endpoints: Endpoint[], private readonly intervalSecs: number, private readonly runStartMs: number) {
+    this.prev = { t: runStartMs, sent: 0, processed: 0, logTotal: 0 };
+  }
+
+  /** Bytes waiting in the receive queues of the local HM sockets (0 when none can be seen). */
+  queuedBytes(): number {
+    return this.endpoints.reduce((a, ep) => a + (socketState(ep)?.rxQueueBytes ?? 0), 0);
+  }
+
+  async poll(phase: string, remainingSecs: number, judgeStale: boolean): Promise<Observation> {
+    const now = Date.now();
+    let dbGap = false;
+    let poll;
+    try {
+      poll = await this.monitor.poll(this.fleet.sendHistory(), now);
+      this.failingSinceMs = undefined;
+    } catch (e) {
+      dbGap = true;
+      this.failingSinceMs ??= now;
+      this.lastDbError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    }
+    const st = this.fleet.stats();
+    const log = this.logs.following ? this.logs.poll() : undefined;
+    const processedTotal = poll?.processedTotal ?? this.processed;
+    if (poll) this.recent.add(now, poll.lags);
+    if (poll) this.lags.addAll(poll.lags);
+    const window = this.recent.sorted(now, this.intervalSecs * 1000);
+    const dt = Math.max(0.001, (now - this.prev.t) / 1000);
+    const last = this.samples[this.samples.length - 1];
+    const sample: Sample = {
+      t: (now - this.runStartMs) / 1000, offeredPerSec: (st.sent - this.prev.sent) / dt,
+      processedPerSec: (processedTotal - this.prev.processed) / dt,
+      lagP50: percentile(window, 0.5), lagP95: percentile(window, 0.95), lagP99: percentile(window, 0.99),
+      staleOver1: poll?.staleOver1 ?? last?.staleOver1 ?? 0, staleOver2: poll?.staleOver2 ?? last?.staleOver2 ?? 0,
+      staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0, logDrops: log?.drops ?? 0,
+    };
+    const logTotal = this.logs.total();
+    const queued = this.queuedBytes();
+    const activity = (processedTotal - this.prev.processed) + (logTotal - this.prev.logTotal) + queued;
+    this.prev = { t: now, sent: st.sent, processed: processedTotal, logTotal };
+    this.samples.push(sample);
+    this.processed = processedTotal;
+    if (judgeStale && poll) { // after sending stops every amphora goes stale by design
+      this.staleOver1Max = Math.max(this.staleOver1Max, poll.staleOver1);
+      this.staleOver2Max = Math.max(this.staleOver2Max, poll.staleOver2);
+      this.timeoutStaleMax = Math.max(this.timeoutStaleMax, poll.staleOverTimeout);
+    }
+    const state: DashboardState = { phase, elapsedSecs: sample.t, remainingSecs, amphorae: this.fleet.amphoraIds.length,
+      sent: st.sent, processed: processedTotal, sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log };
+    return { sample, state, activity, dbGap };
+  }
+}

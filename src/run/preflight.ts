@@ -1,0 +1,36 @@
+// The resolve phase: everything a run needs is checked before anything is written: the
+// heartbeat key, the endpoints, the database URL, the HM log files and the report paths.
+// A problem here is one line and exit 2, and the database is untouched.
+
+import { statSync, accessSync, constants } from 'node:fs';
+import { DbTarget, parseDbUrl } from '../config/dburl';
+import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
+import { SpecEndpoint } from '../engine/wire';
+import { checkReportPaths, ReportPaths } from '../report';
+import { UsageError } from '../errors';
+import { Config } from '../config/config';
+
+export interface Resolved { key: string; endpoints: SpecEndpoint[]; target: DbTarget }
+
+/** Each --hm-log must be a readable regular file (a mistyped path is not "0 drops"). */
+export function checkHmLogs(paths: string[]): void {
+  for (const p of paths) {
+    let ok = false;
+    try {
+      ok = statSync(p).isFile();
+      accessSync(p, constants.R_OK);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new UsageError(`--hm-log ${p}: not a readable file (check the path; nothing was written)`);
+  }
+}
+
+export async function resolveRun(req: { cfg: Config; hmLogs: string[]; reports: ReportPaths }): Promise<Resolved> {
+  const key = requireHeartbeatKey(req.cfg.heartbeatKey);
+  const endpoints = await resolveEndpoints(req.cfg.controllerIpPortList);
+  const target = parseDbUrl(req.cfg.dbConnection);
+  checkHmLogs(req.hmLogs);
+  checkReportPaths(req.reports);
+  return { key, endpoints, target };
+}
