@@ -82,6 +82,10 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'Share of listeners reporting FULL (DEGRADED).' },
   { section: 'stress', name: 'drain_timeout_secs', type: 'int', default: 30, min: 0, max: 3600,
     help: 'After sending stops, wait at most this long for the health manager to drain before cleaning.' },
+  { section: 'stress', name: 'db_timeout_secs', type: 'int', default: 30, min: 1, max: 3600,
+    help: 'A database statement that gets no answer for this long counts as a lost connection (a stalled server).' },
+  { section: 'stress', name: 'db_retry_secs', type: 'int', default: 60, min: 1, max: 3600,
+    help: 'How long a run keeps reconnecting to a lost database (to poll, and to clean up) before it gives up.' },
 
   // --- [sla]: the thresholds a run is judged by ---
   { section: 'sla', name: 'sla_min_processed_share', type: 'float', default: 0.99, min: 0, max: 1,

@@ -29,15 +29,18 @@ export async function drain(observer: Observer, events: RunEvents, boundSecs: nu
   const boundAt = start + boundSecs * 1000;
   const hardAt = start + Math.max(boundSecs, HARD_BOUND_SECS) * 1000;
   let quietSince = Date.now();
+  let activeAt: number | undefined;
   let boundReached = false;
   for (;;) {
     await sleep(STEP_MS);
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
     events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state });
-    if (o.activity > 0) quietSince = Date.now();
+    if (o.activity > 0) quietSince = activeAt = Date.now();
     if (Date.now() - quietSince >= quietMs) break;
-    if (!boundReached && Date.now() >= boundAt) {
+    // The bound counts as reached only while the HM is really still working, not while a quiet
+    // window that began before it is still being confirmed.
+    if (!boundReached && Date.now() >= boundAt && activeAt !== undefined) {
       boundReached = true;
       events.emit('notice', { text: `drain_timeout_secs (${boundSecs} s) reached while the HM is still working `
         + `(${o.activity.toLocaleString('en-US')} heartbeats, log lines or queued bytes in the last poll); keeping the ghosts `

@@ -3,6 +3,8 @@
 // A problem here is one line and exit 2, and the database is untouched.
 
 import { statSync, accessSync, constants } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { DbTarget, parseDbUrl } from '../config/dburl';
 import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
 import { SpecEndpoint } from '../engine/wire';
@@ -26,9 +28,29 @@ export function checkHmLogs(paths: string[]): void {
   }
 }
 
+/** Connects a UDP socket to the endpoint (sending nothing): the kernel refuses what it cannot address. */
+function probeEndpoint(ep: SpecEndpoint): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = createSocket(isIPv6(ep.host) ? 'udp6' : 'udp4');
+    const done = (why?: string) => { sock.close(); resolve(why); };
+    sock.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+    sock.on('connect', () => done());
+    sock.connect(ep.port, ep.host);
+  });
+}
+
+/** Every endpoint must be usable before the first write (a broadcast address is not, for one). */
+export async function checkEndpoints(endpoints: SpecEndpoint[]): Promise<void> {
+  for (const ep of endpoints) {
+    const why = await probeEndpoint(ep);
+    if (why) throw new UsageError(`controller_ip_port_list: ${ep.host}:${ep.port} cannot be used (${why}); nothing was written`);
+  }
+}
+
 export async function resolveRun(req: { cfg: Config; hmLogs: string[]; reports: ReportPaths }): Promise<Resolved> {
   const key = requireHeartbeatKey(req.cfg.heartbeatKey);
   const endpoints = await resolveEndpoints(req.cfg.controllerIpPortList);
+  await checkEndpoints(endpoints);
   const target = parseDbUrl(req.cfg.dbConnection);
   checkHmLogs(req.hmLogs);
   checkReportPaths(req.reports);

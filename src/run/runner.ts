@@ -4,9 +4,9 @@
 // signal, a closed stdout, a lost or stalled database, a native failure. It fires events
 // (Locust's runner) that the dashboard and notices subscribe to.
 
-import { Config } from '../config/config';
+import { Config, get } from '../config/config';
 import { Conn, connect } from '../ghostdb/db';
-import { DbSession, SessionLimits, DEFAULT_LIMITS } from '../ghostdb/session';
+import { DbSession, SessionLimits } from '../ghostdb/session';
 import { Schema, loadSchema } from '../ghostdb/schema';
 import { planFromConfig } from '../ghostdb/ghosts';
 import { populate } from '../ghostdb/populate';
@@ -47,8 +47,6 @@ export interface RunRequest {
   cleanHint(prefix: string): string;
   /** Poll period of the monitor (ms). */
   pollMs?: number;
-  /** Database timeouts and reconnect bound. */
-  limits?: SessionLimits;
   /** Subscribe to the run's events before it starts. */
   subscribe?(events: RunEvents): void;
   /** Called after the HM drained and before clean (tests inspect the database here). */
@@ -59,8 +57,10 @@ export interface RunResult { record: RunRecord; exitCode: number; reportFiles: s
 
 interface Phase { name: string; startedAt: string; seconds: number }
 
-/** Sending stops after this long without a successful database read. */
-const DB_LOST_SECS = 15;
+/** Statement timeout and reconnect bound from [stress] db_timeout_secs and db_retry_secs. */
+function limitsOf(cfg: Config): SessionLimits {
+  return { statementMs: get<number>(cfg.settings, 'stress.db_timeout_secs') * 1000, retryMs: get<number>(cfg.settings, 'stress.db_retry_secs') * 1000 };
+}
 
 class StressRun {
   readonly events = new RunEvents();
@@ -73,7 +73,7 @@ class StressRun {
   private graph?: GhostGraph;
 
   constructor(private readonly req: RunRequest, private readonly r: Resolved) {
-    this.session = new DbSession(r.target, req.limits ?? DEFAULT_LIMITS);
+    this.session = new DbSession(r.target, limitsOf(req.cfg));
   }
 
   private async phase<T>(name: PhaseName, fn: () => Promise<T>): Promise<T> {
@@ -186,8 +186,9 @@ class StressRun {
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
         this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state });
-        if (observer.failingSinceMs !== undefined && Date.now() - observer.failingSinceMs > DB_LOST_SECS * 1000) {
-          throw new EnvError(`database unusable for ${DB_LOST_SECS} s during sending (${observer.lastDbError}); stopped sending`);
+        const lostMs = this.session.limits.retryMs;
+        if (observer.failingSinceMs !== undefined && Date.now() - observer.failingSinceMs > lostMs) {
+          throw new EnvError(`database unusable for ${lostMs / 1000} s during sending (${observer.lastDbError}); stopped sending`);
         }
       }
     } finally {

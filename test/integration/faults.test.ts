@@ -1,0 +1,169 @@
+// Fault injection: a run is disturbed at every phase (its database killed or stopped, its
+// connection killed, its stdout closed, SIGHUP, Ctrl-C through a real terminal into `| tee`)
+// and every case ends with every table's checksum equal to before. Where the database was
+// gone, equality comes after running the clean command the tool printed.
+
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrivateServer, checksums } from '../helpers/privatedb';
+import { BIN, CliProc } from '../helpers/cliproc';
+import { createTestDb, mysql, TestDb } from '../helpers/testdb';
+import { freeUdpPort } from '../../src/octavia/processes';
+
+const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-'));
+let server: PrivateServer;
+let shared: TestDb;
+let deadPort: number;
+
+before(async () => {
+  server = await PrivateServer.create(join(dir, 'db'));
+  server.loadSchema();
+  shared = createTestDb('18.0.0', 'faults');
+  deadPort = await freeUdpPort(); // nothing listens: the cases are about cleanup, not the HM
+});
+after(async () => {
+  await server?.destroy();
+  shared?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const runArgs = (url: string, extra: string[] = []) => ['run', '--octavia_db_connection', url, '--controller_ip_port_list',
+  `127.0.0.1:${deadPort}`, '--heartbeat_key', 'fault-key', '--heartbeat_interval', '1', '--db_timeout_secs', '3',
+  '--db_retry_secs', '6', '--drain_timeout_secs', '2', ...extra];
+
+function cleanWith(url: string, prefix: string): void {
+  const r = spawnSync(process.execPath, [BIN, 'clean', prefix, '--octavia_db_connection', url], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+}
+
+type Fault = 'kill' | 'stop';
+const PHASES: Array<{ phase: string; trigger: RegExp; extra: string[] }> = [
+  { phase: 'populate', trigger: /Your run prefix ID is: /, extra: ['--load_balancers', '3000', '--members', '10', '--test_runtime_secs', '20'] },
+  { phase: 'send', trigger: /Sending heartbeats: /, extra: ['--load_balancers', '50', '--test_runtime_secs', '60'] },
+  { phase: 'drain', trigger: /waiting for the health manager to drain/, extra: ['--load_balancers', '50', '--test_runtime_secs', '2'] },
+  { phase: 'clean', trigger: /Removing the ghosts/, extra: ['--load_balancers', '2000', '--batch_size', '1', '--test_runtime_secs', '2'] },
+];
+
+for (const fault of ['kill', 'stop'] as Fault[]) {
+  for (const { phase, trigger, extra } of PHASES) {
+    test(`database ${fault === 'kill' ? 'killed (-9)' : 'stopped (SIGSTOP)'} during ${phase}: exit 3, the clean command, `
+      + 'and after it every table as before', async () => {
+      const q = (sql: string) => server.sql(sql, 'octavia');
+      const before = checksums(q, 'octavia');
+      const p = new CliProc(runArgs(server.url, extra));
+      await p.waitFor(trigger);
+      if (fault === 'kill') await server.kill9();
+      else server.pause();
+      const code = await p.exited;
+      if (fault === 'kill') await server.start();
+      else server.resume();
+      assert.equal(code, 3, p.text);
+      const errLines = p.err.split('\n').filter((l) => l.startsWith('stresshm: error:'));
+      assert.equal(errLines.length, 1, p.err);
+      const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
+      assert.match(errLines[0], new RegExp(`remove them with: stresshm .*clean_db ${prefix}`));
+      cleanWith(server.url, prefix);
+      assert.equal(checksums(q, 'octavia'), before);
+    });
+  }
+}
+
+test('the tool\'s own connections killed (KILL) during sending: it reconnects, finishes and cleans', async () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '6']));
+  await p.waitFor(/Sending heartbeats: /);
+  const ids = mysql(`SELECT id FROM information_schema.processlist WHERE db = '${shared.name}' AND id <> CONNECTION_ID()`)
+    .trim().split('\n').filter(Boolean);
+  assert.ok(ids.length > 0);
+  for (const id of ids) mysql(`KILL CONNECTION ${id}`);
+  const code = await p.exited;
+  assert.equal(code, 1, p.text); // FAILING: nothing listens; but the run went to its end
+  assert.match(p.out, /VERDICT: FAILING/);
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});
+
+test('| head -3: the closed pipe stops the run, which cleans up and exits 130 without a stack', () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
+  const r = spawnSync('bash', ['-c', `${cmd} | head -3; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 130, r.stdout + r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 3);
+  assert.match(r.stderr, /standard output closed: stopping and cleaning up/);
+  assert.doesNotMatch(r.stderr, /EPIPE|at .*\.js:\d+/);
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});
+
+test('SIGHUP during sending (a lost SSH session) drains, cleans and exits 130', async () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']));
+  await p.waitFor(/Sending heartbeats: /);
+  p.signal('SIGHUP');
+  assert.equal(await p.exited, 130, p.text);
+  assert.match(p.out, /VERDICT: INTERRUPTED/);
+  assert.doesNotMatch(p.out, /KEEPING UP/);
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});
+
+test('a second Ctrl-C exits at once and prints the exact clean command, which removes everything', async () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60', '--drain_timeout_secs', '60']));
+  await p.waitFor(/Sending heartbeats: /);
+  p.signal('SIGINT');
+  await p.waitFor(/SIGINT: stopping and cleaning up/);
+  p.signal('SIGINT');
+  assert.equal(await p.exited, 130, p.text);
+  const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
+  assert.match(p.err, new RegExp(`second SIGINT, exiting now\\. Remove the ghosts with: stresshm .*${prefix}`));
+  cleanWith(shared.url, prefix);
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});
+
+test('Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first, the run still cleans up (exit 130)', async () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const session = `stresshm-fault-${process.pid}`;
+  const log = join(dir, 'tee.log');
+  const status = join(dir, 'tee.status');
+  const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
+  // The shell traps INT (a handler, not "ignore", so node and tee keep the default) to record the status.
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24',
+    `bash -c 'trap true INT; ${cmd} 2>&1 | tee ${log}; echo \${PIPESTATUS[0]} > ${status}'`]);
+  try {
+    const deadline = Date.now() + 60000;
+    while (!(existsSync(log) && /Sending heartbeats/.test(readFileSync(log, 'utf8')))) {
+      assert.ok(Date.now() < deadline, 'the run started');
+      await new Promise((r) => setTimeout(r, 100)); // polling a file for a condition, with a deadline
+    }
+    execFileSync('tmux', ['send-keys', '-t', session, 'C-c']);
+    while (!existsSync(status) || readFileSync(status, 'utf8').trim() === '') {
+      assert.ok(Date.now() < deadline + 60000, 'the run ended');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(readFileSync(status, 'utf8').trim(), '130');
+    assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+});
+
+test('checked before the first write (exit 2, one line, nothing written): an unaddressable endpoint, '
+  + 'a missing --hm-log, report paths that cannot be written', () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const cases: Array<[string[], RegExp]> = [
+    [['--controller_ip_port_list', '255.255.255.255:5555'], /255\.255\.255\.255:5555 cannot be used \(EACCES\)/],
+    [['--hm-log', join(dir, 'no-such.log')], /--hm-log .*no-such\.log: not a readable file/],
+    [['--report-json', '/nonexistent/x.json'], /--report-json \/nonexistent\/x\.json: directory \/nonexistent does not exist/],
+    [['--report-html', dir], /--report-html .* is a directory/],
+  ];
+  for (const [extra, re] of cases) {
+    const r = spawnSync(process.execPath, [BIN, ...runArgs(shared.url, ['--load_balancers', '5', '--test_runtime_secs', '2', ...extra])],
+      { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});
