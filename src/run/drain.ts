@@ -1,11 +1,13 @@
 // The drain: after sending stops, nothing is deleted until the HM is quiet: no amphora_health
-// advance, no new counted HM log line and no datagram queued on a local HM socket, for
+// advance, no listener_statistics change (sampled), no new counted HM log line and no datagram
+// queued on a local HM socket, for
 // QUIET_MS in a row. Past drain_timeout_secs the run says so and keeps waiting (the ghosts'
 // amphora_health rows stay busy = 1, so nothing fails over) up to a hard bound, because a
 // heartbeat for a removed LB makes a real HM log "missing from the DB" and re-create rows.
 
 import { Observer } from './observer';
 import { RunEvents } from './events';
+import { StatsProbe } from './statsprobe';
 
 export const QUIET_MS = 3000;
 const STEP_MS = 500;
@@ -24,7 +26,8 @@ export interface DrainResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function drain(observer: Observer, events: RunEvents, boundSecs: number, quietMs = QUIET_MS): Promise<DrainResult> {
+export async function drain(observer: Observer, stats: StatsProbe, events: RunEvents, boundSecs: number,
+  quietMs = QUIET_MS): Promise<DrainResult> {
   const start = Date.now();
   const boundAt = start + boundSecs * 1000;
   const hardAt = start + Math.max(boundSecs, HARD_BOUND_SECS) * 1000;
@@ -36,14 +39,15 @@ export async function drain(observer: Observer, events: RunEvents, boundSecs: nu
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
     events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state });
-    if (o.activity > 0) quietSince = activeAt = Date.now();
+    const activity = o.activity + Number(await stats.changed());
+    if (activity > 0) quietSince = activeAt = Date.now();
     if (Date.now() - quietSince >= quietMs) break;
     // The bound counts as reached only while the HM is really still working, not while a quiet
     // window that began before it is still being confirmed.
     if (!boundReached && Date.now() >= boundAt && activeAt !== undefined) {
       boundReached = true;
       events.emit('notice', { text: `drain_timeout_secs (${boundSecs} s) reached while the HM is still working `
-        + `(${o.activity.toLocaleString('en-US')} heartbeats, log lines or queued bytes in the last poll); keeping the ghosts `
+        + `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last poll); keeping the ghosts `
         + `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min` });
     }
     if (Date.now() >= hardAt) {

@@ -26,7 +26,8 @@ import { interruptReason, interruptRequested, onInterrupt, setInterruptHint } fr
 import { ReportPaths, writeReports } from '../report';
 import { RunEvents, PhaseName } from './events';
 import { Observer } from './observer';
-import { drain, DrainResult } from './drain';
+import { drain, DrainResult, HARD_BOUND_SECS } from './drain';
+import { StatsProbe } from './statsprobe';
 import { Resolved, resolveRun } from './preflight';
 import { buildRecord, SendFigures } from './judge';
 import { attachTerminal } from './terminal';
@@ -160,7 +161,8 @@ class StressRun {
     } finally {
       fleet.stop();
     }
-    const drained = await this.phase('drain', () => drain(observer, this.events, req.cfg.drainTimeoutSecs));
+    const stats = new StatsProbe(this.session, fleet.amphoraIds);
+    const drained = await this.phase('drain', () => drain(observer, stats, this.events, req.cfg.drainTimeoutSecs));
     const statsRows = await this.session.run((c) => referencingRows(c, this.schema, graph, 'listener_statistics')).catch(() => undefined);
     if (req.inspect) await req.inspect(fleet, spec, await this.session.conn());
     return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason() };
@@ -197,6 +199,23 @@ class StressRun {
     }
   }
 
+  /**
+   * The HM's statistics pool can lag far behind its health pool and re-creates listener_statistics
+   * rows of removed listeners: sweep the run's ids until nothing has come back for a while.
+   */
+  private async sweepUntilQuiet(graph: GhostGraph): Promise<number> {
+    let total = 0;
+    const giveUpAt = Date.now() + HARD_BOUND_SECS * 1000;
+    for (let quietSince = Date.now(); Date.now() - quietSince < SWEEP_QUIET_MS && Date.now() < giveUpAt;) {
+      const removed = await this.session.retry('sweep', (c) => sweepIds(c, this.schema, graph));
+      const n = Object.values(removed).reduce((a, b) => a + b, 0);
+      if (n > 0) quietSince = Date.now();
+      total += n;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return total;
+  }
+
   /** The one cleanup path: clean by prefix (reconnecting, bounded), then sweep late HM rows by id. */
   private async cleanup(failure: unknown): Promise<void> {
     if (!this.owesClean || !this.prefix) return;
@@ -209,12 +228,12 @@ class StressRun {
         const progress = req.quiet ? undefined : new Progress('clean');
         const res = await this.session.retry('clean', (c) => cleanPrefix(c, this.schema, prefix, req.cfg.batchSize, progress),
           (why) => note(`database connection lost during clean (${why}); reconnecting`));
-        const swept = this.graph ? await this.session.retry('sweep', (c) => sweepIds(c, this.schema, this.graph!)) : {};
+        const swept = this.graph ? await this.sweepUntilQuiet(this.graph) : 0;
         this.owesClean = false;
         if (!req.quiet) {
           req.out.write(`Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix} (amphora_health `
             + `${res.counts.amphora_health ?? 0}, listener_statistics ${res.counts.listener_statistics ?? 0}`
-            + `${Object.keys(swept).length ? `; late HM rows ${Object.values(swept).reduce((a, b) => a + b, 0)}` : ''}).\n`);
+            + `; late HM rows ${swept}).\n`);
         }
       });
     } catch (e) {
@@ -223,6 +242,9 @@ class StressRun {
     }
   }
 }
+
+/** After clean, rows keep being removed by id until none has come back for SWEEP_QUIET_MS. */
+const SWEEP_QUIET_MS = 5000;
 
 /** Runs the whole stress run. Usage errors surface before anything is written. */
 export async function runStress(req: RunRequest): Promise<RunResult> {

@@ -1,0 +1,61 @@
+// Fault cases that need a real health manager: an overloaded HM is drained before anything
+// is deleted (its log gains no "missing from the DB" line, no orphan row appears), and an
+// interrupted healthy run is judged INTERRUPTED, never KEEPING UP.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { socketState } from '../../src/run/udpsocket';
+import { CliProc } from '../helpers/cliproc';
+import { mysql } from '../helpers/testdb';
+
+const sandboxes: Sandbox[] = [];
+after(async () => { await Promise.all(sandboxes.map((s) => s.stop())); });
+
+const lines = (path: string, re: RegExp) => readFileSync(path, 'utf8').split('\n').filter((l) => re.test(l)).length;
+
+/** Waits until the HM's log and socket queue stay unchanged for `quietMs` (bounded): nothing more can arrive. */
+async function hmQuiet(sb: Sandbox, quietMs: number, boundMs: number): Promise<void> {
+  const port = Number(sb.endpoints[0].split(':')[1]);
+  const state = () => `${statSync(sb.hmLogs[0]).size}/${socketState({ host: '127.0.0.1', port })?.rxQueueBytes ?? 0}`;
+  const deadline = Date.now() + boundMs;
+  let last = state();
+  let since = Date.now();
+  while (Date.now() - since < quietMs) {
+    assert.ok(Date.now() < deadline, 'the HM became quiet');
+    await new Promise((r) => setTimeout(r, 250)); // polling a condition, with a deadline
+    const now = state();
+    if (now !== last) { last = now; since = Date.now(); }
+  }
+}
+
+test('an overloaded HM is drained before clean: no "missing from the DB" line, no orphan row', async () => {
+  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+  sandboxes.push(sb);
+  const missingBefore = lines(sb.hmLogs[0], /is missing from the DB/);
+  const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--load_balancers', '1500',
+    '--members', '2', '--heartbeat_interval', '2', '--burst', '--test_runtime_secs', '10', '--drain_timeout_secs', '3']);
+  const code = await p.exited;
+  assert.equal(code, 1, p.text);
+  assert.match(p.out, /VERDICT: (FALLING BEHIND|FAILING)/);
+  await hmQuiet(sb, 5000, 120000);
+  assert.equal(lines(sb.hmLogs[0], /is missing from the DB/) - missingBefore, 0, 'no heartbeat arrived after its rows were gone');
+  for (const t of ['load_balancer', 'amphora', 'amphora_health', 'listener', 'listener_statistics', 'member']) {
+    assert.equal(Number(mysql(`SELECT COUNT(*) FROM ${t}`, sb.database)), 0, `${t} is empty`);
+  }
+});
+
+test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP', async () => {
+  const sb = await startSandbox({ hms: 2, heartbeatInterval: 2 });
+  sandboxes.push(sb);
+  const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1],
+    '--load_balancers', '20', '--heartbeat_interval', '2', '--test_runtime_secs', '120']);
+  await p.waitFor(/\[\d+s\] heartbeats\/s offered \d+ +processed [1-9]/);
+  p.signal('SIGINT');
+  assert.equal(await p.exited, 130, p.text);
+  assert.match(p.out, /VERDICT: INTERRUPTED/);
+  assert.match(p.out, /stopped early: SIGINT/);
+  assert.doesNotMatch(p.out, /KEEPING UP/);
+  assert.equal(Number(mysql('SELECT COUNT(*) FROM load_balancer', sb.database)), 0);
+});
