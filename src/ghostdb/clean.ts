@@ -4,7 +4,7 @@
 
 import { Conn, inTransaction } from './db';
 import { Schema, hasColumn } from './schema';
-import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
+import { isGhostLbName, prefixNameSql, validatePrefix } from './names';
 import { Progress } from '../terminal/progress';
 
 /** Ids of one chunk's objects, collected level by level through indexed foreign keys. */
@@ -77,10 +77,16 @@ function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: 
   return out;
 }
 
+/**
+ * The next load balancers of the prefix, matched byte-exactly (names.ts). Every name is checked
+ * again in JavaScript before anything is deleted: a matcher bug stops clean instead of widening it.
+ */
 async function nextChunk(conn: Conn, prefix: string, size: number): Promise<string[]> {
-  const rows: Array<{ id: string }> = await conn.query(
-    "SELECT id FROM load_balancer WHERE name LIKE ? ESCAPE '\\\\' AND name REGEXP ? ORDER BY id LIMIT ?",
-    [lbNamePattern(prefix), GHOST_LB_NAME_REGEXP, size]);
+  const match = prefixNameSql('name', prefix);
+  const rows: Array<{ id: string; name: string }> = await conn.query(
+    `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`, [...match.params, size]);
+  const foreign = rows.find((r) => !isGhostLbName(r.name, prefix));
+  if (foreign) throw new Error(`refusing to clean: load balancer ${JSON.stringify(foreign.name)} matched prefix ${prefix} in SQL but is not a ghost name`);
   return rows.map((r) => r.id);
 }
 
