@@ -40,6 +40,9 @@ const STEPS: Step[] = [
   { table: 'load_balancer', column: 'id', ids: 'load_balancer' },
 ];
 
+/** Every table clean deletes from (when the live schema has it). */
+export const CLEAN_TABLES: readonly string[] = ['tags', ...STEPS.map((s) => s.table)];
+
 /** Objects the API can tag; their tags go first. */
 const TAGGED: Array<keyof ChunkIds> = ['l7rule', 'l7policy', 'member', 'health_monitor', 'pool', 'listener', 'load_balancer'];
 
@@ -98,7 +101,7 @@ export interface CleanResult {
 
 export async function cleanPrefix(conn: Conn, schema: Schema, rawPrefix: string, batchSize: number, progress?: Progress): Promise<CleanResult> {
   const prefix = validatePrefix(rawPrefix);
-  const counts: Record<string, number> = Object.fromEntries(['tags', ...STEPS.map((s) => s.table)]
+  const counts: Record<string, number> = Object.fromEntries(CLEAN_TABLES
     .filter((t) => schema.tables.has(t)).map((t) => [t, 0]));
   progress?.start(0);
   for (;;) {

@@ -11,6 +11,8 @@ import { populate } from '../ghostdb/populate';
 import { cleanPrefix } from '../ghostdb/clean';
 import { readGraph } from '../ghostdb/inventory';
 import { confirmTarget } from '../ghostdb/guard';
+import { holdPrefixLock } from '../ghostdb/lock';
+import { checkPrivileges } from '../ghostdb/privileges';
 import { Progress } from '../terminal/progress';
 import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
 import { buildFleetSpec, Fleet } from '../engine/fleet';
@@ -84,13 +86,17 @@ interface Ctx {
 async function obtainGraph(ctx: Ctx): Promise<GhostGraph> {
   const { req, cfg, conn, schema } = ctx;
   if (req.prefix) {
+    if (!req.keep) await checkPrivileges(conn, schema, 'clean', EXIT_ENV);
+    await holdPrefixLock(conn, req.prefix); // held until conn ends: `clean` of this prefix is refused meanwhile
     ctx.prefix = req.prefix;
     const g = await readGraph(conn, req.prefix);
     if (g.loadBalancers.length === 0) throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
     return g;
   }
+  await checkPrivileges(conn, schema, 'write', EXIT_ENV);
   await confirmTarget(conn, ctx.target, 'write ghost load balancers', { yes: req.yes });
   const plan = planFromConfig(cfg);
+  await holdPrefixLock(conn, plan.prefix); // held until conn ends: `clean` of this prefix is refused meanwhile
   ctx.prefix = plan.prefix;
   ctx.populated = true;
   req.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
