@@ -4,7 +4,7 @@
 // global, database (wildcards included), table, column and role grants all count, exactly as
 // they would for the real statement. Parsing SHOW GRANTS or information_schema would miss some.
 
-import { Conn } from './db';
+import { Conn, dbReason } from './db';
 import { Schema } from './schema';
 import { INSERT_ORDER } from './ghosts';
 import { CLEAN_TABLES } from './clean';
@@ -25,27 +25,29 @@ function probeSql(priv: Privilege, table: string, columns: string[]): string {
   switch (priv) {
     case 'SELECT': return `EXPLAIN SELECT ${cols.join(', ')} FROM ${t} WHERE 1 = 0`;
     case 'INSERT': return `EXPLAIN INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => 'DEFAULT').join(', ')})`;
-    case 'UPDATE': return `EXPLAIN UPDATE ${t} SET ${cols.map((c) => `${c} = DEFAULT`).join(', ')} WHERE 1 = 0`;
+    case 'UPDATE': return `EXPLAIN UPDATE ${t} SET ${cols.map((c) => `${c} = ${c}`).join(', ')} WHERE 1 = 0`;
     case 'DELETE': return `EXPLAIN DELETE FROM ${t} WHERE 1 = 0`;
   }
 }
 
 /** The (privilege, table) pairs an action needs, for the tables this schema has. */
 export function requiredPrivileges(schema: Schema, action: WriteAction): Array<[Privilege, string]> {
-  const tables = [...new Set(action === 'write' ? [...INSERT_ORDER, ...CLEAN_TABLES] : CLEAN_TABLES)]
-    .filter((t) => schema.tables.has(t));
+  const tables = [...new Set([...INSERT_ORDER, ...CLEAN_TABLES])]
+    .filter((t) => schema.tables.has(t) && (action === 'write' || CLEAN_TABLES.includes(t)));
   const privs: Privilege[] = action === 'write' ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT', 'DELETE'];
   return privs.flatMap((p) => tables.map((t): [Privilege, string] => [p, t]));
 }
 
 /** The pairs the connected user lacks (empty when everything is granted). */
-export async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction): Promise<Array<[Privilege, string]>> {
+export async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE): Promise<Array<[Privilege, string]>> {
   const needed = requiredPrivileges(schema, action);
   const results = await Promise.allSettled(needed.map(([p, t]) => conn.query(probeSql(p, t, schema.tables.get(t)!.map((c) => c.name)))));
   const missing: Array<[Privilege, string]> = [];
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return;
-    if (!DENIED.has((r.reason as { errno?: number }).errno ?? 0)) throw r.reason;
+    if (!DENIED.has((r.reason as { errno?: number }).errno ?? 0)) {
+      throw new EnvError(`cannot check ${needed[i][0]} on table ${needed[i][1]}: ${dbReason(r.reason)}`, code);
+    }
     missing.push(needed[i]);
   });
   return missing;
@@ -61,7 +63,7 @@ export function describeMissing(missing: Array<[Privilege, string]>): string {
 
 /** Refuses, before anything is written, a user who could not write or remove every ghost row. */
 export async function checkPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE): Promise<void> {
-  const missing = await missingPrivileges(conn, schema, action);
+  const missing = await missingPrivileges(conn, schema, action, code);
   if (missing.length === 0) return;
   const why = action === 'write' ? 'to write ghosts and remove them again' : 'to remove ghosts';
   throw new EnvError(`the database user lacks ${describeMissing(missing)} (needed ${why}); nothing was written`, code);
