@@ -89,7 +89,10 @@ async function nextChunk(conn: Conn, prefix: string, size: number): Promise<stri
   const rows: Array<{ id: string; name: string }> = await conn.query(
     `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`, [...match.params, size]);
   const foreign = rows.find((r) => !isGhostLbName(r.name, prefix));
-  if (foreign) throw new Error(`refusing to clean: load balancer ${JSON.stringify(foreign.name)} matched prefix ${prefix} in SQL but is not a ghost name`);
+  if (foreign) {
+    const name = JSON.stringify(foreign.name);
+    throw new Error(`refusing to clean: load balancer ${name} matched prefix ${prefix} in SQL but is not a ghost name`);
+  }
   return rows.map((r) => r.id);
 }
 

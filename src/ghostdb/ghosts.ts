@@ -94,7 +94,9 @@ function common(ctx: Ctx, name: string): Row {
 
 function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
   const { p, lbN, lbId } = ctx;
-  yield ['load_balancer', { id: lbId, ...common(ctx, lbName(p.prefix, lbN)), topology: p.topology, provider: 'amphora' }];
+  yield ['load_balancer', {
+    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), topology: p.topology, provider: 'amphora',
+  }];
   yield ['vip', {
     load_balancer_id: lbId, ip_address: docIp(2, lbN), port_id: randomUUID(), subnet_id: randomUUID(),
     network_id: randomUUID(), octavia_owned: 1,
@@ -130,13 +132,15 @@ function* addPool(ctx: Ctx, n: number, listenerId: string): Generator<RowOut, st
     const mN = (n - 1) * ctx.p.members + m + 1;
     yield ['member', {
       id: randomUUID(), ...common(ctx, `${ctx.p.prefix}-member${mN}`), pool_id: id, subnet_id: null,
-      ip_address: docIp(m % 3 as 0 | 1 | 2, Math.floor(m / 3)), protocol_port: 1 + Math.floor(m / 762), weight: 1, backup: 0,
+      ip_address: docIp(m % 3 as 0 | 1 | 2, Math.floor(m / 3)), protocol_port: 1 + Math.floor(m / 762),
+      weight: 1, backup: 0,
     }];
   }
   return id;
 }
 
-function* addL7Policy(ctx: Ctx, listenerId: string, polN: number, q: number, redirect: string | null): Generator<RowOut> {
+function* addL7Policy(ctx: Ctx, listenerId: string, polN: number, q: number, redirect: string | null)
+  : Generator<RowOut> {
   const { p } = ctx;
   const polId = randomUUID();
   yield ['l7policy', {
@@ -195,7 +199,8 @@ export const MAX_ROWS_PER_LB = 1_000_000;
 export function checkPlanSize(p: GhostPlan): void {
   const n = rowsPerLb(p);
   if (n > MAX_ROWS_PER_LB) {
-    throw new UsageError(`one ghost load balancer would have ${n.toLocaleString('en-US')} rows (listeners x pools x members...);`
+    const rows = n.toLocaleString('en-US');
+    throw new UsageError(`one ghost load balancer would have ${rows} rows (listeners x pools x members...);`
       + ` at most ${MAX_ROWS_PER_LB.toLocaleString('en-US')} fit in one transaction: lower the per-LB multipliers`);
   }
 }

@@ -45,6 +45,9 @@ export async function confirmTarget(conn: Conn, target: DbTarget, action: string
   if (!input.isTTY) {
     throw new UsageError(`refusing to ${action}: ${describeTarget(target)} holds ${real} real load balancers; pass --yes to confirm`);
   }
-  const answer = await ask(input, out, `This database holds ${real} real load balancers. ${action[0].toUpperCase()}${action.slice(1)} anyway? [y/N] `);
-  if (answer === undefined || !/^y(es)?$/i.test(answer.trim())) throw new UsageError('cancelled by the operator; nothing was written');
+  const verb = `${action[0].toUpperCase()}${action.slice(1)}`;
+  const answer = await ask(input, out, `This database holds ${real} real load balancers. ${verb} anyway? [y/N] `);
+  if (answer === undefined || !/^y(es)?$/i.test(answer.trim())) {
+    throw new UsageError('cancelled by the operator; nothing was written');
+  }
 }

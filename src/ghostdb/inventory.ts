@@ -25,7 +25,8 @@ export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
 export async function countRealLoadBalancers(conn: Conn): Promise<number> {
   const ghost = ghostNameSql("COALESCE(name, '')");
   const rows: Array<{ n: number }> = await conn.query(
-    `SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT ${ghost.sql}`, ghost.params);
+    `SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT ${ghost.sql}`,
+    ghost.params);
   return Number(rows[0].n);
 }
 

@@ -43,7 +43,8 @@ export async function holdPrefixLock(conn: Conn, prefix: string): Promise<Prefix
   }
   if (got !== 1) {
     const holder = await holderOf(conn, name);
-    throw new UsageError(`prefix ${prefix} is in use by a running stresshm (connection ${holder ?? 'unknown'}); stop that run first`);
+    const by = `connection ${holder ?? 'unknown'}`;
+    throw new UsageError(`prefix ${prefix} is in use by a running stresshm (${by}); stop that run first`);
   }
   let released = false;
   return {

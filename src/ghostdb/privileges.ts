@@ -24,7 +24,7 @@ function probeSql(priv: Privilege, table: string, columns: string[]): string {
   const cols = columns.map((c) => `\`${c}\``);
   switch (priv) {
     case 'SELECT': return `EXPLAIN SELECT ${cols.join(', ')} FROM ${t} WHERE 1 = 0`;
-    case 'INSERT': return `EXPLAIN INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => 'DEFAULT').join(', ')})`;
+    case 'INSERT': return `EXPLAIN INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => 'DEFAULT')})`;
     case 'UPDATE': return `EXPLAIN UPDATE ${t} SET ${cols.map((c) => `${c} = ${c}`).join(', ')} WHERE 1 = 0`;
     case 'DELETE': return `EXPLAIN DELETE FROM ${t} WHERE 1 = 0`;
   }
@@ -39,9 +39,11 @@ export function requiredPrivileges(schema: Schema, action: WriteAction): Array<[
 }
 
 /** The pairs the connected user lacks (empty when everything is granted). */
-export async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE): Promise<Array<[Privilege, string]>> {
+export async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
+  : Promise<Array<[Privilege, string]>> {
   const needed = requiredPrivileges(schema, action);
-  const results = await Promise.allSettled(needed.map(([p, t]) => conn.query(probeSql(p, t, schema.tables.get(t)!.map((c) => c.name)))));
+  const columns = (t: string) => schema.tables.get(t)!.map((c) => c.name);
+  const results = await Promise.allSettled(needed.map(([p, t]) => conn.query(probeSql(p, t, columns(t)))));
   const missing: Array<[Privilege, string]> = [];
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return;
@@ -57,12 +59,13 @@ export async function missingPrivileges(conn: Conn, schema: Schema, action: Writ
 export function describeMissing(missing: Array<[Privilege, string]>): string {
   const byPriv = new Map<Privilege, string[]>();
   for (const [p, t] of missing) byPriv.set(p, [...(byPriv.get(p) ?? []), t]);
-  return [...byPriv].map(([p, ts]) => `${p} on ${ts.slice(0, 3).join(', ')}${ts.length > 3 ? ` (+${ts.length - 3} more tables)` : ''}`)
-    .join('; ');
+  const more = (ts: string[]) => (ts.length > 3 ? ` (+${ts.length - 3} more tables)` : '');
+  return [...byPriv].map(([p, ts]) => `${p} on ${ts.slice(0, 3).join(', ')}${more(ts)}`).join('; ');
 }
 
 /** Refuses, before anything is written, a user who could not write or remove every ghost row. */
-export async function checkPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE): Promise<void> {
+export async function checkPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
+  : Promise<void> {
   const missing = await missingPrivileges(conn, schema, action, code);
   if (missing.length === 0) return;
   const why = action === 'write' ? 'to write ghosts and remove them again' : 'to remove ghosts';

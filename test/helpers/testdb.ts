@@ -83,7 +83,8 @@ export interface TestUser { name: string; password: string; url: string; drop():
 export function createTestUser(db: TestDb, privileges: string): TestUser {
   const name = `stresshm_u_${randomBytes(4).toString('hex')}`;
   const password = randomBytes(9).toString('hex');
-  mysql(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password}'; GRANT ${privileges} ON \`${db.name}\`.* TO '${name}'@'%'`);
+  mysql(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password}';`
+    + ` GRANT ${privileges} ON \`${db.name}\`.* TO '${name}'@'%'`);
   return {
     name, password,
     url: `mysql+pymysql://${name}:${password}@127.0.0.1:3306/${db.name}`,

@@ -26,7 +26,8 @@ const db: TestDb = createTestDb('18.0.0', 'own');
 const users: TestUser[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-own-'));
 const conf = join(dir, 'stresshm.conf');
-writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\nbatch_size = 2\n`);
+writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\n`
+  + 'batch_size = 2\n');
 /** The prefix the foreign look-alikes imitate (its real ghosts are written by the tests). */
 const Q = randomUUID();
 const FOREIGN = lookAlikes(Q);
@@ -57,7 +58,9 @@ after(async () => {
 });
 
 function cli(args: string[], timeout = 60000) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -68,8 +71,8 @@ test('the SQL matcher equals the JavaScript one on look-alikes, in load_balancer
   try {
     const names = [...FOREIGN, lbName(Q, 1), lbName(Q, 10), lbName(Q, 123456), lbName(randomUUID(), 7)];
     for (const name of names) {
-      await conn.query("INSERT INTO names (id, name, provisioning_status, operating_status, enabled) VALUES (?, ?, 'ACTIVE', 'ONLINE', 1)",
-        [randomUUID(), name]);
+      await conn.query('INSERT INTO names (id, name, provisioning_status, operating_status, enabled)'
+        + " VALUES (?, ?, 'ACTIVE', 'ONLINE', 1)", [randomUUID(), name]);
     }
     const any = ghostNameSql('name');
     const ofQ = prefixNameSql('name', Q);
@@ -86,7 +89,7 @@ test('the SQL matcher equals the JavaScript one on look-alikes, in load_balancer
   }
 });
 
-test('look-alike foreign names: populate and clean through the CLI leave them byte-identical, the guard counts them', async () => {
+test('look-alikes: CLI populate and clean leave them byte-identical, the guard counts them as real', async () => {
   const s0 = checksums(db.name);
   assert.equal(await countRealLoadBalancers(conn), FOREIGN.length);
   const refused = cli(['--config-file', conf, 'populate']);
@@ -124,9 +127,9 @@ test('look-alike foreign names: populate and clean through the CLI leave them by
   assert.deepEqual(checksums(db.name), s0);
 });
 
-test('clean of a prefix a running populate holds is refused (exit 2, names the connection) and removes nothing', async () => {
-  const child = spawn(process.execPath, [BIN, '--config-file', conf, 'populate', '--yes', '--load_balancers', '200000', '--batch_size', '50'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+test('clean of a prefix a running populate holds is refused (exit 2, names the holder), removes nothing', async () => {
+  const args = ['--config-file', conf, 'populate', '--yes', '--load_balancers', '200000', '--batch_size', '50'];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -142,15 +145,18 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the c
   assert.ok(holder > 0, 'the running populate holds its prefix lock');
   const refused = cli(['--config-file', conf, 'clean', p]);
   assert.equal(refused.status, 2, refused.err);
-  assert.equal(refused.err.trim(), `stresshm: error: prefix ${p} is in use by a running stresshm (connection ${holder}); stop that run first`);
+  assert.equal(refused.err.trim(),
+    `stresshm: error: prefix ${p} is in use by a running stresshm (connection ${holder}); stop that run first`);
   child.kill('SIGINT');
   assert.equal(await new Promise<number | null>((resolve) => child.on('close', resolve)), 130, err);
   const kept = Number(/stopped after (\d+)/.exec(err)?.[1]);
   assert.ok(kept > 0);
   const ours = prefixNameSql('name', p);
-  const count = async () => Number((await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${ours.sql}`, ours.params))[0].n);
+  const count = async () => Number(
+    (await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${ours.sql}`, ours.params))[0].n);
   assert.equal(await count(), kept, 'the refused clean removed nothing');
-  assert.equal(Number(mysql(`SELECT IS_USED_LOCK('stresshm:${p}') IS NULL`).trim()), 1, 'the lock went with the process');
+  const free = Number(mysql(`SELECT IS_USED_LOCK('stresshm:${p}') IS NULL`).trim());
+  assert.equal(free, 1, 'the lock went with the process');
   const cleaned = cli(['--config-file', conf, 'clean', p]);
   assert.equal(cleaned.status, 0, cleaned.err);
   assert.equal(await count(), 0);
@@ -212,7 +218,8 @@ async function atPrompt(keys: string): Promise<{ code: number | null; text: stri
       if (text.includes('anyway? [y/N]')) resolve();
     });
   });
-  await Promise.race([prompted, new Promise((_, reject) => child.on('close', (c) => reject(new Error(`no prompt (${c}): ${text}`))))]);
+  const ended = new Promise((_, reject) => child.on('close', (c) => reject(new Error(`no prompt (${c}): ${text}`))));
+  await Promise.race([prompted, ended]);
   child.stdin.write(keys);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, text };

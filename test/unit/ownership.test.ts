@@ -24,10 +24,12 @@ test('validatePrefix accepts what populate generates, verbatim', () => {
 });
 
 test('validatePrefix refuses empty, partial, wildcard, padded and uppercase prefixes with one line', () => {
-  const bad = ['', '%', '_', '%%', '*', '.*', P.slice(0, 8), P.slice(0, 35), `${P}%`, `${P}_`, `%${P}`, P.replace(/-/g, '_'),
-    P.toUpperCase(), ` ${P}`, `${P} `, `${P}\n`, `${P}-lb1`, P.replace(/-/g, ''), `{${P}}`, P.replace(/[0-9]/, 'g'), `${P}0`];
+  const bad = ['', '%', '_', '%%', '*', '.*', P.slice(0, 8), P.slice(0, 35), `${P}%`, `${P}_`, `%${P}`,
+    P.replace(/-/g, '_'), P.toUpperCase(), ` ${P}`, `${P} `, `${P}\n`, `${P}-lb1`, P.replace(/-/g, ''), `{${P}}`,
+    P.replace(/[0-9]/, 'g'), `${P}0`];
   for (const b of bad) {
-    assert.throws(() => validatePrefix(b), (e: unknown) => e instanceof UsageError && !e.message.includes('\n'), JSON.stringify(b));
+    const oneLine = (e: unknown) => e instanceof UsageError && !e.message.includes('\n');
+    assert.throws(() => validatePrefix(b), oneLine, JSON.stringify(b));
   }
   assert.throws(() => validatePrefix(undefined), /a prefix ID is required/);
 });
@@ -119,13 +121,17 @@ test('one LB of 65535 members is written in pieces; an LB beyond one transaction
   assert.equal(w.counts.member, 2 * 65535);
   const huge = plan({ listeners: 1000, pools: 1000, members: 65535 });
   assert.ok(rowsPerLb(huge) > MAX_ROWS_PER_LB);
-  assert.throws(() => checkPlanSize(huge), (e: unknown) => e instanceof UsageError && /rows .* at most 1,000,000/.test(e.message));
+  const refused = (e: unknown) => e instanceof UsageError && /rows .* at most 1,000,000/.test(e.message);
+  assert.throws(() => checkPlanSize(huge), refused);
   assert.throws(() => generateGroups(huge).next(), UsageError);
   checkPlanSize(big);
 });
 
 test('missing privileges are named in one line', () => {
   assert.equal(describeMissing([['DELETE', 'load_balancer']]), 'DELETE on load_balancer');
-  assert.equal(describeMissing([['DELETE', 'a'], ['DELETE', 'b'], ['DELETE', 'c'], ['DELETE', 'd'], ['DELETE', 'e'], ['INSERT', 'x']]),
+  const missing: Array<['DELETE' | 'INSERT', string]> = [
+    ['DELETE', 'a'], ['DELETE', 'b'], ['DELETE', 'c'], ['DELETE', 'd'], ['DELETE', 'e'], ['INSERT', 'x'],
+  ];
+  assert.equal(describeMissing(missing),
     'DELETE on a, b, c (+2 more tables); INSERT on x');
 });
