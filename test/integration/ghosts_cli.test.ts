@@ -103,3 +103,14 @@ test('Ctrl-C during populate stops between chunks, keeps whole graphs and prints
   assert.equal(cleaned.status, 0);
   assert.equal(rowCount(db.name), 0);
 });
+
+test('65,535 members per pool populate under a 96 MB heap: chunks are sized in rows, not LBs', () => {
+  const args = ['--max-old-space-size=96', BIN, '--config-file', conf, 'populate', '--members', '65535', '--load_balancers', '2'];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600000, stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /member\s+131,070\n/);
+  const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)?.[1];
+  const cleaned = cli(['--config-file', conf, 'clean', prefix!], 600000);
+  assert.equal(cleaned.status, 0, cleaned.err);
+  assert.equal(rowCount(db.name), 0);
+});
