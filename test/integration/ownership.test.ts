@@ -17,7 +17,7 @@ import { loadSchema } from '../../src/ghostdb/schema';
 import { GhostPlan } from '../../src/ghostdb/ghosts';
 import { populate } from '../../src/ghostdb/populate';
 import { ghostNameSql, isGhostLbName, lbName, prefixNameSql } from '../../src/ghostdb/names';
-import { countRealLoadBalancers, listPrefixes } from '../../src/ghostdb/inventory';
+import { countRealLoadBalancers, listPrefixes, readGraph } from '../../src/ghostdb/inventory';
 import { holdPrefixLock } from '../../src/ghostdb/lock';
 import { lookAlikes } from '../helpers/lookalikes';
 
@@ -108,6 +108,8 @@ test('look-alikes: CLI populate and clean leave them byte-identical, the guard c
   assert.deepEqual(rows, [p, Q].sort(), 'list shows the two ghost prefixes only');
   assert.deepEqual((await listPrefixes(conn)).map((x) => x.loadBalancers).sort(), [3, 3]);
   assert.equal(await countRealLoadBalancers(conn), FOREIGN.length);
+  const graph = await readGraph(conn, Q);
+  assert.deepEqual(graph.loadBalancers.map((lb) => lb.name), [1, 2, 3].map((n) => lbName(Q, n)), 'readGraph: ghosts only');
 
   const cleanQ = cli(['--config-file', conf, 'clean', Q]);
   assert.equal(cleanQ.status, 0, cleanQ.err);
