@@ -164,6 +164,28 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the h
   assert.equal(await count(), 0);
 });
 
+test('clean of a prefix whose run is still sending is refused; the run then cleans it', async () => {
+  const args = ['--config-file', conf, '--heartbeat_key', 'k', '--controller_ip_port_list', '127.0.0.1:9',
+    '--test_runtime_secs', '8', '--drain_timeout_secs', '2', '--yes', 'run'];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Sending heartbeats')) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`run ended (${code}) before sending: ${out}`)));
+  });
+  const p = prefixOf(out)!;
+  const refused = cli(['--config-file', conf, 'clean', p]);
+  assert.equal(refused.status, 2, refused.err);
+  assert.match(refused.err, new RegExp(`prefix ${p} is in use by a running stresshm \\(connection \\d+\\)`));
+  await new Promise((resolve) => child.on('close', resolve));
+  assert.match(out, new RegExp(`Removed \\d+ rows of prefix ${p}`), 'the run cleaned its own ghosts');
+  const ours = prefixNameSql('name', p);
+  assert.equal(Number((await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${ours.sql}`, ours.params))[0].n), 0);
+});
+
 test('holdPrefixLock: one holder at a time, freed by release() or by the connection ending', async () => {
   const p = randomUUID();
   const other = await connect(db.target);
