@@ -64,6 +64,12 @@ function cli(args: string[], timeout = 60000) {
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** Load balancers of prefix `p`, by the exact matcher. */
+async function ghostsOf(p: string): Promise<number> {
+  const m = prefixNameSql('name', p);
+  return Number((await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${m.sql}`, m.params))[0].n);
+}
+
 const prefixOf = (out: string) => /Your run prefix ID is: ([0-9a-f-]{36})/.exec(out)?.[1];
 
 test('the SQL matcher equals the JavaScript one on look-alikes, in load_balancer\'s own collation', async () => {
@@ -109,7 +115,8 @@ test('look-alikes: CLI populate and clean leave them byte-identical, the guard c
   assert.deepEqual((await listPrefixes(conn)).map((x) => x.loadBalancers).sort(), [3, 3]);
   assert.equal(await countRealLoadBalancers(conn), FOREIGN.length);
   const graph = await readGraph(conn, Q);
-  assert.deepEqual(graph.loadBalancers.map((lb) => lb.name), [1, 2, 3].map((n) => lbName(Q, n)), 'readGraph: ghosts only');
+  const names = graph.loadBalancers.map((lb) => lb.name);
+  assert.deepEqual(names, [1, 2, 3].map((n) => lbName(Q, n)), 'readGraph: ghosts only');
 
   const cleanQ = cli(['--config-file', conf, 'clean', Q]);
   assert.equal(cleanQ.status, 0, cleanQ.err);
@@ -153,9 +160,7 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the h
   assert.equal(await new Promise<number | null>((resolve) => child.on('close', resolve)), 130, err);
   const kept = Number(/stopped after (\d+)/.exec(err)?.[1]);
   assert.ok(kept > 0);
-  const ours = prefixNameSql('name', p);
-  const count = async () => Number(
-    (await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${ours.sql}`, ours.params))[0].n);
+  const count = () => ghostsOf(p);
   assert.equal(await count(), kept, 'the refused clean removed nothing');
   const free = Number(mysql(`SELECT IS_USED_LOCK('stresshm:${p}') IS NULL`).trim());
   assert.equal(free, 1, 'the lock went with the process');
@@ -182,8 +187,7 @@ test('clean of a prefix whose run is still sending is refused; the run then clea
   assert.match(refused.err, new RegExp(`prefix ${p} is in use by a running stresshm \\(connection \\d+\\)`));
   await new Promise((resolve) => child.on('close', resolve));
   assert.match(out, new RegExp(`Removed \\d+ rows of prefix ${p}`), 'the run cleaned its own ghosts');
-  const ours = prefixNameSql('name', p);
-  assert.equal(Number((await conn.query(`SELECT COUNT(*) AS n FROM load_balancer WHERE ${ours.sql}`, ours.params))[0].n), 0);
+  assert.equal(await ghostsOf(p), 0);
 });
 
 test('holdPrefixLock: one holder at a time, freed by release() or by the connection ending', async () => {
