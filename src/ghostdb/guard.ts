@@ -20,7 +20,7 @@ export interface GuardOptions {
 function ask(input: NodeJS.ReadStream, out: NodeJS.WriteStream, question: string): Promise<string | undefined> {
   const rl = createInterface({ input, output: out, terminal: Boolean(input.isTTY) });
   return new Promise((resolve) => {
-    let offInterrupt = () => undefined as unknown;
+    let offInterrupt: () => void = () => undefined;
     const finish = (answer: string | undefined) => {
       offInterrupt();
       rl.removeAllListeners();

@@ -17,7 +17,7 @@ export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
   const rows: Array<{ prefix: string; lbs: number; amps: number; created: Date | null }> = await conn.query(
     `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, MIN(lb.created_at) AS created
        FROM load_balancer lb LEFT JOIN amphora a ON a.load_balancer_id = lb.id
-      WHERE ${ghost.sql} GROUP BY BINARY LEFT(lb.name, 36) ORDER BY created`, ghost.params);
+      WHERE ${ghost.sql} GROUP BY LEFT(lb.name, 36) ORDER BY created`, ghost.params);
   return rows.map((r) => ({ prefix: r.prefix, loadBalancers: Number(r.lbs), amphorae: Number(r.amps), createdAt: r.created }));
 }
 
