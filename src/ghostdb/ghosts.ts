@@ -75,7 +75,7 @@ function docIp(net: 0 | 1 | 2, n: number): string {
 }
 
 /** One generated row and its table; rows come in foreign-key order (a parent before its children). */
-export type RowOut = [table: string, row: Row];
+type RowOut = [table: string, row: Row];
 
 /** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
 interface Ctx { p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string }
@@ -175,7 +175,7 @@ function* addListener(ctx: Ctx, k: number): Generator<RowOut> {
 }
 
 /** The rows of load balancer number `lbN` (1-based), one by one, parents first. */
-export function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): Generator<RowOut> {
+function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): Generator<RowOut> {
   const now = sqlDateTime(at);
   const certExpiry = sqlDateTime(new Date(at.getTime() + 10 * 365 * 24 * 3600 * 1000));
   // amphora_health starts 2 s in the past, so the first processed heartbeat is a visible advance.
@@ -186,7 +186,7 @@ export function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): G
 }
 
 /** Rows handed to the database per piece (one batch() per table of the piece). */
-export const PIECE_ROWS = 20_000;
+const PIECE_ROWS = 20_000;
 /** Whole load balancers share one transaction up to this many rows (at least one LB, at most batch_size). */
 export const TX_ROWS = 50_000;
 /**
@@ -209,7 +209,7 @@ export function checkPlanSize(p: GhostPlan): void {
 export interface TxGroup { firstLb: number; lbs: number; rows: number; pieces(): Generator<TableRows> }
 
 /** Load balancers per transaction: bounded by batch_size and by TX_ROWS rows, at least one. */
-export function lbsPerGroup(p: GhostPlan): number {
+function lbsPerGroup(p: GhostPlan): number {
   return Math.max(1, Math.min(p.batchSize, Math.floor(TX_ROWS / rowsPerLb(p))));
 }
 

@@ -11,7 +11,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const PREFIX_RE = new RegExp(`^${UUID}$`);
 const GHOST_LB_RE = new RegExp(`^(${UUID})-lb[1-9][0-9]*$`);
 /** Length of `<prefix>-lb`; the index N starts right after it. */
-export const LB_NAME_HEAD_CHARS = 36 + 3;
+const LB_NAME_HEAD_CHARS = 36 + 3;
 /** SQL: the head of a ghost name up to N's first digit (anchored at the start, binary operand). */
 const SQL_HEAD_REGEXP = `^${UUID}-lb[1-9]`;
 
@@ -52,7 +52,7 @@ export function lbIndex(name: string): number {
   return Number(name.slice(LB_NAME_HEAD_CHARS));
 }
 
-export interface SqlTest { sql: string; params: unknown[] }
+interface SqlTest { sql: string; params: unknown[] }
 
 /** SQL: `expr` (a non-NULL string expression) is a ghost LB name of any prefix. */
 export function ghostNameSql(expr: string): SqlTest {

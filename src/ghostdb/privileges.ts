@@ -31,7 +31,7 @@ function probeSql(priv: Privilege, table: string, columns: string[]): string {
 }
 
 /** The (privilege, table) pairs an action needs, for the tables this schema has. */
-export function requiredPrivileges(schema: Schema, action: WriteAction): Array<[Privilege, string]> {
+function requiredPrivileges(schema: Schema, action: WriteAction): Array<[Privilege, string]> {
   const tables = [...new Set([...INSERT_ORDER, ...CLEAN_TABLES])]
     .filter((t) => schema.tables.has(t) && (action === 'write' || CLEAN_TABLES.includes(t)));
   const privs: Privilege[] = action === 'write' ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT', 'DELETE'];
@@ -39,7 +39,7 @@ export function requiredPrivileges(schema: Schema, action: WriteAction): Array<[
 }
 
 /** The pairs the connected user lacks (empty when everything is granted). */
-export async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
+async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
   : Promise<Array<[Privilege, string]>> {
   const needed = requiredPrivileges(schema, action);
   const columns = (t: string) => schema.tables.get(t)!.map((c) => c.name);
