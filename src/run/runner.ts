@@ -6,7 +6,7 @@ import { Config } from '../config/config';
 import { Conn, connect } from '../ghostdb/db';
 import { DbTarget, parseDbUrl } from '../config/dburl';
 import { loadSchema, Schema } from '../ghostdb/schema';
-import { planFromConfig } from '../ghostdb/ghosts';
+import { checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
 import { populate } from '../ghostdb/populate';
 import { cleanPrefix } from '../ghostdb/clean';
 import { readGraph } from '../ghostdb/inventory';
@@ -93,9 +93,10 @@ async function obtainGraph(ctx: Ctx): Promise<GhostGraph> {
     if (g.loadBalancers.length === 0) throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
     return g;
   }
+  const plan = planFromConfig(cfg);
+  checkPlanSize(plan);
   await checkPrivileges(conn, schema, 'write', EXIT_ENV);
   await confirmTarget(conn, ctx.target, 'write ghost load balancers', { yes: req.yes });
-  const plan = planFromConfig(cfg);
   await holdPrefixLock(conn, plan.prefix); // held until conn ends: `clean` of this prefix is refused meanwhile
   ctx.prefix = plan.prefix;
   ctx.populated = true;

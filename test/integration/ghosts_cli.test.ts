@@ -60,6 +60,7 @@ test('bad input is one line, exit 2, and writes nothing', () => {
     [['--members', '0'], /members .*below the minimum 1/],
     [['--topology', 'MESH'], /"MESH" is not one of SINGLE, ACTIVE_STANDBY/],
     [['--config-file', join(dir, 'nope.conf')], /cannot read config file/],
+    [['--listeners', '1000', '--pools', '1000'], /one ghost load balancer would have 5,001,006 rows .* at most 1,000,000/],
   ];
   for (const [args, re] of cases) {
     const r = cli(['--config-file', conf, 'populate', '--yes', ...args]);

@@ -39,7 +39,9 @@ export function cleanCommandLine(ctx: CommandContext, prefix: string): string {
 
 /** Where the server has no named locks (Galera), say that a prefix in use cannot be detected. */
 function noteUnlocked(ctx: CommandContext, lock: PrefixLock): void {
-  if (!lock.held) ctx.err.write(`stresshm: note: this server has no named locks (Galera?); a run still using prefix ${lock.prefix} cannot be detected\n`);
+  if (lock.held) return;
+  ctx.err.write(`stresshm: note: this server has no named locks (Galera?); a run still using prefix ${lock.prefix}`
+    + ' cannot be detected\n');
 }
 
 function printCounts(ctx: CommandContext, counts: Record<string, number>): void {
@@ -55,13 +57,12 @@ export const populateCommand: CommandSpec = {
   description: 'Writes complete ghost load balancer graphs ([test_params] multipliers) in chunked transactions and prints\n"Your run prefix ID is: <prefix>" and the command that removes them again.',
   flags: [],
   async run(ctx) {
-    const cfg = ctx.config();
+    const plan = planFromConfig(ctx.config());
+    checkPlanSize(plan);
     const { conn, schema, target } = await openOctaviaDb(ctx);
     try {
       await checkPrivileges(conn, schema, 'write');
       await confirmTarget(conn, target, 'write ghost load balancers', { yes: ctx.yes });
-      const plan = planFromConfig(cfg);
-      checkPlanSize(plan);
       noteUnlocked(ctx, await holdPrefixLock(conn, plan.prefix));
       ctx.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
       setInterruptHint(() => `Remove what was written with: ${cleanCommandLine(ctx, plan.prefix)}`);
@@ -95,7 +96,9 @@ export const cleanCommand: CommandSpec = {
   flags: [],
   async run(ctx) {
     const cfg = ctx.config();
-    if (ctx.positional.length > 1) throw new UsageError(`clean takes one PREFIX, not ${ctx.positional.length} (run it once per prefix)`);
+    if (ctx.positional.length > 1) {
+      throw new UsageError(`clean takes one PREFIX, not ${ctx.positional.length} (run it once per prefix)`);
+    }
     const prefix = validatePrefix(ctx.positional[0]);
     const { conn, schema } = await openOctaviaDb(ctx);
     try {
