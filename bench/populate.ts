@@ -14,7 +14,7 @@ import { createTestDb } from '../test/helpers/testdb';
 import { connect, Conn, inTransaction } from '../src/ghostdb/db';
 import { DbTarget } from '../src/config/dburl';
 import { loadSchema, Schema } from '../src/ghostdb/schema';
-import { GhostPlan, INSERT_ORDER, generateChunks, rowsPerLb } from '../src/ghostdb/ghosts';
+import { GhostPlan, INSERT_ORDER, TableRows, generateGroups, rowsPerLb, sampleRows } from '../src/ghostdb/ghosts';
 import { populate, planTable, toValues, TablePlan } from '../src/ghostdb/populate';
 import { cleanPrefix } from '../src/ghostdb/clean';
 
@@ -25,10 +25,14 @@ function benchPlan(lbs: number): GhostPlan {
   };
 }
 
+/** Every piece of rows of the plan, in write order. */
+function* pieces(p: GhostPlan): Generator<{ rows: TableRows }> {
+  for (const g of generateGroups(p)) for (const rows of g.pieces()) yield { rows };
+}
+
 async function tablePlans(conn: Conn, schema: Schema, p: GhostPlan): Promise<Map<string, TablePlan>> {
-  const first = generateChunks({ ...p, loadBalancers: 1 }).next().value!;
   const plans = new Map<string, TablePlan>();
-  for (const [t, rows] of first.rows) {
+  for (const [t, rows] of sampleRows(p)) {
     const tp = await planTable(conn, schema, t, rows[0]);
     if (tp) plans.set(t, tp);
   }
@@ -41,7 +45,7 @@ async function rowAtATime(conn: Conn, schema: Schema, p: GhostPlan): Promise<num
   let rows = 0;
   const t0 = process.hrtime.bigint();
   await inTransaction(conn, async () => {
-    for (const chunk of generateChunks(p)) {
+    for (const chunk of pieces(p)) {
       for (const table of INSERT_ORDER) {
         const plan = plans.get(table);
         for (const v of toValues(plan!, chunk.rows.get(table) ?? [])) {
@@ -80,7 +84,7 @@ async function loadData(conn: Conn, schema: Schema, p: GhostPlan): Promise<numbe
     rows += lines.length;
     pending.set(t, []);
   };
-  for (const chunk of generateChunks(p)) {
+  for (const chunk of pieces(p)) {
     for (const [t, list] of chunk.rows) {
       const lines = pending.get(t) ?? [];
       for (const v of toValues(plans.get(t)!, list)) lines.push(v.map(tsv).join('\t'));

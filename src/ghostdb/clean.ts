@@ -4,7 +4,7 @@
 
 import { Conn, inTransaction } from './db';
 import { Schema, hasColumn } from './schema';
-import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
+import { isGhostLbName, prefixNameSql, validatePrefix } from './names';
 import { Progress } from '../terminal/progress';
 
 /** Ids of one chunk's objects, collected level by level through indexed foreign keys. */
@@ -39,6 +39,9 @@ const STEPS: Step[] = [
   { table: 'amphora', column: 'load_balancer_id', ids: 'load_balancer' },
   { table: 'load_balancer', column: 'id', ids: 'load_balancer' },
 ];
+
+/** Every table clean deletes from (when the live schema has it). */
+export const CLEAN_TABLES: readonly string[] = ['tags', ...STEPS.map((s) => s.table)];
 
 /** Objects the API can tag; their tags go first. */
 const TAGGED: Array<keyof ChunkIds> = ['l7rule', 'l7policy', 'member', 'health_monitor', 'pool', 'listener', 'load_balancer'];
@@ -77,10 +80,19 @@ function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: 
   return out;
 }
 
+/**
+ * The next load balancers of the prefix, matched byte-exactly (names.ts). Every name is checked
+ * again in JavaScript before anything is deleted: a matcher bug stops clean instead of widening it.
+ */
 async function nextChunk(conn: Conn, prefix: string, size: number): Promise<string[]> {
-  const rows: Array<{ id: string }> = await conn.query(
-    "SELECT id FROM load_balancer WHERE name LIKE ? ESCAPE '\\\\' AND name REGEXP ? ORDER BY id LIMIT ?",
-    [lbNamePattern(prefix), GHOST_LB_NAME_REGEXP, size]);
+  const match = prefixNameSql('name', prefix);
+  const rows: Array<{ id: string; name: string }> = await conn.query(
+    `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`, [...match.params, size]);
+  const foreign = rows.find((r) => !isGhostLbName(r.name, prefix));
+  if (foreign) {
+    const name = JSON.stringify(foreign.name);
+    throw new Error(`refusing to clean: load balancer ${name} matched prefix ${prefix} in SQL but is not a ghost name`);
+  }
   return rows.map((r) => r.id);
 }
 
@@ -92,7 +104,7 @@ export interface CleanResult {
 
 export async function cleanPrefix(conn: Conn, schema: Schema, rawPrefix: string, batchSize: number, progress?: Progress): Promise<CleanResult> {
   const prefix = validatePrefix(rawPrefix);
-  const counts: Record<string, number> = Object.fromEntries(['tags', ...STEPS.map((s) => s.table)]
+  const counts: Record<string, number> = Object.fromEntries(CLEAN_TABLES
     .filter((t) => schema.tables.has(t)).map((t) => [t, 0]));
   progress?.start(0);
   for (;;) {

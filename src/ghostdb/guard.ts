@@ -1,17 +1,39 @@
 // The write guard: before the first write, show the target (password masked) and how many
 // real load balancers it holds; when there are any, confirm on a terminal or require --yes.
+// Anything but "y"/"yes" at the prompt, including Ctrl-C and Ctrl-D, is "cancelled" (exit 2).
 
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Conn } from './db';
 import { DbTarget, describeTarget } from '../config/dburl';
 import { countRealLoadBalancers } from './inventory';
 import { UsageError } from '../errors';
+import { onInterrupt } from '../lifecycle/interrupt';
 
 export interface GuardOptions {
   yes: boolean;
   /** Where to ask; defaults to the process's terminal. */
   input?: NodeJS.ReadStream;
   out?: NodeJS.WriteStream;
+}
+
+/** The answer typed at the prompt, or undefined for Ctrl-C, Ctrl-D (end of input) or a signal. */
+function ask(input: NodeJS.ReadStream, out: NodeJS.WriteStream, question: string): Promise<string | undefined> {
+  const rl = createInterface({ input, output: out, terminal: Boolean(input.isTTY) });
+  return new Promise((resolve) => {
+    let offInterrupt: () => void = () => undefined;
+    const finish = (answer: string | undefined) => {
+      offInterrupt();
+      rl.removeAllListeners();
+      rl.close();
+      if (answer === undefined) out.write('\n');
+      resolve(answer);
+    };
+    rl.once('line', (line) => finish(line));
+    rl.once('close', () => finish(undefined));
+    rl.once('SIGINT', () => finish(undefined));
+    offInterrupt = onInterrupt(() => finish(undefined));
+    out.write(question);
+  });
 }
 
 export async function confirmTarget(conn: Conn, target: DbTarget, action: string, opts: GuardOptions): Promise<void> {
@@ -23,11 +45,9 @@ export async function confirmTarget(conn: Conn, target: DbTarget, action: string
   if (!input.isTTY) {
     throw new UsageError(`refusing to ${action}: ${describeTarget(target)} holds ${real} real load balancers; pass --yes to confirm`);
   }
-  const rl = createInterface({ input, output: out });
-  try {
-    const answer = await rl.question(`This database holds ${real} real load balancers. ${action[0].toUpperCase()}${action.slice(1)} anyway? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('cancelled by the operator; nothing was written');
-  } finally {
-    rl.close();
+  const verb = `${action[0].toUpperCase()}${action.slice(1)}`;
+  const answer = await ask(input, out, `This database holds ${real} real load balancers. ${verb} anyway? [y/N] `);
+  if (answer === undefined || !/^y(es)?$/i.test(answer.trim())) {
+    throw new UsageError('cancelled by the operator; nothing was written');
   }
 }

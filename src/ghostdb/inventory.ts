@@ -3,7 +3,7 @@
 
 import { Conn } from './db';
 import { GhostGraph, GraphLoadBalancer, AmphoraRole } from './graph';
-import { GHOST_LB_NAME_REGEXP, lbNamePattern, validatePrefix } from './ghosts';
+import { ghostNameSql, lbIndex, prefixNameSql, validatePrefix } from './names';
 
 export interface PrefixSummary {
   prefix: string;
@@ -13,22 +13,22 @@ export interface PrefixSummary {
 }
 
 export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
+  const ghost = ghostNameSql('lb.name');
   const rows: Array<{ prefix: string; lbs: number; amps: number; created: Date | null }> = await conn.query(
     `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, MIN(lb.created_at) AS created
        FROM load_balancer lb LEFT JOIN amphora a ON a.load_balancer_id = lb.id
-      WHERE lb.name REGEXP ? GROUP BY LEFT(lb.name, 36) ORDER BY created`, [GHOST_LB_NAME_REGEXP]);
+      WHERE ${ghost.sql} GROUP BY LEFT(lb.name, 36) ORDER BY created`, ghost.params);
   return rows.map((r) => ({ prefix: r.prefix, loadBalancers: Number(r.lbs), amphorae: Number(r.amps), createdAt: r.created }));
 }
 
 /** Load balancers that are not stresshm ghosts (and not deleted): the cloud's own. */
 export async function countRealLoadBalancers(conn: Conn): Promise<number> {
+  const ghost = ghostNameSql("COALESCE(name, '')");
   const rows: Array<{ n: number }> = await conn.query(
-    "SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT (COALESCE(name, '') REGEXP ?)",
-    [GHOST_LB_NAME_REGEXP]);
+    `SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT ${ghost.sql}`,
+    ghost.params);
   return Number(rows[0].n);
 }
-
-const lbIndex = (name: string) => Number(name.slice(name.lastIndexOf('-lb') + 3));
 
 function listenerOfPool(description: string | null, defaultOf: Map<string, string>, redirectOf: Map<string, string>, poolId: string): string | undefined {
   return defaultOf.get(poolId) ?? redirectOf.get(poolId) ?? /listener=([0-9a-f-]{36})/.exec(description ?? '')?.[1];
@@ -37,8 +37,9 @@ function listenerOfPool(description: string | null, defaultOf: Map<string, strin
 /** One run's graph: enabled listeners, pools tied to their listener, members; LBs by index. */
 export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGraph> {
   const prefix = validatePrefix(rawPrefix);
-  const params = [lbNamePattern(prefix), GHOST_LB_NAME_REGEXP];
-  const inRun = "SELECT id FROM load_balancer WHERE name LIKE ? ESCAPE '\\\\' AND name REGEXP ?";
+  const match = prefixNameSql('name', prefix);
+  const params = match.params;
+  const inRun = `SELECT id FROM load_balancer WHERE ${match.sql}`;
   const lbs: Array<{ id: string; name: string }> = await conn.query(`SELECT id, name FROM load_balancer WHERE id IN (${inRun})`, params);
   const amps: Array<{ id: string; lb: string; role: AmphoraRole }> = await conn.query(
     `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`, params);

@@ -1,9 +1,11 @@
-// Writes ghost graphs: each chunk of load balancers is one transaction of batch() inserts,
-// shaped to the live schema (absent columns skipped, unknown NOT NULL columns given neutral values).
+// Writes ghost graphs: each group of whole load balancers is one transaction of batch() inserts
+// in pieces of bounded size, shaped to the live schema (absent columns skipped, unknown NOT NULL columns given neutral values).
 
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
-import { GhostPlan, INSERT_ORDER, Row, TableRows, generateChunks, rowsPerLb, sqlDateTime } from './ghosts';
+import {
+  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, rowsPerLb, sampleRows, sqlDateTime,
+} from './ghosts';
 import { interruptRequested } from '../lifecycle/interrupt';
 import { InterruptedError } from '../errors';
 import { Progress } from '../terminal/progress';
@@ -59,11 +61,31 @@ export function toValues(plan: TablePlan, rows: Row[]): unknown[][] {
   return rows.map((r) => plan.columns.map((c) => (c in r ? r[c] : plan.fillers.get(c))));
 }
 
-/** Writes one chunk in one transaction; the batch() calls are pipelined on the connection. */
-async function writeChunk(conn: Conn, plans: Map<string, TablePlan | undefined>, rows: TableRows): Promise<Record<string, number>> {
-  const tables = INSERT_ORDER.filter((t) => (rows.get(t)?.length ?? 0) > 0 && plans.get(t));
-  await inTransaction(conn, () => Promise.all(tables.map((t) => conn.batch(plans.get(t)!.sql, toValues(plans.get(t)!, rows.get(t)!)))));
-  return Object.fromEntries(tables.map((t) => [t, rows.get(t)!.length]));
+/** Plans every table the plan writes, once, from one sample row each. */
+async function planTables(conn: Conn, schema: Schema, plan: GhostPlan): Promise<Map<string, TablePlan>> {
+  const plans = new Map<string, TablePlan>();
+  for (const [table, rows] of sampleRows(plan)) {
+    const tp = await planTable(conn, schema, table, rows[0]);
+    if (tp) plans.set(table, tp);
+  }
+  return plans;
+}
+
+/**
+ * Writes one group of whole load balancers in one transaction, piece by piece (the batch() calls
+ * of a piece are pipelined). An interrupt between pieces rolls the group back: only whole graphs stay.
+ */
+async function writeGroup(conn: Conn, plans: Map<string, TablePlan>, group: TxGroup): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  await inTransaction(conn, async () => {
+    for (const piece of group.pieces()) {
+      if (interruptRequested()) throw new InterruptedError('interrupted during populate');
+      const tables = INSERT_ORDER.filter((t) => (piece.get(t)?.length ?? 0) > 0 && plans.has(t));
+      await Promise.all(tables.map((t) => conn.batch(plans.get(t)!.sql, toValues(plans.get(t)!, piece.get(t)!))));
+      for (const t of tables) counts[t] = (counts[t] ?? 0) + piece.get(t)!.length;
+    }
+  });
+  return counts;
 }
 
 export interface PopulateOptions {
@@ -73,32 +95,31 @@ export interface PopulateOptions {
 export interface PartialPopulate { prefix: string; loadBalancers: number; counts: Record<string, number> }
 
 /**
- * Populates the plan over one or more connections (each writes whole chunks, one
- * transaction each). On failure or interrupt the in-flight chunks finish or roll back,
- * and the thrown error carries `partial` (what was committed) for the clean command.
+ * Populates the plan over one or more connections (each writes whole groups, one transaction
+ * each). On failure or interrupt the in-flight groups finish or roll back, and the thrown error
+ * carries `partial` (what was committed) for the clean command. A plan whose single load balancer
+ * is too large for one transaction is refused before anything is written.
  */
 export async function populate(writers: Conn | Conn[], schema: Schema, plan: GhostPlan, opts: PopulateOptions = {}): Promise<PopulateResult> {
   const conns = Array.isArray(writers) ? writers : [writers];
+  checkPlanSize(plan);
   const started = Date.now();
   const done: PartialPopulate = { prefix: plan.prefix, loadBalancers: 0, counts: {} };
-  const plans = new Map<string, TablePlan | undefined>();
+  const plans = await planTables(conns[0], schema, plan);
   const slots: Array<Promise<void>> = conns.map(() => Promise.resolve());
   let failure: unknown;
   let next = 0;
   opts.progress?.start(plan.loadBalancers * rowsPerLb(plan));
   try {
-    for (const chunk of generateChunks(plan)) {
+    for (const group of generateGroups(plan)) {
       if (interruptRequested()) throw new InterruptedError('interrupted during populate');
-      for (const [table, list] of chunk.rows) {
-        if (!plans.has(table)) plans.set(table, await planTable(conns[0], schema, table, list[0]));
-      }
       const k = next++ % conns.length;
       await slots[k];
       if (failure) throw failure;
-      slots[k] = writeChunk(conns[k], plans, chunk.rows).then((counts) => {
+      slots[k] = writeGroup(conns[k], plans, group).then((counts) => {
         for (const [t, n] of Object.entries(counts)) done.counts[t] = (done.counts[t] ?? 0) + n;
-        done.loadBalancers += chunk.lbs;
-        opts.progress?.advance(Object.values(counts).reduce((a, b) => a + b, 0), `${done.loadBalancers}/${plan.loadBalancers} LBs`);
+        done.loadBalancers += group.lbs;
+        opts.progress?.advance(group.rows, `${done.loadBalancers}/${plan.loadBalancers} LBs`);
       }, (e) => { failure ??= e; });
     }
     await Promise.all(slots);

@@ -32,7 +32,7 @@ export interface Schema {
 const REQUIRED_TABLES = ['load_balancer', 'amphora', 'amphora_health', 'listener', 'pool', 'member', 'vip',
   'provisioning_status', 'operating_status', 'protocol', 'algorithm', 'lb_topology', 'amphora_roles'];
 
-export const LOOKUP_TABLES = ['provisioning_status', 'operating_status', 'protocol', 'algorithm', 'lb_topology',
+const LOOKUP_TABLES = ['provisioning_status', 'operating_status', 'protocol', 'algorithm', 'lb_topology',
   'amphora_roles', 'health_monitor_type', 'session_persistence_type', 'l7rule_type', 'l7rule_compare_type',
   'l7policy_action', 'client_authentication_mode', 'vrrp_auth_method'];
 
@@ -98,16 +98,6 @@ export async function loadSchema(conn: Conn, database: string, code = EXIT_USAGE
   return schema;
 }
 
-export function hasTable(s: Schema, table: string): boolean {
-  return s.tables.has(table);
-}
-
 export function hasColumn(s: Schema, table: string, column: string): boolean {
   return s.tables.get(table)?.some((c) => c.name === column) ?? false;
-}
-
-/** Checks a value against its lookup table, when the schema has that table. */
-export function lookupHas(s: Schema, table: string, value: string): boolean {
-  const set = s.lookups.get(table);
-  return set === undefined || set.has(value);
 }

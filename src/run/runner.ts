@@ -8,7 +8,9 @@ import { Config, get } from '../config/config';
 import { Conn, connect } from '../ghostdb/db';
 import { DbSession, SessionLimits } from '../ghostdb/session';
 import { Schema, loadSchema } from '../ghostdb/schema';
-import { planFromConfig } from '../ghostdb/ghosts';
+import { checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
+import { holdPrefixLock } from '../ghostdb/lock';
+import { checkPrivileges } from '../ghostdb/privileges';
 import { populate } from '../ghostdb/populate';
 import { cleanPrefix } from '../ghostdb/clean';
 import { readGraph } from '../ghostdb/inventory';
@@ -114,6 +116,8 @@ class StressRun {
     const { req } = this;
     const conn = await this.session.conn();
     if (req.prefix) {
+      if (!req.keep) await checkPrivileges(conn, this.schema, 'clean', EXIT_ENV);
+      await this.own(req.prefix);
       this.prefix = req.prefix;
       const g = await readGraph(conn, req.prefix);
       if (g.loadBalancers.length === 0) throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
@@ -121,8 +125,11 @@ class StressRun {
       this.hint();
       return g;
     }
-    await confirmTarget(conn, this.r.target, 'write ghost load balancers', { yes: req.yes });
     const plan = planFromConfig(req.cfg);
+    checkPlanSize(plan);
+    await checkPrivileges(conn, this.schema, 'write', EXIT_ENV);
+    await confirmTarget(conn, this.r.target, 'write ghost load balancers', { yes: req.yes });
+    await this.own(plan.prefix);
     this.prefix = plan.prefix;
     this.owesClean = true;
     if (!req.quiet) req.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
@@ -135,6 +142,15 @@ class StressRun {
       second.destroy();
     }
     return readGraph(conn, plan.prefix);
+  }
+
+  /**
+   * Holds the prefix's named lock for the run's lifetime (`clean` of it is refused meanwhile),
+   * and takes it again on every reconnect: the server frees it with the old connection.
+   */
+  private async own(prefix: string): Promise<void> {
+    await holdPrefixLock(await this.session.conn(), prefix);
+    this.session.whenConnected(async (c) => { await holdPrefixLock(c, prefix); });
   }
 
   private hint(): void {

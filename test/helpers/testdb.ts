@@ -64,3 +64,30 @@ export function createTestDb(source: SchemaSource, tag = 't'): TestDb {
     drop: () => { mysql(`DROP DATABASE IF EXISTS \`${name}\``); },
   };
 }
+
+/** CHECKSUM TABLE of every table of `database`, by table name (equal maps = identical contents). */
+export function checksums(database: string): Map<string, string> {
+  const tables = mysql(`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}' ORDER BY 1`)
+    .trim().split('\n').filter(Boolean);
+  const out = new Map<string, string>();
+  for (const line of mysql(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(', ')}`, database).trim().split('\n')) {
+    const [name, sum] = line.split('\t');
+    out.set(name.slice(name.indexOf('.') + 1), sum);
+  }
+  return out;
+}
+
+export interface TestUser { name: string; password: string; url: string; drop(): void }
+
+/** A uniquely named MariaDB user with exactly `privileges` on `db` (removed by drop()). */
+export function createTestUser(db: TestDb, privileges: string): TestUser {
+  const name = `stresshm_u_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(9).toString('hex');
+  mysql(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password}';`
+    + ` GRANT ${privileges} ON \`${db.name}\`.* TO '${name}'@'%'`);
+  return {
+    name, password,
+    url: `mysql+pymysql://${name}:${password}@127.0.0.1:3306/${db.name}`,
+    drop: () => { mysql(`DROP USER IF EXISTS '${name}'@'%'`); },
+  };
+}

@@ -4,17 +4,24 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createTestDb, mysql, TestDb } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const db: TestDb = createTestDb('18.0.0', 'cli');
 const other: TestDb = createTestDb('18.0.0', 'cli2');
-after(() => { db.drop(); other.drop(); mysql('DROP DATABASE IF EXISTS stresshm_t_notoctavia'); });
+const notOctavia = `stresshm_t_notoctavia_${randomBytes(4).toString('hex')}`;
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-cli-'));
+after(() => {
+  db.drop();
+  other.drop();
+  mysql(`DROP DATABASE IF EXISTS ${notOctavia}`);
+  rmSync(dir, { recursive: true, force: true });
+});
 const conf = join(dir, 'stresshm.conf');
 writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 4\nmembers = 2\n`);
 
@@ -44,15 +51,16 @@ test('the original flags: --db_create_only prints the prefix, --clean_db removes
 });
 
 test('bad input is one line, exit 2, and writes nothing', () => {
-  mysql('CREATE DATABASE IF NOT EXISTS stresshm_t_notoctavia');
+  mysql(`CREATE DATABASE IF NOT EXISTS ${notOctavia}`);
   const cases: Array<[string[], RegExp]> = [
     [['--octavia_db_connection', 'mysql+pymysql://root@127.0.0.1:1/x'], /cannot connect .*connection refused/],
     [['--octavia_db_connection', `mysql+pymysql://nobody_here:wrongpw@127.0.0.1:3306/${db.name}`], /access denied/],
-    [['--octavia_db_connection', 'mysql+pymysql://root@127.0.0.1:3306/stresshm_t_notoctavia'], /not an Octavia database/],
+    [['--octavia_db_connection', `mysql+pymysql://root@127.0.0.1:3306/${notOctavia}`], /not an Octavia database/],
     [['--frobnicate', '3'], /unknown option --frobnicate/],
     [['--members', '0'], /members .*below the minimum 1/],
     [['--topology', 'MESH'], /"MESH" is not one of SINGLE, ACTIVE_STANDBY/],
     [['--config-file', join(dir, 'nope.conf')], /cannot read config file/],
+    [['--listeners', '1000', '--pools', '1000'], /one ghost load balancer would have 5,001,006 rows .* at most 1,000,000/],
   ];
   for (const [args, re] of cases) {
     const r = cli(['--config-file', conf, 'populate', '--yes', ...args]);
@@ -101,5 +109,16 @@ test('Ctrl-C during populate stops between chunks, keeps whole graphs and prints
   assert.equal(Number(mysql('SELECT COUNT(*) FROM member', db.name)), lbs * 2);
   const cleaned = cli(['--config-file', conf, '--clean_db', prefix!]);
   assert.equal(cleaned.status, 0);
+  assert.equal(rowCount(db.name), 0);
+});
+
+test('65,535 members per pool populate under a 96 MB heap: chunks are sized in rows, not LBs', () => {
+  const args = ['--max-old-space-size=96', BIN, '--config-file', conf, 'populate', '--members', '65535', '--load_balancers', '2'];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600000, stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /member\s+131,070\n/);
+  const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)?.[1];
+  const cleaned = cli(['--config-file', conf, 'clean', prefix!], 600000);
+  assert.equal(cleaned.status, 0, cleaned.err);
   assert.equal(rowCount(db.name), 0);
 });

@@ -5,13 +5,16 @@ import { CommandContext, CommandSpec } from '../command';
 import { Conn, connect } from '../../ghostdb/db';
 import { DbTarget, parseDbUrl } from '../../config/dburl';
 import { Schema, loadSchema } from '../../ghostdb/schema';
-import { planFromConfig } from '../../ghostdb/ghosts';
+import { checkPlanSize, planFromConfig } from '../../ghostdb/ghosts';
+import { validatePrefix } from '../../ghostdb/names';
 import { populate } from '../../ghostdb/populate';
 import { cleanPrefix } from '../../ghostdb/clean';
 import { listPrefixes } from '../../ghostdb/inventory';
 import { confirmTarget } from '../../ghostdb/guard';
+import { holdPrefixLock, PrefixLock } from '../../ghostdb/lock';
+import { checkPrivileges } from '../../ghostdb/privileges';
 import { Progress } from '../../terminal/progress';
-import { EXIT_INTERRUPTED, InterruptedError } from '../../errors';
+import { EXIT_INTERRUPTED, InterruptedError, UsageError } from '../../errors';
 import { setInterruptHint } from '../../lifecycle/interrupt';
 
 export interface OpenDb { conn: Conn; schema: Schema; target: DbTarget }
@@ -34,6 +37,13 @@ export function cleanCommandLine(ctx: CommandContext, prefix: string): string {
   return `stresshm ${files}--clean_db ${prefix}`;
 }
 
+/** Where the server has no named locks (Galera), say that a prefix in use cannot be detected. */
+function noteUnlocked(ctx: CommandContext, lock: PrefixLock): void {
+  if (lock.held) return;
+  ctx.err.write(`stresshm: note: this server has no named locks (Galera?); a run still using prefix ${lock.prefix}`
+    + ' cannot be detected\n');
+}
+
 function printCounts(ctx: CommandContext, counts: Record<string, number>): void {
   const rows = Object.entries(counts).filter(([, n]) => n > 0);
   const width = Math.max(5, ...rows.map(([t]) => t.length));
@@ -47,11 +57,13 @@ export const populateCommand: CommandSpec = {
   description: 'Writes complete ghost load balancer graphs ([test_params] multipliers) in chunked transactions and prints\n"Your run prefix ID is: <prefix>" and the command that removes them again.',
   flags: [],
   async run(ctx) {
-    const cfg = ctx.config();
+    const plan = planFromConfig(ctx.config());
+    checkPlanSize(plan);
     const { conn, schema, target } = await openOctaviaDb(ctx);
     try {
+      await checkPrivileges(conn, schema, 'write');
       await confirmTarget(conn, target, 'write ghost load balancers', { yes: ctx.yes });
-      const plan = planFromConfig(cfg);
+      noteUnlocked(ctx, await holdPrefixLock(conn, plan.prefix));
       ctx.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
       setInterruptHint(() => `Remove what was written with: ${cleanCommandLine(ctx, plan.prefix)}`);
       const second = await connect(target);
@@ -80,14 +92,19 @@ export const cleanCommand: CommandSpec = {
   name: 'clean',
   summary: 'Remove every row of one run prefix (idempotent; prints counts per table).',
   usage: 'stresshm --config-file stresshm.conf clean PREFIX   (or --clean_db PREFIX)',
-  description: 'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.',
+  description: 'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.\nA prefix a running stresshm still uses (its named lock is held) is refused, exit 2.',
   flags: [],
   async run(ctx) {
     const cfg = ctx.config();
-    const prefix = ctx.positional[0];
+    if (ctx.positional.length > 1) {
+      throw new UsageError(`clean takes one PREFIX, not ${ctx.positional.length} (run it once per prefix)`);
+    }
+    const prefix = validatePrefix(ctx.positional[0]);
     const { conn, schema } = await openOctaviaDb(ctx);
     try {
-      const res = await cleanPrefix(conn, schema, prefix ?? '', cfg.batchSize, new Progress('clean'));
+      await checkPrivileges(conn, schema, 'clean');
+      noteUnlocked(ctx, await holdPrefixLock(conn, prefix));
+      const res = await cleanPrefix(conn, schema, prefix, cfg.batchSize, new Progress('clean'));
       ctx.out.write(`Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix}${res.total === 0 ? ' (nothing left to remove)' : ':'}\n`);
       printCounts(ctx, res.counts);
       return 0;
