@@ -79,6 +79,7 @@ export async function searchCapacity(base: { files: string[]; overrides: Record<
   for (const rate of growthRates(o)) {
     if (interruptRequested()) break;
     const s = await at(rate);
+    if (s.verdict === 'INTERRUPTED') break; // an interrupted step says nothing about the HM
     if (s.verdict === 'KEEPING UP') good = s;
     else { bad = s; break; }
   }
@@ -86,6 +87,7 @@ export async function searchCapacity(base: { files: string[]; overrides: Record<
     const mid = Math.round((good.rate + bad.rate) / 2);
     if (mid === good.rate || mid === bad.rate) break;
     const s = await at(mid);
+    if (s.verdict === 'INTERRUPTED') break;
     if (s.verdict === 'KEEPING UP') good = s;
     else bad = s;
   }

@@ -8,6 +8,8 @@ import { EnvError, EXIT_USAGE } from '../errors';
 export type Conn = mariadb.Connection;
 
 export const CONNECT_TIMEOUT_MS = 8000;
+/** A statement that gets no answer for this long ends its connection (a stalled server cannot hang a command). */
+export const SOCKET_TIMEOUT_MS = 60000;
 
 function connOptions(t: DbTarget, extra: Partial<mariadb.ConnectionConfig> = {}): mariadb.ConnectionConfig {
   return {
@@ -18,6 +20,7 @@ function connOptions(t: DbTarget, extra: Partial<mariadb.ConnectionConfig> = {})
     database: t.database,
     socketPath: t.socketPath,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
     dateStrings: false,
     timezone: 'Z',
     bigIntAsNumber: true,

@@ -35,8 +35,11 @@ const runArgs = (url: string, extra: string[] = []) => ['run', '--octavia_db_con
   `127.0.0.1:${deadPort}`, '--heartbeat_key', 'fault-key', '--heartbeat_interval', '1', '--db_timeout_secs', '3',
   '--db_retry_secs', '6', '--drain_timeout_secs', '2', ...extra];
 
-function cleanWith(url: string, prefix: string): void {
-  const r = spawnSync(process.execPath, [BIN, 'clean', prefix, '--octavia_db_connection', url], { encoding: 'utf8', timeout: 120000 });
+/** Runs the clean command exactly as the tool printed it (`stresshm ARGS...`, no quoting needed here). */
+function runPrinted(command: string): void {
+  const [tool, ...args] = command.trim().split(/\s+/);
+  assert.equal(tool, 'stresshm');
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 }
 
@@ -65,8 +68,9 @@ for (const fault of ['kill', 'stop'] as Fault[]) {
       const errLines = p.err.split('\n').filter((l) => l.startsWith('stresshm: error:'));
       assert.equal(errLines.length, 1, p.err);
       const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
-      assert.match(errLines[0], new RegExp(`remove them with: stresshm .*clean_db ${prefix}`));
-      cleanWith(server.url, prefix);
+      const printed = /remove them with: (stresshm .*)$/.exec(errLines[0])![1];
+      assert.match(printed, new RegExp(`--clean_db ${prefix}$`));
+      runPrinted(printed);
       assert.equal(checksums(q, 'octavia'), before);
     });
   }
@@ -117,8 +121,9 @@ test('a second Ctrl-C exits at once and prints the exact clean command, which re
   p.signal('SIGINT');
   assert.equal(await p.exited, 130, p.text);
   const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
-  assert.match(p.err, new RegExp(`second SIGINT, exiting now\\. Remove the ghosts with: stresshm .*${prefix}`));
-  cleanWith(shared.url, prefix);
+  const printed = new RegExp(`second SIGINT, exiting now\\. Remove the ghosts with: (stresshm .*--clean_db ${prefix})\n`).exec(p.err);
+  assert.ok(printed, p.err);
+  runPrinted(printed[1]);
   assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
 });
 

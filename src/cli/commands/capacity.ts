@@ -7,6 +7,8 @@ import { runStress } from '../../run/runner';
 import { cleanCommandLine } from './ghosts';
 import { renderCapacityHtml } from '../../report/capacity';
 import { EXIT_INTERRUPTED } from '../../errors';
+import { checkOutputPath } from '../../report';
+import { checkHmLogs } from '../../run/preflight';
 import { interruptRequested } from '../../lifecycle/interrupt';
 
 export const capacityCommand: CommandSpec = {
@@ -31,13 +33,16 @@ export const capacityCommand: CommandSpec = {
       stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval), 5, 3600), refineSteps: flagNumber(ctx, 'refine', 2, 0, 10),
     };
     const hmLogs = flagStrings(ctx, 'hm_log');
+    const json = flagString(ctx, 'report_json');
+    const html = flagString(ctx, 'report_html');
+    checkHmLogs(hmLogs);
+    if (json) checkOutputPath('report-json', json);
+    if (html) checkOutputPath('report-html', html);
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
       async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
     if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
     if (interruptRequested()) return EXIT_INTERRUPTED;

@@ -3,7 +3,7 @@
 
 import { CommandContext, CommandSpec } from '../command';
 import { Conn, connect } from '../../ghostdb/db';
-import { DbTarget, parseDbUrl } from '../../config/dburl';
+import { DbTarget, maskUrl, parseDbUrl } from '../../config/dburl';
 import { Schema, loadSchema } from '../../ghostdb/schema';
 import { checkPlanSize, planFromConfig } from '../../ghostdb/ghosts';
 import { validatePrefix } from '../../ghostdb/names';
@@ -32,9 +32,18 @@ export async function openOctaviaDb(ctx: CommandContext, exitCode?: number): Pro
   }
 }
 
+/** Shell-quotes a word when it needs it. */
+const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+
+/**
+ * The exact command that removes a prefix: the same config files and database flags as this
+ * one (a password given on the command line is shown masked, never printed).
+ */
 export function cleanCommandLine(ctx: CommandContext, prefix: string): string {
-  const files = ctx.configFiles.map((f) => `--config-file ${f} `).join('');
-  return `stresshm ${files}--clean_db ${prefix}`;
+  const files = ctx.configFiles.map((f) => `--config-file ${quote(f)} `).join('');
+  const db = ['octavia_db_connection', 'connection'].filter((k) => typeof ctx.overrides[k] === 'string')
+    .map((k) => `--${k} ${quote(maskUrl(String(ctx.overrides[k])))} `).join('');
+  return `stresshm ${files}${db}--clean_db ${prefix}`;
 }
 
 /** Where the server has no named locks (Galera), say that a prefix in use cannot be detected. */
