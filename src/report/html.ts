@@ -2,9 +2,24 @@
 // the verdict and its criteria, and charts over time, rendered from the run record.
 
 import { RunRecord } from '../run/record';
-import { esc, lineChart } from './chart';
+import { esc, lineChart, stackedChart } from './chart';
 
 const COLORS = { offered: '#1f77b4', processed: '#2ca02c', p50: '#9467bd', p95: '#ff7f0e', p99: '#d62728', stale1: '#8c564b', stale2: '#e377c2', timeout: '#d62728' };
+
+const LEDGER_ROWS: Array<[keyof NonNullable<RunRecord['ledger']>, string]> = [
+  ['processed', 'processed by the HM (amphora_health advanced)'], ['staleDropped', 'dropped by the HM as stale ("THIS IS NOT GOOD")'],
+  ['kernelDropped', 'dropped by the kernel at the HM socket (receive buffer full)'], ['listenerMismatch', 'listener-count mismatch'],
+  ['sendErrors', 'send errors'], ['unaccounted', 'unaccounted (in flight at the end, or lost where nothing can see)'],
+];
+
+function ledgerTable(r: RunRecord): string {
+  const l = r.ledger;
+  if (!l) return '';
+  const cell = (v: number | null) => (v === null ? 'not measurable' : v.toLocaleString('en-US'));
+  const share = (v: number | null) => (v === null || l.sent === 0 ? '' : `${((100 * v) / l.sent).toFixed(2)}%`);
+  return `<h2>Ledger: where every heartbeat went</h2><table id="ledger"><tr><th>sent</th><td>${cell(l.sent)}</td><td>100%</td></tr>`
+    + LEDGER_ROWS.map(([k, label]) => `<tr><th>${esc(label)}</th><td>${cell(l[k])}</td><td>${share(l[k])}</td></tr>`).join('') + '</table>';
+}
 
 export function renderHtml(r: RunRecord): string {
   const s = r.samples;
@@ -18,6 +33,14 @@ export function renderHtml(r: RunRecord): string {
       { name: 'p95', color: COLORS.p95, points: s.map((p) => [p.t, p.lagP95]) },
       { name: 'p99', color: COLORS.p99, points: s.map((p) => [p.t, p.lagP99]) },
     ]),
+    ...(s.some((p) => p.ledger) ? [stackedChart('Where every heartbeat sent so far went (ledger)', 'seconds since start', 'heartbeats', [
+      { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.ledger?.processed ?? 0]) },
+      { name: 'stale-dropped by the HM', color: COLORS.p95, points: s.map((p) => [p.t, p.ledger?.staleDropped ?? 0]) },
+      { name: 'dropped by the kernel', color: COLORS.p99, points: s.map((p) => [p.t, p.ledger?.kernelDropped ?? 0]) },
+      { name: 'listener mismatch', color: COLORS.stale2, points: s.map((p) => [p.t, p.ledger?.listenerMismatch ?? 0]) },
+      { name: 'send errors', color: COLORS.stale1, points: s.map((p) => [p.t, p.ledger?.sendErrors ?? 0]) },
+      { name: 'unaccounted (in flight)', color: '#bbbbbb', points: s.map((p) => [p.t, p.ledger?.unaccounted ?? 0]) },
+    ])] : []),
     lineChart('Stale amphorae', 'seconds since start', 'amphorae', [
       { name: '> 1 interval', color: COLORS.stale1, points: s.map((p) => [p.t, p.staleOver1]) },
       { name: '> 2 intervals', color: COLORS.stale2, points: s.map((p) => [p.t, p.staleOver2]) },
@@ -36,6 +59,7 @@ export function renderHtml(r: RunRecord): string {
 <p class="verdict ${esc(r.verdict.split(' ')[0])}" id="verdict">${esc(r.verdict)}</p>
 <p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>
 <h2>SLA</h2><table><tr><th>criterion</th><th>measured</th><th>limit</th><th></th></tr>${crit}</table>
+${ledgerTable(r)}
 <h2>Over time</h2>${charts.join('\n')}
 <h2>Final figures</h2><table>${rows(f)}</table>
 <h2>Phases</h2><table>${r.phases.map((p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td>${p.seconds.toFixed(1)} s</td></tr>`).join('')}</table>

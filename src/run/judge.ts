@@ -31,7 +31,7 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
   const figures: RunFigures = {
     sent: st.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: LAG_RESOLUTION_SECS,
     intervalSecs: cfg.heartbeatInterval, timeoutStaleMax: o.timeoutStaleMax,
-    logDrops: s.logs.following ? s.logs.counts.drops : undefined,
+    logDrops: s.logs.following ? s.logs.counts.drops : undefined, kernelDrops: o.kernel.total(),
   };
   const sla = slaFrom(cfg.settings);
   const v = verdict(figures, sla, s.interrupted !== undefined);
@@ -49,6 +49,7 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
       drain: { seconds: s.drained.seconds, boundReached: s.drained.boundReached, extraSecs: s.drained.extraSecs, gaveUp: s.drained.gaveUp },
       interrupted: s.interrupted,
     },
+    ledger: o.ledger(), ledgerEndpoints: o.kernel.perEndpoint(),
     criteria: criteria(figures, sla), verdict: v, exitCode: exitCodeFor(v),
   };
 }

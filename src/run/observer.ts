@@ -9,6 +9,7 @@ import { Sample } from './record';
 import { DashboardState } from '../terminal/dashboard';
 import { LagHistogram, RecentLags } from './lagstats';
 import { Endpoint, socketState } from './udpsocket';
+import { KernelDrops, Ledger, ledgerOf } from './ledger';
 
 export interface Observation {
   sample: Sample;
@@ -30,11 +31,23 @@ export class Observer {
   /** Epoch ms since which every database read failed (undefined while they succeed). */
   failingSinceMs?: number;
   lastDbError = '';
+  /** Kernel drops at the local HM sockets since sending began. */
+  readonly kernel: KernelDrops;
   private prev: { t: number; sent: number; processed: number; logTotal: number };
 
   constructor(private readonly fleet: Fleet, private readonly monitor: Monitor, private readonly logs: HmLogFollower,
     private readonly endpoints: Endpoint[], private readonly intervalSecs: number, private readonly runStartMs: number) {
     this.prev = { t: runStartMs, sent: 0, processed: 0, logTotal: 0 };
+    this.kernel = new KernelDrops(endpoints);
+  }
+
+  /** Where every heartbeat sent so far went. */
+  ledger(processed = this.processed): Ledger {
+    const st = this.fleet.stats();
+    const following = this.logs.following;
+    return ledgerOf({ sentOk: st.sent, sendErrors: Object.values(st.errors).reduce((a, b) => a + b, 0),
+      kernelDropped: this.kernel.total(), listenerMismatch: following ? this.logs.counts.listenerMismatch : null,
+      staleDropped: following ? this.logs.counts.drops : null, processed });
   }
 
   /** Bytes waiting in the receive queues of the local HM sockets (0 when none can be seen). */
@@ -68,6 +81,7 @@ export class Observer {
       lagP50: percentile(window, 0.5), lagP95: percentile(window, 0.95), lagP99: percentile(window, 0.99),
       staleOver1: poll?.staleOver1 ?? last?.staleOver1 ?? 0, staleOver2: poll?.staleOver2 ?? last?.staleOver2 ?? 0,
       staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0, logDrops: log?.drops ?? 0,
+      ledger: this.ledger(processedTotal),
     };
     const logTotal = this.logs.total();
     const queued = this.queuedBytes();
@@ -81,7 +95,8 @@ export class Observer {
       this.timeoutStaleMax = Math.max(this.timeoutStaleMax, poll.staleOverTimeout);
     }
     const state: DashboardState = { phase, elapsedSecs: sample.t, remainingSecs, amphorae: this.fleet.amphoraIds.length,
-      sent: st.sent, processed: processedTotal, sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log };
+      sent: st.sent, processed: processedTotal, sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log,
+      ledger: sample.ledger };
     return { sample, state, activity, dbGap };
   }
 }

@@ -8,6 +8,7 @@ import { OPTIONS, optionKey } from '../config/options';
 import { maskUrl } from '../config/dburl';
 import { Criterion, Verdict } from './sla';
 import { LogCounts } from './hmlog';
+import { EndpointDrops, Ledger } from './ledger';
 
 export interface Sample {
   /** Seconds since sending started. */
@@ -21,6 +22,8 @@ export interface Sample {
   staleOver2: number;
   staleOverTimeout: number;
   logDrops: number;
+  /** Where the heartbeats sent so far went (cumulative); absent in records before the ledger. */
+  ledger?: Ledger;
 }
 
 export interface RunRecord {
@@ -48,6 +51,10 @@ export interface RunRecord {
     /** Why the run stopped early (a signal, a closed stdout), if it did. */
     interrupted?: string;
   };
+  /** Where every heartbeat went; its parts sum to `sent`; null parts were not measurable. */
+  ledger?: Ledger;
+  /** Kernel drops per HM endpoint (null: a remote endpoint, not measurable). */
+  ledgerEndpoints?: EndpointDrops[];
   criteria: Criterion[];
   verdict: Verdict;
   exitCode: number;

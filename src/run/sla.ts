@@ -12,6 +12,7 @@ export interface Sla {
   maxP99LagRatio: number;
   maxLogDrops: number;
   maxTimeoutStale: number;
+  maxKernelDrops: number;
   failingProcessedShare: number;
 }
 
@@ -26,9 +27,11 @@ export interface RunFigures {
   timeoutStaleMax: number;
   /** "THIS IS NOT GOOD" lines in the HM logs (undefined: no log followed). */
   logDrops?: number;
+  /** Datagrams the kernel dropped at the local HM sockets (null: not measurable, e.g. a remote HM). */
+  kernelDrops?: number | null;
 }
 
-export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops';
+export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops' | 'kernel_drops';
 
 /** ok: true met, false not met, null not checked (the figure was not measured). */
 export interface Criterion { id: CriterionId; name: string; ok: boolean | null; actual: string; limit: string }
@@ -39,6 +42,7 @@ export function slaFrom(s: Settings): Sla {
     maxP99LagRatio: get<number>(s, 'sla.sla_max_p99_lag_ratio'),
     maxLogDrops: get<number>(s, 'sla.sla_max_log_drops'),
     maxTimeoutStale: get<number>(s, 'sla.sla_max_timeout_stale'),
+    maxKernelDrops: get<number>(s, 'sla.sla_max_kernel_drops'),
     failingProcessedShare: get<number>(s, 'sla.sla_failing_processed_share'),
   };
 }
@@ -61,6 +65,10 @@ export function criteria(f: RunFigures, sla: Sla): Criterion[] {
       actual: String(f.timeoutStaleMax), limit: `<= ${sla.maxTimeoutStale}` },
     { id: 'log_drops', name: 'dropped heartbeats in HM log', ok: f.logDrops === undefined ? null : f.logDrops <= sla.maxLogDrops,
       actual: f.logDrops === undefined ? 'not checked (no --hm-log)' : String(f.logDrops), limit: `<= ${sla.maxLogDrops}` },
+    { id: 'kernel_drops', name: 'heartbeats dropped by the kernel at the HM socket',
+      ok: f.kernelDrops === undefined || f.kernelDrops === null ? null : f.kernelDrops <= sla.maxKernelDrops,
+      actual: f.kernelDrops === undefined || f.kernelDrops === null ? 'not measurable (HM not on this machine)' : String(f.kernelDrops),
+      limit: `<= ${sla.maxKernelDrops}` },
   ];
 }
 

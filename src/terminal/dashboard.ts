@@ -3,6 +3,7 @@
 
 import { Sample } from '../run/record';
 import { LogCounts } from '../run/hmlog';
+import { Ledger } from '../run/ledger';
 
 export interface DashboardState {
   phase: string;
@@ -15,21 +16,42 @@ export interface DashboardState {
   sendErrors: Record<string, number>;
   scheduleLagP99Ms: number;
   log?: LogCounts;
+  ledger?: Ledger;
 }
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
+const opt = (v: number | null) => (v === null ? 'n/m' : n(v));
 
+function ledgerLines(l: Ledger | undefined): string[] {
+  if (!l) return [];
+  return [
+    `ledger   sent ${n(l.sent)} = processed ${n(l.processed)} + stale ${opt(l.staleDropped)}`,
+    `         + kernel ${opt(l.kernelDropped)} + mismatch ${opt(l.listenerMismatch)}`,
+    `         + send errors ${n(l.sendErrors)} + unaccounted ${n(l.unaccounted)}`,
+  ];
+}
+
+/** The dashboard's lines, each within 80 columns (n/m: not measurable). */
 export function formatLines(s: DashboardState): string[] {
   const p = s.sample;
   const errors = Object.entries(s.sendErrors).map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none';
-  const log = s.log ? `drops ${s.log.drops}, listener mismatches ${s.log.listenerMismatch}, HMAC ${s.log.hmacFailures}, tracebacks ${s.log.tracebacks}, failovers ${s.log.failovers}` : 'not followed (--hm-log)';
+  const log = s.log ? `drops ${n(s.log.drops)}  mismatches ${n(s.log.listenerMismatch)}  HMAC ${n(s.log.hmacFailures)}  `
+    + `tracebacks ${n(s.log.tracebacks)}  failovers ${n(s.log.failovers)}` : 'not followed (--hm-log)';
+  const f = (v: number | undefined) => (v ?? 0).toFixed(2);
   return [
-    `phase ${s.phase}  elapsed ${n(s.elapsedSecs)} s  remaining ${n(Math.max(0, s.remainingSecs))} s  amphorae ${n(s.amphorae)}`,
-    `heartbeats/s offered ${n(p?.offeredPerSec ?? 0)}  processed ${n(p?.processedPerSec ?? 0)}  (sent ${n(s.sent)}, processed ${n(s.processed)})`,
-    `processing lag p50 ${(p?.lagP50 ?? 0).toFixed(1)} s  p95 ${(p?.lagP95 ?? 0).toFixed(1)} s  p99 ${(p?.lagP99 ?? 0).toFixed(1)} s (1 s resolution)`,
-    `stale >1 interval ${n(p?.staleOver1 ?? 0)}  >2 intervals ${n(p?.staleOver2 ?? 0)}  >heartbeat_timeout ${n(p?.staleOverTimeout ?? 0)}`,
-    `send errors ${errors}  schedule lag p99 ${s.scheduleLagP99Ms.toFixed(1)} ms  HM log: ${log}`,
+    `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ${n(s.amphorae)} amphorae`,
+    `rate     offered ${n(p?.offeredPerSec ?? 0)}/s  processed ${n(p?.processedPerSec ?? 0)}/s`,
+    `lag      p50 ${f(p?.lagP50)} s  p95 ${f(p?.lagP95)} s  p99 ${f(p?.lagP99)} s (last interval)`,
+    `stale    >1 interval ${n(p?.staleOver1 ?? 0)}  >2 intervals ${n(p?.staleOver2 ?? 0)}  >timeout ${n(p?.staleOverTimeout ?? 0)}`,
+    ...ledgerLines(s.ledger),
+    `sender   errors ${errors}  schedule lag p99 ${s.scheduleLagP99Ms.toFixed(1)} ms`,
+    `HM log   ${log}`,
   ];
+}
+
+/** Terminal rows a block of lines takes at `columns` (a long line wraps onto several). */
+export function rowsTaken(lines: string[], columns: number): number {
+  return lines.reduce((a, l) => a + Math.max(1, Math.ceil(l.length / Math.max(1, columns))), 0);
 }
 
 export class Dashboard {
@@ -41,12 +63,17 @@ export class Dashboard {
   update(s: DashboardState): void {
     const lines = formatLines(s);
     if (this.tty) {
+      const columns = this.out.columns || 80;
       if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A`);
-      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
-      this.drawn = lines.length;
+      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
+      this.drawn = rowsTaken(lines, columns);
     } else if (s.elapsedSecs - this.lastPlain >= this.plainEverySecs) {
       this.lastPlain = s.elapsedSecs;
-      this.out.write(`[${n(s.elapsedSecs)}s] ${lines.slice(1, 4).join(' | ')} | errors ${Object.values(s.sendErrors).reduce((a, b) => a + b, 0)}${s.log ? ` | log drops ${s.log.drops}` : ''}\n`);
+      const l = s.ledger;
+      this.out.write(`[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed `
+        + `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 interval `
+        + `${n(s.sample?.staleOver1 ?? 0)}${l ? `; sent ${n(l.sent)}, processed ${n(l.processed)}, stale ${opt(l.staleDropped)}, `
+        + `kernel ${opt(l.kernelDropped)}, unaccounted ${n(l.unaccounted)}` : ''}\n`);
     }
   }
 

@@ -51,7 +51,7 @@ test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP'
   sandboxes.push(sb);
   const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1],
     '--load_balancers', '20', '--heartbeat_interval', '2', '--test_runtime_secs', '120']);
-  await p.waitFor(/\[\d+s\] heartbeats\/s offered \d+ +processed [1-9]/);
+  await p.waitFor(/\[\d+s\] sending: offered [\d,]+\/s, processed [1-9]/);
   p.signal('SIGINT');
   assert.equal(await p.exited, 130, p.text);
   assert.match(p.out, /VERDICT: INTERRUPTED/);

@@ -43,7 +43,7 @@ test('percentiles are nearest-rank', () => {
   assert.equal(percentile([], 0.99), 0);
 });
 
-const SLA: Sla = { minProcessedShare: 0.99, maxP99LagRatio: 0.5, maxLogDrops: 0, maxTimeoutStale: 0, failingProcessedShare: 0.5 };
+const SLA: Sla = { minProcessedShare: 0.99, maxP99LagRatio: 0.5, maxLogDrops: 0, maxTimeoutStale: 0, maxKernelDrops: 0, failingProcessedShare: 0.5 };
 const base = { sent: 1000, processed: 1000, lagP99Secs: 1, lagResolutionSecs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
 
 test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () => {
@@ -67,7 +67,10 @@ test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () =
     ['p99_lag', false, '7.00 s', '<= 5.00 s (± 0.50 s resolution)'],
     ['timeout_stale', true, '0', '<= 0'],
     ['log_drops', true, '0', '<= 0'],
+    ['kernel_drops', null, 'not measurable (HM not on this machine)', '<= 0'],
   ]);
+  assert.equal(verdict({ ...base, kernelDrops: 1 }, SLA), 'FALLING BEHIND');
+  assert.equal(verdict({ ...base, kernelDrops: 0 }, SLA), 'KEEPING UP');
 });
 
 test('a figure that was not measured is "not checked", never a pass; an interrupted run is INTERRUPTED (130)', () => {

@@ -22,6 +22,13 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
   const errs = Object.entries(f.sendErrors);
   if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
   if (f.log) out.write(`  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ${f.log.failovers} failover messages\n`);
+  const l = r.ledger;
+  if (l) {
+    const m = (v: number | null) => (v === null ? 'not measurable' : n(v));
+    out.write(`  ledger: sent ${n(l.sent)} = processed ${n(l.processed)} + stale-dropped by the HM ${m(l.staleDropped)}`
+      + ` + kernel-dropped ${m(l.kernelDropped)} + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)}`
+      + ` + unaccounted ${n(l.unaccounted)}\n`);
+  }
   if (f.interrupted) out.write(`  stopped early: ${f.interrupted}; the figures cover the run until then\n`);
   if (f.drain?.boundReached) {
     out.write(`  drain: the HM was still busy at drain_timeout_secs; waited ${f.drain.extraSecs.toFixed(0)} s more`
