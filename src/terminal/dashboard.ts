@@ -35,8 +35,8 @@ function ledgerLines(l: Ledger | undefined): string[] {
 export function formatLines(s: DashboardState): string[] {
   const p = s.sample;
   const errors = Object.entries(s.sendErrors).map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none';
-  const log = s.log ? `drops ${n(s.log.drops)}  mismatches ${n(s.log.listenerMismatch)}  HMAC ${n(s.log.hmacFailures)}  `
-    + `tracebacks ${n(s.log.tracebacks)}  failovers ${n(s.log.failovers)}` : 'not followed (--hm-log)';
+  const log = s.log ? `drops ${n(s.log.drops)} mismatch ${n(s.log.listenerMismatch)} HMAC ${n(s.log.hmacFailures)} `
+    + `tracebacks ${n(s.log.tracebacks)} failover ${n(s.log.failovers)}` : 'not followed (--hm-log)';
   const f = (v: number | undefined) => (v ?? 0).toFixed(2);
   return [
     `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ${n(s.amphorae)} amphorae`,
