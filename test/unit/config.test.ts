@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, sampleConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/config/config';
+import { sampleConfig } from '../../src/config/sample';
 import { parseIni } from '../../src/config/ini';
 import { parseDbUrl, maskUrl, describeTarget } from '../../src/config/dburl';
 import { UsageError } from '../../src/errors';
@@ -105,8 +106,8 @@ test('a typo in our own sections is refused; a missing file is named', () => {
 
 test('INI continuation lines and comments follow oslo.config', () => {
   const ini = parseIni('# c\n[health_manager]\ncontroller_ip_port_list = 127.0.0.1:1,\n    127.0.0.1:2\n; x\n');
-  assert.equal(ini.get('health_manager')?.get('controller_ip_port_list'), '127.0.0.1:1,\n127.0.0.1:2');
-  assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: cannot parse line/);
+  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'), { value: '127.0.0.1:1,\n127.0.0.1:2', line: 3 });
+  assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: option "key" comes before any \[section\]/);
 });
 
 test('SQLAlchemy URLs are parsed and passwords are never shown', () => {

@@ -23,9 +23,9 @@ function record(): RunRecord {
     final: { sent: 3000, processed: 2500, processedShare: 0.833, bytes: 1e6, lagP50: 1, lagP95: 5, lagP99: 7, lagMax: 9, lagResolutionSecs: 1,
       staleOver1Max: 5, staleOver2Max: 0, timeoutStaleMax: 0, sendErrors: {}, scheduleLagP99Ms: 1, scheduleLagMaxMs: 3, lateSends: 0, senderCpuSeconds: 0.2 },
     criteria: [
-      { name: 'processed share', ok: false, actual: '83.33%', limit: '>= 99.00%' },
-      { name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' },
-      { name: 'amphorae beyond heartbeat_timeout', ok: true, actual: '0', limit: '<= 0' },
+      { id: 'processed_share', name: 'processed share', ok: false, actual: '83.33%', limit: '>= 99.00%' },
+      { id: 'p99_lag', name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' },
+      { id: 'timeout_stale', name: 'amphorae beyond heartbeat_timeout', ok: true, actual: '0', limit: '<= 0' },
     ],
     verdict: 'FALLING BEHIND', exitCode: 1,
   };

@@ -80,6 +80,7 @@ export const cleanCommand: CommandSpec = {
   name: 'clean',
   summary: 'Remove every row of one run prefix (idempotent; prints counts per table).',
   usage: 'stresshm --config-file stresshm.conf clean PREFIX   (or --clean_db PREFIX)',
+  args: ['PREFIX'],
   description: 'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.',
   flags: [],
   async run(ctx) {
