@@ -47,8 +47,9 @@ function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevi
 }
 
 /**
- * Reads a configuration file that must be a regular file of at most MAX_CONFIG_BYTES.
- * Opened non-blocking, so a FIFO is refused at once instead of waiting for a writer.
+ * Reads a configuration file that must be a regular file of at most MAX_CONFIG_BYTES (it
+ * reads one byte more to know). Opened non-blocking, so a FIFO is refused at once instead
+ * of waiting for a writer.
  */
 export function readConfigFile(path: string): string {
   let fd: number;
@@ -61,7 +62,6 @@ export function readConfigFile(path: string): string {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UsageError(`config file ${path} is ${kindOf(st)}, not a regular file`);
-    if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`config file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
     const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
     let len = 0;
     for (let n = 1; n > 0 && len < buf.length; len += n) n = readSync(fd, buf, len, buf.length - len, null);

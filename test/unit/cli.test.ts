@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseCommandLine, cliFlagTable } from '../../src/cli';
-import { normalizeArgv } from '../../src/cli/parse';
+import { flagTable, normalizeArgv } from '../../src/cli/parse';
 import { COMMANDS } from '../../src/cli/commands';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -153,6 +153,7 @@ test('the flag table: every spelling becomes --canonical=value; a switch never t
   assert.deepEqual(normalizeArgv(['--ghost-busy', '--keep', '--hm-log', 'x', '-y', '--', '--not-a-flag'], t),
     ['--ghost_busy=true', '--keep=true', '--hm_log=x', '--yes=true', '--', '--not-a-flag']);
   assert.deepEqual(normalizeArgv(['--members', '-2', '--no-burst'], t), ['--members=-2', '--burst=false']);
+  assert.throws(() => flagTable([{ name: 'x', type: 'bool' }, { name: 'x', type: 'int' }], []), /both as a switch and with a value/);
 });
 
 test('an out-of-range option given as a flag is refused before any work', () => {
