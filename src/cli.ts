@@ -16,8 +16,10 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },
   { name: 'yes', type: 'bool', alias: 'y', default: false,
     help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
-  { name: 'help', type: 'bool', alias: 'h', default: false, help: 'Show help (for a command: stresshm COMMAND --help).' },
-  { name: 'db_create_only', type: 'bool', default: false, help: 'Original flag: populate ghosts and exit (same as `populate`).' },
+  { name: 'help', type: 'bool', alias: 'h', default: false,
+    help: 'Show help (for a command: stresshm COMMAND --help).' },
+  { name: 'db_create_only', type: 'bool', default: false,
+    help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
@@ -53,11 +55,14 @@ function pickCommand(positional: string[], g: Globals): { spec: CommandSpec; res
     const spec = byName(first);
     if (!spec) throw new UsageError(`unknown command "${first}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
     if (g.db_create_only || g.clean_db !== undefined) {
-      throw new UsageError('--db_create_only and --clean_db are the original flags; do not combine them with a command');
+      throw new UsageError('--db_create_only and --clean_db are the original flags; '
+        + 'do not combine them with a command');
     }
     return { spec, rest: positional.slice(1) };
   }
-  if (g.db_create_only && g.clean_db !== undefined) throw new UsageError('--db_create_only and --clean_db exclude each other');
+  if (g.db_create_only && g.clean_db !== undefined) {
+    throw new UsageError('--db_create_only and --clean_db exclude each other');
+  }
   if (g.db_create_only) return { spec: byName('populate')!, rest: [] };
   if (g.clean_db !== undefined) {
     if (g.clean_db === '') throw new UsageError('--clean_db needs a prefix ID');
@@ -69,7 +74,8 @@ function pickCommand(positional: string[], g: Globals): { spec: CommandSpec; res
 function checkArgs(spec: CommandSpec, rest: string[]): void {
   const want = spec.args ?? [];
   if (rest.length === want.length) return;
-  const takes = want.length ? `${want.length} argument${want.length > 1 ? 's' : ''} (${want.join(' ')})` : 'no arguments';
+  const plural = want.length > 1 ? 's' : '';
+  const takes = want.length ? `${want.length} argument${plural} (${want.join(' ')})` : 'no arguments';
   throw new UsageError(`${spec.name} takes ${takes}, ${rest.length} given (see stresshm ${spec.name} --help)`);
 }
 

@@ -16,7 +16,8 @@ export function capacityFlags(d: CapacityDefaults): FlagSpec[] {
   return [
     { name: 'start_rate', type: 'float', default: 100, min: 1, max: 1e6, help: 'First offered load in heartbeats/s.' },
     { name: 'factor', type: 'float', default: 2, min: 1.1, max: 10, help: 'Growth factor between steps.' },
-    { name: 'max_rate', type: 'float', default: d.maxRate, min: 1, max: 1e7, help: 'Stop growing here (heartbeats/s).' },
+    { name: 'max_rate', type: 'float', default: d.maxRate, min: 1, max: 1e7,
+      help: 'Stop growing here (heartbeats/s).' },
     { name: 'step_secs', type: 'int', default: d.stepSecs, defaultText: d.stepSecsText, min: 5, max: 3600,
       help: 'Seconds of heartbeats per step.' },
     { name: 'refine', type: 'int', default: d.refine, min: 0, max: 10,

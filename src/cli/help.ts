@@ -27,7 +27,8 @@ function formatFlag(f: FlagSpec): string {
 
 function formatOption(o: OptionDef): string {
   const secret = o.secret ? ', secret' : '';
-  return `  --${o.name}${placeholder(o.type)}   [${o.section}] (${describeType(o)}${defaultOf(o)}${secret})\n      ${o.help}`;
+  const about = `${describeType(o)}${defaultOf(o)}${secret}`;
+  return `  --${o.name}${placeholder(o.type)}   [${o.section}] (${about})\n      ${o.help}`;
 }
 
 const SPELLING = 'Flags may be spelled with dashes or underscores (--ghost-busy, --ghost_busy); a yes/no flag\n'
@@ -36,7 +37,8 @@ const SPELLING = 'Flags may be spelled with dashes or underscores (--ghost-busy,
 export function commandHelp(spec: CommandSpec, globalFlags: FlagSpec[]): string {
   return [`usage: ${spec.usage}`, '', spec.description ?? spec.summary, '',
     'Flags:', ...spec.flags.map(formatFlag), ...globalFlags.map(formatFlag), '', SPELLING, '',
-    'Any configuration option may also be given as a flag, e.g. --load_balancers 100 (see stresshm --help).', ''].join('\n');
+    'Any configuration option may also be given as a flag, e.g. --load_balancers 100 (see stresshm --help).',
+    ''].join('\n');
 }
 
 export function mainHelp(commands: CommandSpec[], globalFlags: FlagSpec[]): string {

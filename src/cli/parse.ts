@@ -100,8 +100,8 @@ function shortFlags(argv: string[], i: number, t: FlagTable, out: string[]): num
     const rest = letters.slice(k + 1);
     const next = argv[i + 1];
     if (rest) out.push(`--${e.name}=${rest}`);
-    else if (next === undefined || (next.startsWith('-') && !isNumber(next))) throw new UsageError(`-${letter} needs a value`);
-    else out.push(`--${e.name}=${next}`);
+    else if (next !== undefined && (!next.startsWith('-') || isNumber(next))) out.push(`--${e.name}=${next}`);
+    else throw new UsageError(`-${letter} needs a value`);
     return rest ? i : i + 1;
   }
   return i;

@@ -2,10 +2,12 @@
 // flags, validates every value against the option table and returns typed settings whose
 // fields are derived from that table (see options.ts).
 
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { Stats, closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseIni } from './ini';
-import { OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionValues, ValueAt, fieldName, findOption, optionKey } from './options';
+import {
+  OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionValues, ValueAt, fieldName, findOption, optionKey,
+} from './options';
 import { Value, convertValue } from './values';
 import { maskUrl } from './dburl';
 import { UsageError } from '../errors';
@@ -38,7 +40,7 @@ export function convert(def: OptionDef, raw: Value, origin: string): Value {
   return convertValue(def, raw, `${def.section}.${def.name} (${origin})`);
 }
 
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isSocket(): boolean }): string {
+function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isCharacterDevice()) return 'a device';
@@ -77,7 +79,9 @@ function applyFile(path: string, values: Map<string, Value>): void {
     for (const [name, entry] of entries) {
       const def = OPTIONS.find((o) => o.section === section && o.name === name);
       if (!def) {
-        if (OWN_SECTIONS.has(section)) throw new UsageError(`${path}:${entry.line}: unknown option "${name}" in [${section}]`);
+        if (OWN_SECTIONS.has(section)) {
+          throw new UsageError(`${path}:${entry.line}: unknown option "${name}" in [${section}]`);
+        }
         continue; // another program's option (e.g. octavia.conf): ignored
       }
       values.set(optionKey(def), convert(def, entry.value, `${path}:${entry.line}`));

@@ -28,7 +28,8 @@ function readLine(st: State, raw: string, where: string, line: number): void {
   }
   const kv = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(raw.trim());
   if (!kv || !NAME.test(kv[1])) {
-    throw new UsageError(`${where}: not a "[section]" or "name = value" line (its text is not shown: it may hold a secret)`);
+    throw new UsageError(`${where}: not a "[section]" or "name = value" line `
+      + '(its text is not shown: it may hold a secret)');
   }
   if (!st.section) throw new UsageError(`${where}: option "${kv[1]}" comes before any [section]`);
   st.lastKey = kv[1].replace(/-/g, '_');

@@ -57,12 +57,16 @@ export function convertValue(spec: ValueSpec, raw: Value, where: string): Value 
       return toNumber(spec, text, where);
     case 'bool': {
       const b = parseBool(text);
-      if (b === undefined) throw new UsageError(`${where}: ${quote(text)} is not a boolean (true/false, yes/no, on/off, 1/0)`);
+      if (b === undefined) {
+        throw new UsageError(`${where}: ${quote(text)} is not a boolean (true/false, yes/no, on/off, 1/0)`);
+      }
       return b;
     }
     case 'choice': {
       const up = text.toUpperCase();
-      if (!spec.choices?.includes(up)) throw new UsageError(`${where}: ${quote(text)} is not one of ${spec.choices?.join(', ')}`);
+      if (!spec.choices?.includes(up)) {
+        throw new UsageError(`${where}: ${quote(text)} is not one of ${spec.choices?.join(', ')}`);
+      }
       return up;
     }
     case 'list':

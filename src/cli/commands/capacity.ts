@@ -14,7 +14,7 @@ import { capacityFlags } from '../flags';
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
-  usage: 'stresshm --config-file F capacity [--start-rate 100] [--factor 2] [--max-rate 5000] [--step-secs 30] [--refine 2] [--hm-log FILE] [--report-html F] [--report-json F]',
+  usage: 'stresshm --config-file F capacity [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
   description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),

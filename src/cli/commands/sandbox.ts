@@ -84,7 +84,7 @@ export const sandboxCommand: CommandSpec = {
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary: 'Sandbox + 60 s stress run of 1,000 amphorae with the live dashboard, verdict and HTML report.',
-  usage: 'stresshm demo [--amphorae 1000] [--duration 60]',
+  usage: 'stresshm demo [--amphorae N] [--duration SECS]',
   flags: [
     { name: 'amphorae', type: 'int', default: 1000, min: 2, max: 200000, help: 'Ghost amphorae (2 per load balancer).' },
     { name: 'duration', type: 'int', default: 60, min: 5, max: 3600, help: 'Seconds of heartbeats.' },
@@ -118,7 +118,7 @@ export const demoCommand: CommandSpec = {
 export const compareCommand: CommandSpec = {
   name: 'compare',
   summary: 'The same scenario against two HM builds (source checkouts or "installed"): knee, lag, CPU per 1,000 heartbeats.',
-  usage: 'stresshm compare A B [--fixed-rate 200] [--fixed-secs 20] [--interval 2] [--start-rate 100] [--factor 2] [--max-rate 3000] [--step-secs 15] [--report-json F] [--report-html F]',
+  usage: 'stresshm compare A B [--fixed-rate N] [--fixed-secs N] [--interval N] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--report-json F] [--report-html F]',
   args: ['A', 'B'],
   description: 'A and B are paths to Octavia source checkouts (run with the system\'s Octavia dependencies) or "installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
   flags: [
@@ -175,7 +175,7 @@ function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; po
 export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
-  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes 100,1000,10000] [--repeat 5] [--report-json F] [--report-html F]',
+  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
   description: 'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
   flags: [
     { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
