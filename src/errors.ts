@@ -38,12 +38,11 @@ export function exitCodeOf(err: unknown): number {
 
 /**
  * Escapes what a terminal would interpret: C0 controls (ESC starts every escape sequence),
- * DEL, C1 controls (0x9b is a one-byte CSI) and bidirectional overrides. Backslashes are
- * doubled so an escaped text cannot be confused with a typed one.
+ * DEL, C1 controls (0x9b is a one-byte CSI) and bidirectional overrides. Idempotent, so a
+ * text escaped for one output can be embedded in an error that is escaped again.
  */
 export function printable(text: string): string {
-  return text.replace(/[\\\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === '\\') return '\\\\';
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
   });

@@ -35,10 +35,10 @@ export function quote(text: string): string {
   return `"${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
 }
 
-function toNumber(spec: ValueSpec, text: string, where: string): number {
+function toNumber(spec: ValueSpec, text: string, where: string, shown: string): number {
   const n = spec.type === 'int' ? (/^[-+]?\d+$/.test(text) ? Number(text) : NaN) : Number(text);
   if (text === '' || !Number.isFinite(n)) {
-    throw new UsageError(`${where}: ${quote(text)} is not ${spec.type === 'int' ? 'an integer' : 'a number'}`);
+    throw new UsageError(`${where}: ${shown} is not ${spec.type === 'int' ? 'an integer' : 'a number'}`);
   }
   if (spec.min !== undefined && n < spec.min) throw new UsageError(`${where}: ${n} is below the minimum ${spec.min}`);
   if (spec.max !== undefined && n > spec.max) throw new UsageError(`${where}: ${n} is above the maximum ${spec.max}`);
@@ -46,26 +46,28 @@ function toNumber(spec: ValueSpec, text: string, where: string): number {
 }
 
 /**
- * Converts one raw value; `where` names the option and its source in errors. A value that
- * is already typed (an override built in code) is converted from its text the same way.
+ * Converts one raw value; `where` names the option and its source in errors, which quote
+ * the value only when `showValue` (a line of a file may hold a secret in the wrong place).
+ * A value that is already typed (an override built in code) is converted from its text.
  */
-export function convertValue(spec: ValueSpec, raw: Value, where: string): Value {
+export function convertValue(spec: ValueSpec, raw: Value, where: string, showValue = true): Value {
   const text = (Array.isArray(raw) ? raw.join(',') : String(raw)).trim();
+  const shown = showValue ? quote(text) : 'the value';
   switch (spec.type) {
     case 'int':
     case 'float':
-      return toNumber(spec, text, where);
+      return toNumber(spec, text, where, shown);
     case 'bool': {
       const b = parseBool(text);
       if (b === undefined) {
-        throw new UsageError(`${where}: ${quote(text)} is not a boolean (true/false, yes/no, on/off, 1/0)`);
+        throw new UsageError(`${where}: ${shown} is not a boolean (true/false, yes/no, on/off, 1/0)`);
       }
       return b;
     }
     case 'choice': {
       const up = text.toUpperCase();
       if (!spec.choices?.includes(up)) {
-        throw new UsageError(`${where}: ${quote(text)} is not one of ${spec.choices?.join(', ')}`);
+        throw new UsageError(`${where}: ${shown} is not one of ${spec.choices?.join(', ')}`);
       }
       return up;
     }

@@ -160,9 +160,15 @@ test('an INI line it cannot read is named by file and line, never shown', () => 
   }
 });
 
-test('a bad value in a file names the file, the line and the option', () => {
+test('a bad value in a file names the file, the line and the option, and quotes no word of it', () => {
   const f = file('badval.conf', '[test_params]\n\nmembers = 70000\n');
   assert.throws(() => loadConfig([f]), /test_params\.members \(.*badval\.conf:3\): 70000 is above the maximum 65535/);
+  const g = file('badword.conf', '[stress]\nburst = hunter2key\n[test_params]\ntopology = s3cretpw\n');
+  assert.throws(() => loadConfig([g]), (e: unknown) => /stress\.burst \(.*badword\.conf:2\): the value is not a boolean/
+    .test((e as Error).message) && !(e as Error).message.includes('hunter2'));
+  const h = file('badchoice.conf', '[test_params]\ntopology = s3cretpw\n');
+  assert.throws(() => loadConfig([h]), (e: unknown) => /badchoice\.conf:2\): the value is not one of SINGLE/
+    .test((e as Error).message) && !(e as Error).message.includes('s3cretpw'));
 });
 
 test('database URLs are masked in every malformed form, and never echoed by an error', () => {
@@ -203,6 +209,12 @@ test('a password with an unencoded @ or / parses whole', () => {
   assert.equal(parseDbUrl('mysql://u:a/b@h/o').password, 'a/b');
   assert.equal(parseDbUrl('mysql://u:pw@h/o?unix_socket=/run/a@b.sock').socketPath, '/run/a@b.sock');
   assert.equal(maskUrl('mysql://octavia:p@ss@db/octavia'), 'mysql://octavia:***@db/octavia');
+});
+
+test('a database target is described without terminal control characters', () => {
+  const t = parseDbUrl('mysql://ev%1B%5B2Jil:pw@h/o%07');
+  assert.equal(t.user, 'ev\x1b[2Jil');
+  assert.equal(describeTarget(t), 'ev\\x1b[2Jil:***@h:3306/o\\x07');
 });
 
 test('config files must be regular files of at most 1 MiB: a FIFO, a device and a directory are refused at once', () => {

@@ -4,6 +4,7 @@
 import { CommandSpec } from '../command';
 import { OPTIONS, optionKey } from '../../config/options';
 import { displaySettings } from '../../config/config';
+import { printable } from '../../errors';
 
 export const configCommand: CommandSpec = {
   name: 'config',
@@ -12,7 +13,7 @@ export const configCommand: CommandSpec = {
   flags: [],
   async run(ctx) {
     const shown = displaySettings(ctx.config().settings);
-    for (const def of OPTIONS) ctx.out.write(`${optionKey(def)} = ${shown[optionKey(def)] ?? '(not set)'}\n`);
+    for (const def of OPTIONS) ctx.out.write(`${optionKey(def)} = ${printable(shown[optionKey(def)] ?? '(not set)')}\n`);
     return 0;
   },
 };
