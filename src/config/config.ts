@@ -36,8 +36,9 @@ export type Config = Omit<OptionValues, Derived> & {
 /** The most a configuration file may hold: anything larger is not a configuration. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-export function convert(def: OptionDef, raw: Value, origin: string): Value {
-  return convertValue(def, raw, `${def.section}.${def.name} (${origin})`);
+/** Converts an option's value; errors name the option and `origin`, and never quote a secret. */
+export function convert(def: OptionDef, raw: Value, origin: string, showValue = true): Value {
+  return convertValue(def, raw, `${def.section}.${def.name} (${origin})`, showValue && !def.secret);
 }
 
 function kindOf(st: Stats): string {
@@ -84,7 +85,7 @@ function applyFile(path: string, values: Map<string, Value>): void {
         }
         continue; // another program's option (e.g. octavia.conf): ignored
       }
-      values.set(optionKey(def), convert(def, entry.value, `${path}:${entry.line}`));
+      values.set(optionKey(def), convert(def, entry.value, `${path}:${entry.line}`, false));
     }
   }
 }

@@ -2,7 +2,7 @@
 // into connection options, and renders them for display with the password masked.
 // A URL that does not parse is never shown, not even in part: it may hold a password.
 
-import { UsageError } from '../errors';
+import { UsageError, printable } from '../errors';
 
 export interface DbTarget {
   host: string;
@@ -84,7 +84,7 @@ export function maskUrl(url: string): string {
 
 export function describeTarget(t: DbTarget): string {
   const where = t.socketPath ? `socket ${t.socketPath}` : `${t.host}:${t.port}`;
-  return `${t.user}:***@${where}/${t.database}`;
+  return printable(`${t.user}:***@${where}/${t.database}`);
 }
 
 export function formatDbUrl(t: DbTarget): string {
