@@ -34,8 +34,8 @@ function oneLineError(r: { status: number | null; err: string }, re: RegExp, wha
 test('--help explains the original flags, the commands and every option with its type and range', () => {
   const r = cli('--help');
   assert.equal(r.status, 0);
-  for (const s of ['--db_create_only', '--clean_db', 'populate', 'clean', 'list', 'run', 'blast', 'capacity', '--load_balancers',
-    '--heartbeat_key', 'Exit status', 'integer 1..65535, default 2', 'yes/no, default yes']) {
+  for (const s of ['--db_create_only', '--clean_db', 'populate', 'clean', 'list', 'run', 'blast', 'capacity',
+    '--load_balancers', '--heartbeat_key', 'Exit status', 'integer 1..65535, default 2', 'yes/no, default yes']) {
     assert.ok(r.out.includes(s), s);
   }
 });
@@ -93,7 +93,8 @@ test('a switch before a command does not swallow the command', () => {
 });
 
 test('a negative number names its option', () => {
-  oneLineError(cli('config', '--load_balancers', '-1'), /test_params\.load_balancers \(command line\): -1 is below the minimum 1/, 'lbs');
+  oneLineError(cli('config', '--load_balancers', '-1'),
+    /test_params\.load_balancers \(command line\): -1 is below the minimum 1/, 'lbs');
   oneLineError(cli('config', '--sender-threads', '-3'), /sender_threads.*-3 is below the minimum 0/, 'threads');
   oneLineError(cli('blast', '--duration', '-5'), /--duration: -5 is below the minimum 1/, 'duration');
   oneLineError(cli('config', '--members'), /--members needs a value/, 'no value');
@@ -120,7 +121,8 @@ test('--refine is one flag: capacity and compare refuse 1.5 alike and accept 2 a
 });
 
 test('an unknown command or option is one line and exit 2, and a flag value is never echoed', () => {
-  for (const args of [['frobnicate'], ['list', '--frobnicate', '1'], ['--db_create_only', '--clean_db', 'x'], ['list', '--keep']]) {
+  const bad = [['frobnicate'], ['list', '--frobnicate', '1'], ['--db_create_only', '--clean_db', 'x'], ['list', '--keep']];
+  for (const args of bad) {
     const r = cli(...args);
     assert.equal(r.status, 2, args.join(' '));
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
@@ -153,7 +155,8 @@ test('the flag table: every spelling becomes --canonical=value; a switch never t
   assert.deepEqual(normalizeArgv(['--ghost-busy', '--keep', '--hm-log', 'x', '-y', '--', '--not-a-flag'], t),
     ['--ghost_busy=true', '--keep=true', '--hm_log=x', '--yes=true', '--', '--not-a-flag']);
   assert.deepEqual(normalizeArgv(['--members', '-2', '--no-burst'], t), ['--members=-2', '--burst=false']);
-  assert.throws(() => flagTable([{ name: 'x', type: 'bool' }, { name: 'x', type: 'int' }], []), /both as a switch and with a value/);
+  assert.throws(() => flagTable([{ name: 'x', type: 'bool' }, { name: 'x', type: 'int' }], []),
+    /both as a switch and with a value/);
 });
 
 test('an out-of-range option given as a flag is refused before any work', () => {

@@ -109,7 +109,8 @@ test('a typo in our own sections is refused; a missing file is named', () => {
 
 test('INI continuation lines and comments follow oslo.config', () => {
   const ini = parseIni('# c\n[health_manager]\ncontroller_ip_port_list = 127.0.0.1:1,\n    127.0.0.1:2\n; x\n');
-  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'), { value: '127.0.0.1:1,\n127.0.0.1:2', line: 3 });
+  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'),
+    { value: '127.0.0.1:1,\n127.0.0.1:2', line: 3 });
   assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: option "key" comes before any \[section\]/);
 });
 
@@ -145,7 +146,8 @@ test('an INI line it cannot read is named by file and line, never shown', () => 
   const secret = 'hunter2-heartbeat-key-0123456789';
   const url = 'mysql+pymysql://octavia:s3cretpw@db/octavia';
   const cases: Array<[string, RegExp]> = [
-    [`[health_manager]\nheartbeat_interval = 5\n${secret}\n`, /bare\.conf:3: not a "\[section\]" or "name = value" line/],
+    [`[health_manager]\nheartbeat_interval = 5\n${secret}\n`,
+      /bare\.conf:3: not a "\[section\]" or "name = value" line/],
     [`[test_params]\n\n${url}\n`, /bare\.conf:3: /],
     [`[test_params]\noctavia_db_connection ${url}\n`, /bare\.conf:2: not a/],
     [`[health_manager\nheartbeat_key = ${secret}\n`, /bare\.conf:1: not a/],
@@ -217,7 +219,7 @@ test('a database target is described without terminal control characters', () =>
   assert.equal(describeTarget(t), 'ev\\x1b[2Jil:***@h:3306/o\\x07');
 });
 
-test('config files must be regular files of at most 1 MiB: a FIFO, a device and a directory are refused at once', () => {
+test('config files must be regular files of at most 1 MiB: FIFO, device, directory are refused at once', () => {
   const fifo = join(dir, 'fifo.conf');
   execFileSync('mkfifo', [fifo]);
   const big = file('big.conf', `[test_params]\n${'# padding\n'.repeat(MAX_CONFIG_BYTES / 10 + 1)}`);
@@ -227,7 +229,8 @@ test('config files must be regular files of at most 1 MiB: a FIFO, a device and 
   ];
   for (const [path, re] of cases) {
     const t0 = Date.now();
-    assert.throws(() => loadConfig([path]), (e: unknown) => e instanceof UsageError && re.test((e as Error).message), path);
+    assert.throws(() => loadConfig([path]),
+      (e: unknown) => e instanceof UsageError && re.test((e as Error).message), path);
     assert.ok(Date.now() - t0 < 2000, `${path} refused at once`);
   }
   assert.equal(readConfigFile(file('small.conf', '[stress]\nburst = yes\n')), '[stress]\nburst = yes\n');

@@ -9,7 +9,8 @@ const figures = { sent: 1000, processed: 1000, lagP99Secs: 1, intervalSecs: 10, 
 
 test('every criterion has its own id', () => {
   const sla = slaFrom(loadSettings([]));
-  assert.deepEqual(criteria(figures, sla).map((c) => c.id), ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops']);
+  assert.deepEqual(criteria(figures, sla).map((c) => c.id),
+    ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops']);
 });
 
 test('[sla] options are read typed from the settings, flags included', () => {
