@@ -87,7 +87,7 @@ function optionOverrides(spec: CommandSpec, given: Map<string, string[]>, own: S
     const opt = findOption(name);
     if (!opt) throw new UsageError(`--${name} does not apply to "${spec.name}" (see stresshm ${spec.name} --help)`);
     const v = convert(opt, raw[raw.length - 1], 'command line');
-    overrides[opt.name] = Array.isArray(v) ? v.join(',') : v;
+    (overrides as Record<string, string | number | boolean>)[opt.name] = Array.isArray(v) ? v.join(',') : v;
   }
   return overrides;
 }

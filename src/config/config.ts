@@ -6,7 +6,7 @@ import { Stats, closeSync, fstatSync, openSync, readSync, constants } from 'node
 import { randomUUID } from 'node:crypto';
 import { parseIni } from './ini';
 import {
-  OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionValues, ValueAt, fieldName, findOption, optionKey,
+  OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionName, OptionValues, ValueAt, fieldName, findOption, optionKey,
 } from './options';
 import { Value, convertValue } from './values';
 import { maskUrl } from './dburl';
@@ -14,8 +14,8 @@ import { UsageError } from '../errors';
 
 export type { Value } from './values';
 
-/** Option values given in code or on the command line, by name ("members", "stress.burst", dashes allowed). */
-export type Overrides = Record<string, string | number | boolean>;
+/** Option values given in code or on the command line, by name ("members") or key ("stress.burst"). */
+export type Overrides = { [K in OptionName | OptionKey]?: string | number | boolean };
 
 export interface Settings {
   /** Typed values keyed "section.name"; read them with get(). */
@@ -101,6 +101,7 @@ export function loadSettings(files: string[], flags: Overrides = {}): Settings {
   }
   for (const f of files) applyFile(f, values);
   for (const [flag, raw] of Object.entries(flags)) {
+    if (raw === undefined) continue;
     const def = findOption(flag);
     if (!def) throw new UsageError(`unknown option --${flag} (see stresshm --help)`);
     values.set(optionKey(def), convert(def, raw, 'command line'));

@@ -104,6 +104,9 @@ export const OPTIONS: readonly OptionDef[] = TABLE;
 
 type Option = (typeof TABLE)[number];
 
+/** The name of every option (also its flag). */
+export type OptionName = Option['name'];
+
 /** "section.name" of every option. */
 export type OptionKey = Option extends infer O ? (O extends Option ? `${O['section']}.${O['name']}` : never) : never;
 

@@ -77,9 +77,11 @@ test('octavia_db_connection wins over [database] connection', () => {
   assert.equal(loadConfig([f]).dbConnection, 'mysql://b@h/y');
 });
 
-test('command-line flags override files, with dashes or underscores', () => {
+test('overrides win over files, by option name or section.name (keys checked at compile time)', () => {
   const f = file('flags.conf', '[test_params]\nload_balancers = 3\ntopology = SINGLE\n');
-  const c = loadConfig([f], { 'load-balancers': '9', topology: 'active_standby', 'health_manager.heartbeat_interval': '2' });
+  const c = loadConfig([f], { load_balancers: '9', topology: 'active_standby', 'health_manager.heartbeat_interval': 2 });
+  // @ts-expect-error an override of an option that does not exist is a compile error
+  assert.throws(() => loadConfig([], { load_balancer: '9' }), /unknown option --load_balancer/);
   assert.equal(c.loadBalancers, 9);
   assert.equal(c.topology, 'ACTIVE_STANDBY');
   assert.equal(c.heartbeatInterval, 2);
