@@ -14,11 +14,11 @@ import { commandHelp, mainHelp } from './cli/help';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },
-  { name: 'yes', type: 'bool', alias: 'y', default: false,
+  { name: 'yes', type: 'bool', alias: 'y',
     help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
-  { name: 'help', type: 'bool', alias: 'h', default: false,
+  { name: 'help', type: 'bool', alias: 'h',
     help: 'Show help (for a command: stresshm COMMAND --help).' },
-  { name: 'db_create_only', type: 'bool', default: false,
+  { name: 'db_create_only', type: 'bool',
     help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
@@ -41,7 +41,7 @@ function typedFlags(specs: FlagSpec[], given: Map<string, string[]>): Record<str
   const out: Record<string, FlagValue | undefined> = {};
   for (const f of specs) {
     const raw = given.get(f.name);
-    out[f.name] = raw ? convertFlag(f, raw) : f.default;
+    out[f.name] = raw ? convertFlag(f, raw) : f.default ?? (f.type === 'bool' ? false : undefined);
   }
   return out;
 }

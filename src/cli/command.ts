@@ -15,7 +15,7 @@ export interface FlagSpec extends ValueSpec {
   readonly help: string;
   /** One-letter short form (-y). */
   readonly alias?: string;
-  /** The one default: applied when the flag is absent and shown by --help. */
+  /** The one default: applied when the flag is absent and shown by --help (a switch: off). */
   readonly default?: string | number | boolean;
   /** --help text for a default computed at run time (the code then passes a fallback). */
   readonly defaultText?: string;

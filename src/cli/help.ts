@@ -15,8 +15,8 @@ function placeholder(type: string): string {
 
 function defaultOf(f: { default?: string | number | boolean; defaultText?: string; type: string }): string {
   if (f.defaultText) return `, default ${f.defaultText}`;
-  if (f.default === undefined) return '';
-  return `, default ${f.type === 'bool' ? (f.default ? 'yes' : 'no') : f.default}`;
+  if (f.type === 'bool') return `, default ${f.default ? 'yes' : 'no'}`;
+  return f.default === undefined ? '' : `, default ${f.default}`;
 }
 
 function formatFlag(f: FlagSpec): string {
