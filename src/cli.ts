@@ -119,7 +119,8 @@ export function helpText(spec?: CommandSpec): string {
 export function parseCommandLine(argv: string[]): { spec?: CommandSpec; help: boolean; ctx?: CommandContext } {
   const { positional, given } = parseArgs(argv, cliFlagTable());
   const g = typedFlags(GLOBAL_FLAGS, given);
-  if (g.help && positional.length === 0) return { help: true };
+  const original = g.db_create_only || g.clean_db !== undefined;
+  if (g.help && positional.length === 0 && !original) return { help: true };
   const { spec, rest } = pickCommand(positional, g);
   if (g.help) return { spec, help: true };
   return { spec, help: false, ctx: buildContext(spec, rest, given) };

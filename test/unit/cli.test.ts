@@ -45,7 +45,12 @@ test('every command has --help showing each flag\'s type, range and default', ()
     const r = cli(c.name, '--help');
     assert.equal(r.status, 0, c.name);
     assert.match(r.out, new RegExp(`^usage: .*${c.name}`, 'm'));
-    for (const f of c.flags) assert.ok(r.out.includes(`--${f.name.replace(/_/g, '-')}`), `${c.name} --${f.name}`);
+    for (const f of c.flags) {
+      const dflt = f.type === 'bool' ? (f.default ? 'yes' : 'no') : f.default;
+      const about = dflt === undefined ? '' : `, default ${f.defaultText ?? dflt})`;
+      assert.ok(r.out.includes(`--${f.name.replace(/_/g, '-')}`), `${c.name} --${f.name}`);
+      assert.ok(r.out.includes(about), `${c.name} --${f.name}: ${about}`);
+    }
   }
   assert.match(cli('capacity', '--help').out, /--refine N {3}\(integer 0\.\.10, default 2\)/);
   assert.match(cli('compare', '--help').out, /--refine N {3}\(integer 0\.\.10, default 1\)/);
