@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseCommandLine, cliFlagTable } from '../../src/cli';
 import { flagTable, normalizeArgv } from '../../src/cli/parse';
 import { COMMANDS } from '../../src/cli/commands';
@@ -136,6 +138,24 @@ test('an unknown command or option is one line and exit 2, and a flag value is n
   const r = cli('list', '--octavia-db-connectoin=mysql://u:topsecret@h/db');
   oneLineError(r, /unknown option --octavia-db-connectoin \(/, 'typo');
   assert.doesNotMatch(r.err, /topsecret/);
+});
+
+test('secrets in a config line or a database URL never reach the terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stresshm-cli-'));
+  try {
+    const conf = join(dir, 's.conf');
+    writeFileSync(conf, '[health_manager]\nheartbeat_interval = 5\nhunter2-key-0123456789\n');
+    const r = cli('--config-file', conf, 'list');
+    oneLineError(r, /s\.conf:3: not a "\[section\]" or "name = value" line/, 'bare key');
+    assert.doesNotMatch(r.err, /hunter2/);
+    for (const url of ['mysql://u:Sup3rS3cret%zz@h/o', 'u:Sup3rS3cret@h/o', 'mysql:u:Sup3rS3cret@h/o']) {
+      const u = cli('list', '--octavia_db_connection', url);
+      oneLineError(u, /database URL( is malformed|: the password has an invalid %-escape)/, url);
+      assert.doesNotMatch(u.err, /Sup3rS3cret/, url);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('control characters from the command line reach the terminal escaped', () => {
