@@ -13,7 +13,9 @@ export const configCommand: CommandSpec = {
   flags: [],
   async run(ctx) {
     const shown = displaySettings(ctx.config().settings);
-    for (const def of OPTIONS) ctx.out.write(`${optionKey(def)} = ${printable(shown[optionKey(def)] ?? '(not set)')}\n`);
+    for (const def of OPTIONS) {
+      ctx.out.write(`${optionKey(def)} = ${printable(shown[optionKey(def)] ?? '(not set)')}\n`);
+    }
     return 0;
   },
 };
