@@ -1,98 +1,102 @@
-// Command-line entry: parses flags with minimist, maps the original tool's flags
-// (--db_create_only, --clean_db) onto subcommands, runs one command and sets the exit status.
+// Command-line entry: parses argv with the one flag table (global flags, command flags and
+// configuration options), maps the original tool's flags (--db_create_only, --clean_db)
+// onto subcommands, runs one command and sets the exit status.
 
-import minimist from 'minimist';
-import { CommandContext, CommandSpec, FlagSpec } from './cli/command';
-import { loadConfig, Config } from './config/config';
+import { CommandContext, CommandSpec, FlagSpec, FlagValue } from './cli/command';
+import { loadConfig, Config, Overrides, convert } from './config/config';
 import { OPTIONS, findOption } from './config/options';
+import { convertValue } from './config/values';
 import { EXIT_ENV, UsageError, exitCodeOf, oneLine } from './errors';
 import { installSignalHandlers } from './lifecycle/interrupt';
 import { COMMANDS } from './cli/commands';
+import { FlagTable, flagTable, parseArgs } from './cli/parse';
+import { commandHelp, mainHelp } from './cli/help';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },
-  { name: 'yes', type: 'boolean', alias: 'y', help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
-  { name: 'help', type: 'boolean', alias: 'h', help: 'Show help (for a command: stresshm COMMAND --help).' },
-  { name: 'db_create_only', type: 'boolean', help: 'Original flag: populate ghosts and exit (same as `populate`).' },
+  { name: 'yes', type: 'bool', alias: 'y',
+    help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
+  { name: 'help', type: 'bool', alias: 'h',
+    help: 'Show help (for a command: stresshm COMMAND --help).' },
+  { name: 'db_create_only', type: 'bool',
+    help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
-/** The original tool's flags keep their underscore spelling in --help. */
-const LEGACY_FLAGS = new Set(['db_create_only', 'clean_db']);
+/** Global flags a command's --help repeats (the original flags are only in the main help). */
+const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help'].includes(f.name));
 
-const norm = (s: string) => s.replace(/-/g, '_');
-
-function allFlags(): FlagSpec[] {
-  return [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
+export function cliFlagTable(): FlagTable {
+  const flags = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
+  return flagTable([...flags, ...OPTIONS.map((o) => ({ ...o, option: true }))], COMMANDS.map((c) => c.name));
 }
 
-function minimistOpts(): minimist.Opts {
-  const boolean: string[] = [];
-  const string: string[] = [];
-  const alias: Record<string, string> = {};
-  for (const f of allFlags()) {
-    const names = [f.name, f.name.replace(/_/g, '-')];
-    (f.type === 'boolean' ? boolean : string).push(...names);
-    if (f.alias) alias[f.alias] = f.name;
-  }
-  for (const o of OPTIONS) {
-    const names = [o.name, o.name.replace(/_/g, '-')];
-    (o.type === 'bool' ? boolean : string).push(...names);
-  }
-  return { boolean, string, alias, '--': false, unknown: () => true };
+/** A flag's typed value: the last one given, or all of them for a repeatable flag. */
+function convertFlag(f: FlagSpec, raw: string[]): FlagValue {
+  if (f.type === 'strings') return raw;
+  return convertValue(f, raw[raw.length - 1], `--${f.name.replace(/_/g, '-')}`) as FlagValue;
 }
 
-function pickCommand(positional: string[], flags: Record<string, unknown>): { spec: CommandSpec; rest: string[] } {
+function typedFlags(specs: FlagSpec[], given: Map<string, string[]>): Record<string, FlagValue | undefined> {
+  const out: Record<string, FlagValue | undefined> = {};
+  for (const f of specs) {
+    const raw = given.get(f.name);
+    out[f.name] = raw ? convertFlag(f, raw) : f.default ?? (f.type === 'bool' ? false : undefined);
+  }
+  return out;
+}
+
+type Globals = Record<string, FlagValue | undefined>;
+
+function pickCommand(positional: string[], g: Globals): { spec: CommandSpec; rest: string[] } {
   const byName = (n: string) => COMMANDS.find((c) => c.name === n);
   const first = positional[0];
   if (first !== undefined) {
     const spec = byName(first);
     if (!spec) throw new UsageError(`unknown command "${first}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
-    if (flags.db_create_only || flags.clean_db !== undefined) {
-      throw new UsageError('--db_create_only and --clean_db are the original flags; do not combine them with a command');
+    if (g.db_create_only || g.clean_db !== undefined) {
+      throw new UsageError('--db_create_only and --clean_db are the original flags; '
+        + 'do not combine them with a command');
     }
     return { spec, rest: positional.slice(1) };
   }
-  if (flags.db_create_only && flags.clean_db !== undefined) throw new UsageError('--db_create_only and --clean_db exclude each other');
-  if (flags.db_create_only) return { spec: byName('populate')!, rest: [] };
-  if (flags.clean_db !== undefined) {
-    if (typeof flags.clean_db !== 'string' || flags.clean_db === '') throw new UsageError('--clean_db needs a prefix ID');
-    return { spec: byName('clean')!, rest: [flags.clean_db] };
+  if (g.db_create_only && g.clean_db !== undefined) {
+    throw new UsageError('--db_create_only and --clean_db exclude each other');
+  }
+  if (g.db_create_only) return { spec: byName('populate')!, rest: [] };
+  if (g.clean_db !== undefined) {
+    if (g.clean_db === '') throw new UsageError('--clean_db needs a prefix ID');
+    return { spec: byName('clean')!, rest: [String(g.clean_db)] };
   }
   return { spec: byName('run')!, rest: [] };
 }
 
-/** Flag names the user actually typed (minimist reports every declared boolean as false). */
-function givenFlags(argv: string[]): Set<string> {
-  const given = new Set<string>();
-  for (const a of argv) {
-    const m = /^--?(?:no-)?([^=]+)/.exec(a);
-    if (m && a !== '--') given.add(norm(m[1]));
-  }
-  return given;
+function checkArgs(spec: CommandSpec, rest: string[]): void {
+  const want = spec.args ?? [];
+  if (rest.length === want.length) return;
+  const plural = want.length > 1 ? 's' : '';
+  const takes = want.length ? `${want.length} argument${plural} (${want.join(' ')})` : 'no arguments';
+  throw new UsageError(`${spec.name} takes ${takes}, ${rest.length} given (see stresshm ${spec.name} --help)`);
 }
 
-function buildContext(spec: CommandSpec, rest: string[], parsed: minimist.ParsedArgs, given: Set<string>): CommandContext {
-  const own = new Map<string, FlagSpec>();
-  for (const f of [...GLOBAL_FLAGS, ...spec.flags]) own.set(f.name, f);
-  const aliases = new Set(allFlags().map((f) => f.alias).filter(Boolean));
-  const flags: CommandContext['flags'] = {};
-  const overrides: Record<string, string | number | boolean> = {};
-  for (const [rawKey, value] of Object.entries(parsed)) {
-    const key = norm(rawKey);
-    if (rawKey === '_' || aliases.has(rawKey) || !given.has(key)) continue;
-    const f = own.get(key);
-    if (f) {
-      flags[key] = f.type === 'strings' ? ([] as string[]).concat(value as string | string[]) : (Array.isArray(value) ? value[value.length - 1] : value);
-      continue;
-    }
-    const opt = findOption(key);
-    if (!opt) {
-      if (allFlags().some((g) => g.name === key)) throw new UsageError(`--${rawKey} does not apply to "${spec.name}" (see stresshm ${spec.name} --help)`);
-      throw new UsageError(`unknown option --${rawKey} (see stresshm --help)`);
-    }
-    overrides[key] = Array.isArray(value) ? value[value.length - 1] : value;
+/** Option flags, validated now (so a bad value is refused before any work) and kept typed. */
+function optionOverrides(spec: CommandSpec, given: Map<string, string[]>, own: Set<string>): Overrides {
+  const overrides: Overrides = {};
+  for (const [name, raw] of given) {
+    if (own.has(name)) continue;
+    const opt = findOption(name);
+    if (!opt) throw new UsageError(`--${name} does not apply to "${spec.name}" (see stresshm ${spec.name} --help)`);
+    const v = convert(opt, raw[raw.length - 1], 'command line');
+    (overrides as Record<string, string | number | boolean>)[opt.name] = Array.isArray(v) ? v.join(',') : v;
   }
+  return overrides;
+}
+
+function buildContext(spec: CommandSpec, rest: string[], given: Map<string, string[]>): CommandContext {
+  checkArgs(spec, rest);
+  const own = [...GLOBAL_FLAGS, ...spec.flags];
+  const flags = typedFlags(own, given);
+  const overrides = optionOverrides(spec, given, new Set(own.map((f) => f.name)));
   const configFiles = (flags.config_file as string[] | undefined) ?? [];
   let cached: Config | undefined;
   return {
@@ -108,49 +112,26 @@ function buildContext(spec: CommandSpec, rest: string[], parsed: minimist.Parsed
 }
 
 export function helpText(spec?: CommandSpec): string {
-  const fmt = (f: FlagSpec) => `  --${LEGACY_FLAGS.has(f.name) ? f.name : f.name.replace(/_/g, '-')}${f.type === 'boolean' ? '' : ' VALUE'}${f.alias ? `, -${f.alias}` : ''}\n      ${f.help}`;
-  if (spec) {
-    return [`usage: ${spec.usage}`, '', spec.description ?? spec.summary, '',
-      'Flags:', ...spec.flags.map(fmt), ...GLOBAL_FLAGS.slice(0, 3).map(fmt), '',
-      'Any configuration option may also be given as a flag, e.g. --load_balancers 100 (see stresshm --help).', ''].join('\n');
-  }
-  const opts = OPTIONS.map((o) => `  --${o.name} VALUE   [${o.section}]${o.default !== undefined ? ` default ${o.default}` : ''}\n      ${o.help}`);
-  return [
-    'stresshm: stress and capacity tool for the OpenStack Octavia health manager.',
-    '',
-    'usage: stresshm --config-file stresshm.conf [--db_create_only | --clean_db PREFIX]   (the original flags)',
-    '       stresshm [--config-file F ...] COMMAND [flags] [--option value ...]',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),
-    '',
-    'Global flags:',
-    ...GLOBAL_FLAGS.map(fmt),
-    '',
-    'Configuration options (INI file sections, or flags that override the files):',
-    ...opts,
-    '',
-    'Exit status: 0 success / verdict met, 1 SLA failed, 2 usage or configuration error,',
-    '3 environment error (database or endpoints unusable), 130 interrupted.',
-    '',
-  ].join('\n');
+  return spec ? commandHelp(spec, COMMAND_GLOBALS) : mainHelp(COMMANDS, GLOBAL_FLAGS);
+}
+
+/** Parses argv into the command to run and its typed context (no side effects). */
+export function parseCommandLine(argv: string[]): { spec?: CommandSpec; help: boolean; ctx?: CommandContext } {
+  const { positional, given } = parseArgs(argv, cliFlagTable());
+  const g = typedFlags(GLOBAL_FLAGS, given);
+  const original = g.db_create_only || g.clean_db !== undefined;
+  if (g.help && positional.length === 0 && !original) return { help: true };
+  const { spec, rest } = pickCommand(positional, g);
+  if (g.help) return { spec, help: true };
+  return { spec, help: false, ctx: buildContext(spec, rest, given) };
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const parsed = minimist(argv, minimistOpts());
-  const positional = parsed._.map(String);
-  if (parsed.help && positional.length === 0) {
-    process.stdout.write(helpText());
-    return 0;
-  }
-  const { spec, rest } = pickCommand(positional, parsed);
-  if (parsed.help) {
+  const { spec, help, ctx } = parseCommandLine(argv);
+  if (help || !spec || !ctx) {
     process.stdout.write(helpText(spec));
     return 0;
   }
-  const given = givenFlags(argv);
-  for (const f of allFlags()) if (f.alias && given.has(f.alias)) given.add(f.name);
-  const ctx = buildContext(spec, rest, parsed, given);
   installSignalHandlers();
   return spec.run(ctx);
 }

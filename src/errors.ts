@@ -1,4 +1,5 @@
-// Error types that carry the process exit status the CLI must use.
+// Error types that carry the process exit status the CLI must use, and the one-line,
+// terminal-safe rendering of an error the operator sees.
 // 2 = usage or configuration error, 3 = environment error (database or endpoints unusable).
 
 export const EXIT_OK = 0;
@@ -12,11 +13,12 @@ export class UsageError extends Error {
   readonly exitCode = EXIT_USAGE;
 }
 
-/** The environment is unusable: database unreachable, not Octavia, endpoints broken. */
+/**
+ * The environment is unusable: database unreachable, not Octavia, endpoints broken.
+ * Found before anything was written, a caller may ask for exit status 2 instead.
+ */
 export class EnvError extends Error {
-  readonly exitCode = EXIT_ENV;
-  /** Environment errors found before anything was written keep exit status 2 when asked. */
-  constructor(message: string, readonly code: number = EXIT_ENV) {
+  constructor(message: string, readonly exitCode: number = EXIT_ENV) {
     super(message);
   }
 }
@@ -27,7 +29,6 @@ export class InterruptedError extends Error {
 }
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof EnvError) return err.code;
   if (err && typeof err === 'object' && 'exitCode' in err) {
     const code = (err as { exitCode: unknown }).exitCode;
     if (typeof code === 'number') return code;
@@ -35,8 +36,20 @@ export function exitCodeOf(err: unknown): number {
   return 1;
 }
 
-/** One line, no stack, no secrets: what the operator sees. */
+/**
+ * Escapes what a terminal would interpret: C0 controls (ESC starts every escape sequence),
+ * DEL, C1 controls (0x9b is a one-byte CSI) and bidirectional overrides. Idempotent, so a
+ * text escaped for one output can be embedded in an error that is escaped again.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
+/** One line, no stack, no control characters: what the operator sees. */
 export function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/\s*\n\s*/g, ' ').trim();
+  return printable(msg.replace(/[ \t]*\r?\n\s*/g, ' ').trim());
 }

@@ -1,25 +1,36 @@
-// The contract between the CLI and each subcommand: declared flags, help text and a run
-// function that receives parsed arguments and returns the process exit status.
+// The contract between the CLI and each subcommand: declared flags (typed, with one default
+// and help each), positional arguments, help text and a run function that receives the
+// parsed, typed arguments and returns the process exit status.
 
-import { Config } from '../config/config';
-import { UsageError } from '../errors';
+import { Config, Overrides } from '../config/config';
+import { ValueSpec } from '../config/values';
 
-export interface FlagSpec {
-  name: string;
-  /** 'boolean' switch, 'string' value, 'strings' repeatable value. */
-  type: 'boolean' | 'string' | 'strings';
-  help: string;
-  alias?: string;
+export type FlagType = 'bool' | 'string' | 'strings' | 'int' | 'float';
+
+export interface FlagSpec extends ValueSpec {
+  /** With underscores; --name_with_underscores and --name-with-dashes both work. */
+  readonly name: string;
+  /** bool switch, string value, strings repeatable value, int/float number within [min, max]. */
+  readonly type: FlagType;
+  readonly help: string;
+  /** One-letter short form (-y). */
+  readonly alias?: string;
+  /** The one default: applied when the flag is absent and shown by --help (a switch: off). */
+  readonly default?: string | number | boolean;
+  /** --help text for a default computed at run time (the code then passes a fallback). */
+  readonly defaultText?: string;
 }
+
+export type FlagValue = string | string[] | number | boolean;
 
 export interface CommandContext {
   /** Positional arguments after the command name. */
   positional: string[];
-  /** Command flags (declared in the spec), by name with underscores. */
-  flags: Record<string, string | string[] | boolean | undefined>;
+  /** Command flags (declared in the spec), typed, defaults applied, by name with underscores. */
+  flags: Record<string, FlagValue | undefined>;
   configFiles: string[];
-  /** Option overrides from the command line (--load_balancers 5 ...). */
-  overrides: Record<string, string | number | boolean>;
+  /** Option overrides from the command line (--load_balancers 5 ...), validated and typed. */
+  overrides: Overrides;
   /** Loads and validates the configuration (lazily, so `help` works without it). */
   config(): Config;
   /** --yes was given: do not ask for confirmation. */
@@ -34,6 +45,8 @@ export interface CommandSpec {
   usage: string;
   description?: string;
   flags: FlagSpec[];
+  /** Names of the positional arguments the command requires (none when absent). */
+  args?: string[];
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -43,23 +56,26 @@ export function flagString(ctx: CommandContext, name: string): string | undefine
   return typeof v === 'string' ? v : undefined;
 }
 
-export function flagStrings(ctx: CommandContext, name: string): string[] {
-  const v = ctx.flags[name];
-  if (v === undefined || typeof v === 'boolean') return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-/** A numeric flag within [min, max] (default `def`); outside it, a usage error naming the flag. */
-export function flagNumber(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
-  const v = Number(flagString(ctx, name) ?? def);
-  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a number from ${min} to ${max}`);
+/** A string flag that has a default, so always a value. */
+export function flagText(ctx: CommandContext, name: string): string {
+  const v = flagString(ctx, name);
+  if (v === undefined) throw new Error(`flag --${name} has no value and no default`);
   return v;
 }
 
-/** A whole-number flag within [min, max] (default `def`). */
-export function flagInt(ctx: CommandContext, name: string, def: number, min: number, max: number): number {
-  const v = Number(flagString(ctx, name) ?? def);
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name.replace(/_/g, '-')} must be a whole number from ${min} to ${max}`);
+export function flagStrings(ctx: CommandContext, name: string): string[] {
+  const v = ctx.flags[name];
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A numeric flag, already checked against its type and range by the parser. `fallback` is
+ * for a default computed at run time; a flag with neither value nor default is a bug.
+ */
+export function flagNumber(ctx: CommandContext, name: string, fallback?: number): number {
+  const v = ctx.flags[name] ?? fallback;
+  if (typeof v !== 'number') throw new Error(`flag --${name} has no number and no default`);
   return v;
 }
 

@@ -1,212 +1,152 @@
 // Configuration: reads one or more INI files (later override earlier), then command-line
-// flags, validates every value against the option table and returns typed settings.
+// flags, validates every value against the option table and returns typed settings whose
+// fields are derived from that table (see options.ts).
 
-import { readFileSync } from 'node:fs';
+import { Stats, closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseIni } from './ini';
-import { OPTIONS, OWN_SECTIONS, OptionDef, findOption, optionKey } from './options';
+import {
+  OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionName, OptionValues, ValueAt, fieldName, findOption, optionKey,
+} from './options';
+import { Value, convertValue } from './values';
+import { maskUrl } from './dburl';
 import { UsageError } from '../errors';
 
-export type Value = string | number | boolean | string[] | undefined;
+export type { Value } from './values';
+
+/** Option values given in code or on the command line, by name ("members") or key ("stress.burst"). */
+export type Overrides = { [K in OptionName | OptionKey]?: string | number | boolean };
 
 export interface Settings {
-  /** Raw typed values keyed "section.name". */
+  /** Typed values keyed "section.name"; read them with get(). */
   readonly values: ReadonlyMap<string, Value>;
-  /** Where each value came from: "default", a file path or "command line". */
-  readonly origins: ReadonlyMap<string, string>;
 }
 
-export interface Config {
-  controllerIpPortList: string[];
-  heartbeatKey?: string;
-  heartbeatInterval: number;
-  heartbeatVersion: 1 | 2 | 3;
-  heartbeatTimeout: number;
+/** The two database URL options collapse into dbConnection; project_id gets a fresh UUID. */
+type Derived = 'connection' | 'octaviaDbConnection' | 'projectId' | 'heartbeatVersion';
+
+export type Config = Omit<OptionValues, Derived> & {
   dbConnection?: string;
-  testRuntimeSecs: number;
-  loadBalancers: number;
-  listeners: number;
-  pools: number;
-  healthMonitors: number;
-  members: number;
-  l7policies: number;
-  l7rules: number;
-  topology: 'SINGLE' | 'ACTIVE_STANDBY';
   projectId: string;
-  batchSize: number;
-  ghostBusy: boolean;
-  senderThreads: number;
-  burst: boolean;
-  legacyDigest: boolean;
-  memberDownShare: number;
-  memberDrainShare: number;
-  memberMaintShare: number;
-  memberNocheckShare: number;
-  churnPerInterval: number;
-  listenerFullShare: number;
-  drainTimeoutSecs: number;
-  /** Everything, including options added by later modules (e.g. [sla]). */
+  heartbeatVersion: 1 | 2 | 3;
+  /** Everything, keyed "section.name" (for the run record and the SLA). */
   settings: Settings;
+};
+
+/** The most a configuration file may hold: anything larger is not a configuration. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Converts an option's value; errors name the option and `origin`, and never quote a secret. */
+export function convert(def: OptionDef, raw: Value, origin: string, showValue = true): Value {
+  return convertValue(def, raw, `${def.section}.${def.name} (${origin})`, showValue && !def.secret);
 }
 
-export function convert(def: OptionDef, raw: string | number | boolean, origin: string): Value {
-  const where = `${def.section}.${def.name} (${origin})`;
-  const text = String(raw).trim();
-  switch (def.type) {
-    case 'int':
-    case 'float': {
-      const n = def.type === 'int' ? (/^[-+]?\d+$/.test(text) ? Number(text) : NaN) : Number(text);
-      if (text === '' || !Number.isFinite(n)) throw new UsageError(`${where}: "${text}" is not ${def.type === 'int' ? 'an integer' : 'a number'}`);
-      if (def.min !== undefined && n < def.min) throw new UsageError(`${where}: ${n} is below the minimum ${def.min}`);
-      if (def.max !== undefined && n > def.max) throw new UsageError(`${where}: ${n} is above the maximum ${def.max}`);
-      return n;
-    }
-    case 'bool': {
-      const t = text.toLowerCase();
-      if (['1', 'true', 'yes', 'on'].includes(t)) return true;
-      if (['0', 'false', 'no', 'off'].includes(t)) return false;
-      throw new UsageError(`${where}: "${text}" is not a boolean (true/false)`);
-    }
-    case 'choice': {
-      const up = text.toUpperCase();
-      if (!def.choices?.includes(up)) throw new UsageError(`${where}: "${text}" is not one of ${def.choices?.join(', ')}`);
-      return up;
-    }
-    case 'list':
-      return text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '');
-    case 'string':
-      return text;
-  }
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
-function readFile(path: string): string {
+/**
+ * Reads a configuration file that must be a regular file of at most MAX_CONFIG_BYTES (it
+ * reads one byte more to know). Opened non-blocking, so a FIFO is refused at once instead
+ * of waiting for a writer.
+ */
+export function readConfigFile(path: string): string {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UsageError(`config file ${path} is ${kindOf(st)}, not a regular file`);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let len = 0;
+    for (let n = 1; n > 0 && len < buf.length; len += n) n = readSync(fd, buf, len, buf.length - len, null);
+    if (len > MAX_CONFIG_BYTES) throw new UsageError(`config file ${path} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    return buf.toString('utf8', 0, len);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-function applyFile(path: string, values: Map<string, Value>, origins: Map<string, string>): void {
-  let ini;
-  try {
-    ini = parseIni(readFile(path), path);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
-  }
-  for (const [section, entries] of ini) {
-    for (const [name, raw] of entries) {
+function applyFile(path: string, values: Map<string, Value>): void {
+  for (const [section, entries] of parseIni(readConfigFile(path), path)) {
+    for (const [name, entry] of entries) {
       const def = OPTIONS.find((o) => o.section === section && o.name === name);
       if (!def) {
-        if (OWN_SECTIONS.has(section)) throw new UsageError(`${path}: unknown option "${name}" in [${section}]`);
+        if (OWN_SECTIONS.has(section)) {
+          throw new UsageError(`${path}:${entry.line}: unknown option "${name}" in [${section}]`);
+        }
         continue; // another program's option (e.g. octavia.conf): ignored
       }
-      values.set(optionKey(def), convert(def, raw, path));
-      origins.set(optionKey(def), path);
+      values.set(optionKey(def), convert(def, entry.value, `${path}:${entry.line}`, false));
     }
   }
 }
 
 /**
  * Builds settings from defaults, then each file in order, then flags.
- * `flags` maps option names (plain or "section.name", dashes allowed) to raw values.
+ * `flags` maps option names (plain or "section.name", dashes allowed) to values.
  */
-export function loadSettings(files: string[], flags: Record<string, string | number | boolean>): Settings {
+export function loadSettings(files: string[], flags: Overrides = {}): Settings {
   const values = new Map<string, Value>();
-  const origins = new Map<string, string>();
   for (const def of OPTIONS) {
     if (def.default !== undefined) values.set(optionKey(def), convert(def, def.default, 'default'));
-    origins.set(optionKey(def), 'default');
   }
-  for (const f of files) applyFile(f, values, origins);
+  for (const f of files) applyFile(f, values);
   for (const [flag, raw] of Object.entries(flags)) {
+    if (raw === undefined) continue;
     const def = findOption(flag);
     if (!def) throw new UsageError(`unknown option --${flag} (see stresshm --help)`);
     values.set(optionKey(def), convert(def, raw, 'command line'));
-    origins.set(optionKey(def), 'command line');
   }
-  return { values, origins };
+  return { values };
 }
 
-export function get<T extends Value>(s: Settings, key: string): T {
-  return s.values.get(key) as T;
+/** The typed value of one option; the key is checked at compile time. */
+export function get<K extends OptionKey>(s: Settings, key: K): ValueAt<K> {
+  return s.values.get(key) as ValueAt<K>;
 }
 
 export function toConfig(s: Settings): Config {
-  const g = <T extends Value>(k: string) => get<T>(s, k);
+  const fields: Record<string, Value | undefined> = {};
+  for (const def of OPTIONS) fields[fieldName(def)] = s.values.get(optionKey(def));
+  const { connection, octaviaDbConnection, projectId, heartbeatVersion, ...rest } = fields as OptionValues;
   return {
-    controllerIpPortList: g<string[]>('health_manager.controller_ip_port_list'),
-    heartbeatKey: g<string | undefined>('health_manager.heartbeat_key'),
-    heartbeatInterval: g<number>('health_manager.heartbeat_interval'),
-    heartbeatVersion: g<number>('health_manager.heartbeat_version') as 1 | 2 | 3,
-    heartbeatTimeout: g<number>('health_manager.heartbeat_timeout'),
-    dbConnection: g<string | undefined>('test_params.octavia_db_connection') || g<string | undefined>('database.connection') || undefined,
-    testRuntimeSecs: g<number>('test_params.test_runtime_secs'),
-    loadBalancers: g<number>('test_params.load_balancers'),
-    listeners: g<number>('test_params.listeners'),
-    pools: g<number>('test_params.pools'),
-    healthMonitors: g<number>('test_params.health_monitors'),
-    members: g<number>('test_params.members'),
-    l7policies: g<number>('test_params.l7policies'),
-    l7rules: g<number>('test_params.l7rules'),
-    topology: g<string>('test_params.topology') as 'SINGLE' | 'ACTIVE_STANDBY',
-    projectId: g<string | undefined>('test_params.project_id') || randomUUID(),
-    batchSize: g<number>('test_params.batch_size'),
-    ghostBusy: g<boolean>('test_params.ghost_busy'),
-    senderThreads: g<number>('stress.sender_threads'),
-    burst: g<boolean>('stress.burst'),
-    legacyDigest: g<boolean>('stress.legacy_digest'),
-    memberDownShare: g<number>('stress.member_down_share'),
-    memberDrainShare: g<number>('stress.member_drain_share'),
-    memberMaintShare: g<number>('stress.member_maint_share'),
-    memberNocheckShare: g<number>('stress.member_nocheck_share'),
-    churnPerInterval: g<number>('stress.churn_per_interval'),
-    listenerFullShare: g<number>('stress.listener_full_share'),
-    drainTimeoutSecs: g<number>('stress.drain_timeout_secs'),
+    ...rest,
+    dbConnection: octaviaDbConnection || connection || undefined,
+    projectId: projectId || randomUUID(),
+    heartbeatVersion: heartbeatVersion as 1 | 2 | 3,
     settings: s,
   };
 }
 
-export function loadConfig(files: string[], flags: Record<string, string | number | boolean> = {}): Config {
+export function loadConfig(files: string[], flags: Overrides = {}): Config {
   const cfg = toConfig(loadSettings(files, flags));
   const shares = cfg.memberDownShare + cfg.memberDrainShare + cfg.memberMaintShare + cfg.memberNocheckShare;
   if (shares > 1 + 1e-9) throw new UsageError(`stress member_*_share options add up to ${shares}, more than 1`);
   return cfg;
 }
 
-/** The sample stresshm.conf, generated from the option table. */
-export function sampleConfig(): string {
-  const out: string[] = [
-    '# stresshm configuration. Generated by `stresshm sample-config` from the option table:',
-    '# every option, its help text and its default. Pass several files with --config-file;',
-    '# later files override earlier ones, e.g. --config-file stresshm.conf --config-file /etc/octavia/octavia.conf',
-  ];
-  let section = '';
-  for (const def of OPTIONS) {
-    if (def.section !== section) {
-      section = def.section;
-      out.push('', `[${section}]`);
-    }
-    out.push('', ...wrap(def.help).map((l) => `# ${l}`));
-    const extra = def.type === 'choice' ? ` (one of ${def.choices?.join(', ')})`
-      : def.min !== undefined ? ` (${def.type}, ${def.min}..${def.max})` : ` (${def.type})`;
-    out.push(`# Type${extra}`);
-    out.push(def.default === undefined ? `#${def.name} =` : `#${def.name} = ${def.default}`);
-  }
-  return `${out.join('\n')}\n`;
+/** How an option's value may be shown: secrets masked by the option's own mark. */
+export function displayValue(def: OptionDef, v: Value): string {
+  const text = Array.isArray(v) ? v.join(', ') : String(v);
+  if (!def.secret) return text;
+  return def.type === 'dburl' ? maskUrl(text) : '***';
 }
 
-function wrap(text: string, width = 78): string[] {
-  const lines: string[] = [];
-  let cur = '';
-  for (const word of text.split(/\s+/)) {
-    if (cur && cur.length + word.length + 1 > width) {
-      lines.push(cur);
-      cur = word;
-    } else cur = cur ? `${cur} ${word}` : word;
+/** Every set option as "section.name" -> displayable text, secrets masked. */
+export function displaySettings(s: Settings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const def of OPTIONS) {
+    const v = s.values.get(optionKey(def));
+    if (v !== undefined) out[optionKey(def)] = displayValue(def, v);
   }
-  if (cur) lines.push(cur);
-  return lines;
+  return out;
 }

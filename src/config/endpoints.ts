@@ -13,14 +13,20 @@ export function parseEndpoint(text: string): ParsedEndpoint {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(t) ?? /^([^:[\]]+):(\d+)$/.exec(t);
   if (!m) throw new UsageError(`controller_ip_port_list: "${t}" is not ip:port or [ipv6]:port`);
   const port = Number(m[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`controller_ip_port_list: port ${m[2]} of "${t}" is out of range 1..65535`);
-  if (t.startsWith('[') && isIP(m[1]) !== 6) throw new UsageError(`controller_ip_port_list: "${m[1]}" is not an IPv6 address`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`controller_ip_port_list: port ${m[2]} of "${t}" is out of range 1..65535`);
+  }
+  if (t.startsWith('[') && isIP(m[1]) !== 6) {
+    throw new UsageError(`controller_ip_port_list: "${m[1]}" is not an IPv6 address`);
+  }
   return { host: m[1], port, text: t };
 }
 
 /** Parses and resolves every endpoint; a name that does not resolve is a usage error. */
 export async function resolveEndpoints(list: string[]): Promise<SpecEndpoint[]> {
-  if (list.length === 0) throw new UsageError('controller_ip_port_list is empty: name at least one health manager endpoint');
+  if (list.length === 0) {
+    throw new UsageError('controller_ip_port_list is empty: name at least one health manager endpoint');
+  }
   const parsed = list.map(parseEndpoint);
   return Promise.all(parsed.map(async (e) => {
     if (isIP(e.host)) return { host: e.host, port: e.port };
@@ -34,6 +40,9 @@ export async function resolveEndpoints(list: string[]): Promise<SpecEndpoint[]> 
 }
 
 export function requireHeartbeatKey(key: string | undefined): string {
-  if (!key) throw new UsageError('heartbeat_key is not set: give [health_manager] heartbeat_key (the HM drops heartbeats it cannot verify)');
+  if (!key) {
+    throw new UsageError('heartbeat_key is not set: give [health_manager] heartbeat_key '
+      + '(the HM drops heartbeats it cannot verify)');
+  }
   return key;
 }

@@ -1,22 +1,22 @@
-// The option definitions: one table that drives parsing, validation, --help and the
-// generated sample stresshm.conf, so none of them can drift from the others.
+// The option definitions: one table that drives parsing, validation, --help, the generated
+// sample stresshm.conf, secret masking and the typed Config fields (camelCase of the name),
+// so none of them can drift from the others. Renaming an option is a compile error wherever
+// its field or key is read.
 
-export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'choice' | 'list';
+import { ValueSpec, ValueType } from './values';
 
-export interface OptionDef {
-  section: string;
-  name: string;
-  type: OptionType;
-  default?: string | number | boolean;
-  help: string;
-  min?: number;
-  max?: number;
-  choices?: string[];
-  /** Never printed: masked in every output. */
-  secret?: boolean;
+export interface OptionDef extends ValueSpec {
+  readonly section: string;
+  /** The INI name and the flag (--name or --name-with-dashes); unique across sections. */
+  readonly name: string;
+  readonly type: Exclude<ValueType, 'strings'>;
+  readonly default?: string | number | boolean;
+  readonly help: string;
+  /** Never printed: masked in every output (a dburl shows everything but its password). */
+  readonly secret?: boolean;
 }
 
-export const OPTIONS: readonly OptionDef[] = [
+const TABLE = [
   // --- [health_manager]: the same names as Octavia's octavia.conf ---
   { section: 'health_manager', name: 'controller_ip_port_list', type: 'list', default: '127.0.0.1:5555',
     help: 'Health manager endpoints, "ip:port, [v6]:port, ...". Each amphora rotates round-robin through them.' },
@@ -27,14 +27,15 @@ export const OPTIONS: readonly OptionDef[] = [
   { section: 'health_manager', name: 'heartbeat_version', type: 'int', default: 3, min: 1, max: 3,
     help: 'Heartbeat message version: 1 (Rocky), 2 (absolute stats) or 3 (delta stats, current).' },
   { section: 'health_manager', name: 'heartbeat_timeout', type: 'int', default: 60, min: 1, max: 86400,
-    help: 'Seconds without a heartbeat after which a real health manager fails an amphora over (used to count stale amphorae).' },
+    help: 'Seconds without a heartbeat after which a real health manager fails an amphora over '
+      + '(used to count stale amphorae).' },
 
   // --- [database]: Octavia's own section, read when octavia.conf is passed ---
-  { section: 'database', name: 'connection', type: 'string', secret: true,
+  { section: 'database', name: 'connection', type: 'dburl', secret: true,
     help: 'Octavia database URL, used when [test_params] octavia_db_connection is not set.' },
 
   // --- [test_params]: the original tool's options, same names and meanings ---
-  { section: 'test_params', name: 'octavia_db_connection', type: 'string', secret: true,
+  { section: 'test_params', name: 'octavia_db_connection', type: 'dburl', secret: true,
     help: 'Database URL, SQLAlchemy style: mysql+pymysql://user:password@host:3306/octavia' },
   { section: 'test_params', name: 'test_runtime_secs', type: 'int', default: 60, min: 1, max: 604800,
     help: 'How long the stress run sends heartbeats, in seconds.' },
@@ -52,14 +53,16 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'L7 policies for each listener.' },
   { section: 'test_params', name: 'l7rules', type: 'int', default: 0, min: 0, max: 1000,
     help: 'L7 rules for each L7 policy.' },
-  { section: 'test_params', name: 'topology', type: 'choice', default: 'ACTIVE_STANDBY', choices: ['SINGLE', 'ACTIVE_STANDBY'],
+  { section: 'test_params', name: 'topology', type: 'choice', default: 'ACTIVE_STANDBY',
+    choices: ['SINGLE', 'ACTIVE_STANDBY'],
     help: 'Load balancer topology: SINGLE (1 amphora) or ACTIVE_STANDBY (2 amphorae, MASTER and BACKUP).' },
   { section: 'test_params', name: 'project_id', type: 'string',
     help: 'Project the ghosts belong to (default: a fresh UUID per run, so no real quota is touched).' },
   { section: 'test_params', name: 'batch_size', type: 'int', default: 500, min: 1, max: 100000,
     help: 'Load balancers written (or removed) per transaction.' },
   { section: 'test_params', name: 'ghost_busy', type: 'bool', default: true,
-    help: 'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. Turn off only in a sandbox.' },
+    help: 'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. '
+      + 'Turn off only in a sandbox.' },
 
   // --- [stress]: the heartbeat engine ---
   { section: 'stress', name: 'sender_threads', type: 'int', default: 0, min: 0, max: 64,
@@ -100,10 +103,44 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'Most heartbeats the kernel may drop at a local HM socket (its receive buffer full; see [health_manager] sock_rlimit).' },
   { section: 'sla', name: 'sla_failing_processed_share', type: 'float', default: 0.5, min: 0, max: 1,
     help: 'Below this processed share the verdict is FAILING rather than FALLING BEHIND.' },
-];
+] as const satisfies readonly OptionDef[];
 
-export function optionKey(def: Pick<OptionDef, 'section' | 'name'>): string {
-  return `${def.section}.${def.name}`;
+/** The option table, in the order --help and the sample configuration show it. */
+export const OPTIONS: readonly OptionDef[] = TABLE;
+
+type Option = (typeof TABLE)[number];
+
+/** The name of every option (also its flag). */
+export type OptionName = Option['name'];
+
+/** "section.name" of every option. */
+export type OptionKey = Option extends infer O ? (O extends Option ? `${O['section']}.${O['name']}` : never) : never;
+
+/** snake_case to camelCase, at the type level (the Config field of an option). */
+type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
+
+type TypeOf<O extends OptionDef> = O['type'] extends 'int' | 'float' ? number
+  : O['type'] extends 'bool' ? boolean
+    : O['type'] extends 'list' ? string[]
+      : O extends { choices: readonly (infer C)[] } ? C : string;
+
+/** An option without a default may be unset. */
+type Present<O extends OptionDef> = O extends { default: unknown } ? TypeOf<O> : TypeOf<O> | undefined;
+
+/** Every option's typed value, by its camelCase field name. */
+export type OptionValues = { [O in Option as Camel<O['name']>]: Present<O> };
+
+/** The typed value of the option `K` ("section.name"). */
+export type ValueAt<K extends OptionKey> = Option extends infer O
+  ? (O extends Option ? (`${O['section']}.${O['name']}` extends K ? Present<O> : never) : never) : never;
+
+export function optionKey(def: Pick<OptionDef, 'section' | 'name'>): OptionKey {
+  return `${def.section}.${def.name}` as OptionKey;
+}
+
+/** The Config field of an option: its name in camelCase. */
+export function fieldName(def: Pick<OptionDef, 'name'>): string {
+  return def.name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 export function findOption(name: string): OptionDef | undefined {

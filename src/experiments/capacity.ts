@@ -2,7 +2,7 @@
 // configured interval) until the SLA fails, then bisect between the last good and the first
 // bad step, and name the knee. Every step is a full stress run (populate, send, drain, clean).
 
-import { Config, loadConfig } from '../config/config';
+import { Config, Overrides, loadConfig } from '../config/config';
 import { RunRecord } from '../run/record';
 import { interruptRequested } from '../lifecycle/interrupt';
 import { Verdict } from '../run/sla';
@@ -62,7 +62,7 @@ function stepOf(rate: number, amphorae: number, r: RunRecord, secs: number): Cap
     lagP99: r.final.lagP99, drops: r.final.log?.drops };
 }
 
-export async function searchCapacity(base: { files: string[]; overrides: Record<string, string | number | boolean> }, o: CapacityOptions,
+export async function searchCapacity(base: { files: string[]; overrides: Overrides }, o: CapacityOptions,
   run: StepRunner, onStep: (s: CapacityStep) => void): Promise<CapacityResult> {
   const interval = loadConfig(base.files, base.overrides).heartbeatInterval;
   const steps: CapacityStep[] = [];

@@ -3,9 +3,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pack, unpack } from 'msgpackr';
-import { Settings } from '../config/config';
-import { OPTIONS, optionKey } from '../config/options';
-import { maskUrl } from '../config/dburl';
+import { Settings, displaySettings } from '../config/config';
 import { Criterion, Verdict } from './sla';
 import { LogCounts } from './hmlog';
 import { EndpointDrops, Ledger } from './ledger';
@@ -62,14 +60,7 @@ export interface RunRecord {
 
 /** The effective configuration, secrets masked. */
 export function configForRecord(s: Settings): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const def of OPTIONS) {
-    const v = s.values.get(optionKey(def));
-    if (v === undefined) continue;
-    const text = Array.isArray(v) ? v.join(', ') : String(v);
-    out[optionKey(def)] = def.secret ? (def.name.includes('connection') ? maskUrl(text) : '***') : text;
-  }
-  return out;
+  return displaySettings(s);
 }
 
 export function saveRecord(path: string, r: RunRecord): void {

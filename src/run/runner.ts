@@ -62,7 +62,7 @@ interface Phase { name: string; startedAt: string; seconds: number }
 
 /** Statement timeout and reconnect bound from [stress] db_timeout_secs and db_retry_secs. */
 function limitsOf(cfg: Config): SessionLimits {
-  return { statementMs: get<number>(cfg.settings, 'stress.db_timeout_secs') * 1000, retryMs: get<number>(cfg.settings, 'stress.db_retry_secs') * 1000 };
+  return { statementMs: get(cfg.settings, 'stress.db_timeout_secs') * 1000, retryMs: get(cfg.settings, 'stress.db_retry_secs') * 1000 };
 }
 
 class StressRun {

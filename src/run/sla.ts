@@ -31,19 +31,21 @@ export interface RunFigures {
   kernelDrops?: number | null;
 }
 
+/** Stable criterion ids: code finds a criterion by id, never by its display name. */
 export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops' | 'kernel_drops';
 
 /** ok: true met, false not met, null not checked (the figure was not measured). */
 export interface Criterion { id: CriterionId; name: string; ok: boolean | null; actual: string; limit: string }
 
+/** The [sla] options, read with keys and types checked at compile time. */
 export function slaFrom(s: Settings): Sla {
   return {
-    minProcessedShare: get<number>(s, 'sla.sla_min_processed_share'),
-    maxP99LagRatio: get<number>(s, 'sla.sla_max_p99_lag_ratio'),
-    maxLogDrops: get<number>(s, 'sla.sla_max_log_drops'),
-    maxTimeoutStale: get<number>(s, 'sla.sla_max_timeout_stale'),
-    maxKernelDrops: get<number>(s, 'sla.sla_max_kernel_drops'),
-    failingProcessedShare: get<number>(s, 'sla.sla_failing_processed_share'),
+    minProcessedShare: get(s, 'sla.sla_min_processed_share'),
+    maxP99LagRatio: get(s, 'sla.sla_max_p99_lag_ratio'),
+    maxLogDrops: get(s, 'sla.sla_max_log_drops'),
+    maxTimeoutStale: get(s, 'sla.sla_max_timeout_stale'),
+    maxKernelDrops: get(s, 'sla.sla_max_kernel_drops'),
+    failingProcessedShare: get(s, 'sla.sla_failing_processed_share'),
   };
 }
 

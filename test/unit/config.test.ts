@@ -3,16 +3,20 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, sampleConfig } from '../../src/config/config';
+import { MAX_CONFIG_BYTES, displaySettings, get, loadConfig, readConfigFile } from '../../src/config/config';
+import { sampleConfig } from '../../src/config/sample';
 import { parseIni } from '../../src/config/ini';
 import { parseDbUrl, maskUrl, describeTarget } from '../../src/config/dburl';
 import { UsageError } from '../../src/errors';
-import { OPTIONS } from '../../src/config/options';
+import { OPTIONS, fieldName } from '../../src/config/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-cfg-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);
@@ -73,9 +77,11 @@ test('octavia_db_connection wins over [database] connection', () => {
   assert.equal(loadConfig([f]).dbConnection, 'mysql://b@h/y');
 });
 
-test('command-line flags override files, with dashes or underscores', () => {
+test('overrides win over files, by option name or section.name (keys checked at compile time)', () => {
   const f = file('flags.conf', '[test_params]\nload_balancers = 3\ntopology = SINGLE\n');
-  const c = loadConfig([f], { 'load-balancers': '9', topology: 'active_standby', 'health_manager.heartbeat_interval': '2' });
+  const c = loadConfig([f], { load_balancers: '9', topology: 'active_standby', 'health_manager.heartbeat_interval': 2 });
+  // @ts-expect-error an override of an option that does not exist is a compile error
+  assert.throws(() => loadConfig([], { load_balancer: '9' }), /unknown option --load_balancer/);
   assert.equal(c.loadBalancers, 9);
   assert.equal(c.topology, 'ACTIVE_STANDBY');
   assert.equal(c.heartbeatInterval, 2);
@@ -105,8 +111,9 @@ test('a typo in our own sections is refused; a missing file is named', () => {
 
 test('INI continuation lines and comments follow oslo.config', () => {
   const ini = parseIni('# c\n[health_manager]\ncontroller_ip_port_list = 127.0.0.1:1,\n    127.0.0.1:2\n; x\n');
-  assert.equal(ini.get('health_manager')?.get('controller_ip_port_list'), '127.0.0.1:1,\n127.0.0.1:2');
-  assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: cannot parse line/);
+  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'),
+    { value: '127.0.0.1:1,\n127.0.0.1:2', line: 3 });
+  assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: option "key" comes before any \[section\]/);
 });
 
 test('SQLAlchemy URLs are parsed and passwords are never shown', () => {
@@ -135,4 +142,135 @@ test('the sample config lists every option with its help and parses back to the 
 test('the committed stresshm.conf is exactly what sample-config generates', () => {
   const committed = readFileSync(join(__dirname, '..', '..', '..', 'stresshm.conf'), 'utf8');
   assert.equal(committed, sampleConfig(), 'regenerate with: node bin/stresshm.js sample-config > stresshm.conf');
+});
+
+test('an INI line it cannot read is named by file and line, never shown', () => {
+  const secret = 'hunter2-heartbeat-key-0123456789';
+  const url = 'mysql+pymysql://octavia:s3cretpw@db/octavia';
+  const cases: Array<[string, RegExp]> = [
+    [`[health_manager]\nheartbeat_interval = 5\n${secret}\n`,
+      /bare\.conf:3: not a "\[section\]" or "name = value" line/],
+    [`[test_params]\n\n${url}\n`, /bare\.conf:3: /],
+    [`[test_params]\noctavia_db_connection ${url}\n`, /bare\.conf:2: not a/],
+    [`[health_manager\nheartbeat_key = ${secret}\n`, /bare\.conf:1: not a/],
+    [`heartbeat_key = ${secret}\n`, /bare\.conf:1: option "heartbeat_key" comes before any \[section\]/],
+  ];
+  for (const [text, re] of cases) {
+    const f = file('bare.conf', text);
+    assert.throws(() => loadConfig([f]), (e: unknown) => {
+      const msg = (e as Error).message;
+      return e instanceof UsageError && re.test(msg) && !msg.includes('hunter2') && !msg.includes('s3cretpw');
+    }, text);
+  }
+});
+
+test('a bad value in a file names the file, the line and the option, and quotes no word of it', () => {
+  const f = file('badval.conf', '[test_params]\n\nmembers = 70000\n');
+  assert.throws(() => loadConfig([f]), /test_params\.members \(.*badval\.conf:3\): 70000 is above the maximum 65535/);
+  const g = file('badword.conf', '[stress]\nburst = hunter2key\n[test_params]\ntopology = s3cretpw\n');
+  assert.throws(() => loadConfig([g]), (e: unknown) => /stress\.burst \(.*badword\.conf:2\): the value is not a boolean/
+    .test((e as Error).message) && !(e as Error).message.includes('hunter2'));
+  const h = file('badchoice.conf', '[test_params]\ntopology = s3cretpw\n');
+  assert.throws(() => loadConfig([h]), (e: unknown) => /badchoice\.conf:2\): the value is not one of SINGLE/
+    .test((e as Error).message) && !(e as Error).message.includes('s3cretpw'));
+});
+
+test('database URLs are masked in every malformed form, and never echoed by an error', () => {
+  const pw = 'Sup3rS3cret';
+  const forms = [
+    `mysql+pymysql:octavia:${pw}@db/octavia`, // no //
+    `octavia:${pw}@db/octavia`, // no scheme
+    `//octavia:${pw}@db/octavia`,
+    `mysql://octavia:${pw}@db`, // no database
+    `mysql://octavia:${pw}`,
+    `mysql://octavia:${pw}@db:99999/octavia`, // port out of range
+    `mysql://octavia:${pw}%zz@db/octavia`, // bad %-escape
+    `mysql://octavia:${pw}%@db/octavia`,
+    `mysql://octavia:${pw}@db/octavia%E0%A4%A`,
+    `postgresql://octavia:${pw}@db/octavia`,
+    `mysql://octavia:p@${pw}@db/octavia`, // unencoded @: the tail must not leak
+    `mysql://octavia:${pw}@@db/octavia`,
+    `mysql://octavia:${pw}@db/octavia?password=${pw}`,
+    `${pw}`,
+  ];
+  for (const url of forms) {
+    assert.doesNotMatch(maskUrl(url), new RegExp(pw), url);
+    let msg = '';
+    try {
+      msg = describeTarget(parseDbUrl(url));
+    } catch (e) {
+      assert.ok(e instanceof UsageError, `${url}: ${String(e)}`);
+      msg = (e as Error).message;
+    }
+    assert.doesNotMatch(msg, new RegExp(pw), url);
+  }
+  assert.throws(() => parseDbUrl(`mysql://u:${pw}%zz@h/o`), /the password has an invalid %-escape/);
+});
+
+test('a password with an unencoded @ or / parses whole', () => {
+  assert.deepEqual(parseDbUrl('mysql://octavia:p@ss@db.example:3307/octavia'),
+    { host: 'db.example', port: 3307, user: 'octavia', password: 'p@ss', database: 'octavia' });
+  assert.equal(parseDbUrl('mysql://u:a/b@h/o').password, 'a/b');
+  assert.equal(parseDbUrl('mysql://u:pw@h/o?unix_socket=/run/a@b.sock').socketPath, '/run/a@b.sock');
+  assert.equal(maskUrl('mysql://octavia:p@ss@db/octavia'), 'mysql://octavia:***@db/octavia');
+});
+
+test('a database target is described without terminal control characters', () => {
+  const t = parseDbUrl('mysql://ev%1B%5B2Jil:pw@h/o%07');
+  assert.equal(t.user, 'ev\x1b[2Jil');
+  assert.equal(describeTarget(t), 'ev\\x1b[2Jil:***@h:3306/o\\x07');
+});
+
+test('config files must be regular files of at most 1 MiB: FIFO, device, directory are refused at once', () => {
+  const fifo = join(dir, 'fifo.conf');
+  execFileSync('mkfifo', [fifo]);
+  const big = file('big.conf', `[test_params]\n${'# padding\n'.repeat(MAX_CONFIG_BYTES / 10 + 1)}`);
+  const cases: Array<[string, RegExp]> = [
+    [fifo, /is a FIFO, not a regular file/], ['/dev/zero', /is a device, not a regular file/],
+    [dir, /is a directory, not a regular file/], [big, /is larger than 1048576 bytes/],
+  ];
+  for (const [path, re] of cases) {
+    const t0 = Date.now();
+    assert.throws(() => loadConfig([path]),
+      (e: unknown) => e instanceof UsageError && re.test((e as Error).message), path);
+    assert.ok(Date.now() - t0 < 2000, `${path} refused at once`);
+  }
+  assert.equal(readConfigFile(file('small.conf', '[stress]\nburst = yes\n')), '[stress]\nburst = yes\n');
+});
+
+test('secrets are masked by the option\'s own mark, in every option that has it', () => {
+  const secret = 'P4ssw0rdXYZ';
+  const flags: Record<string, string> = {};
+  for (const o of OPTIONS) if (o.secret) flags[o.name] = o.type === 'dburl' ? `mysql://u:${secret}@h/o` : secret;
+  assert.ok(Object.keys(flags).length >= 3, 'heartbeat_key and both database URLs are secret');
+  const shown = displaySettings(loadConfig([], flags).settings);
+  for (const o of OPTIONS.filter((d) => d.secret)) {
+    const key = `${o.section}.${o.name}`;
+    assert.ok(shown[key] !== undefined, key);
+    assert.doesNotMatch(shown[key], new RegExp(secret), key);
+  }
+  assert.equal(shown['test_params.octavia_db_connection'], 'mysql://u:***@h/o');
+  assert.equal(shown['health_manager.heartbeat_key'], '***');
+  assert.equal(shown['test_params.load_balancers'], '10');
+});
+
+test('the Config fields are derived from the option table, typed, and a renamed key does not compile', () => {
+  const c = loadConfig([], { ghost_busy: 'no', burst: 'on', 'health_manager.heartbeat_version': '2' });
+  const busy: boolean = c.ghostBusy;
+  const version: 1 | 2 | 3 = c.heartbeatVersion;
+  assert.equal(busy, false);
+  assert.equal(c.burst, true);
+  assert.equal(version, 2);
+  const fields = c as unknown as Record<string, unknown>;
+  for (const o of OPTIONS) {
+    if (['connection', 'octavia_db_connection', 'project_id', 'heartbeat_key'].includes(o.name)) continue;
+    assert.notEqual(fields[fieldName(o)], undefined, `${o.name} -> ${fieldName(o)}`);
+    assert.deepEqual(fields[fieldName(o)], c.settings.values.get(`${o.section}.${o.name}`), o.name);
+  }
+  const share: number = get(c.settings, 'sla.sla_min_processed_share');
+  assert.equal(share, 0.99);
+  // @ts-expect-error a key that is not in the option table is a compile error
+  assert.equal(get(c.settings, 'sla.sla_min_processed_shares'), undefined);
+  // @ts-expect-error a field that is not an option is a compile error
+  assert.equal(c.ghost_busy, undefined);
 });

@@ -10,18 +10,15 @@ import { EXIT_INTERRUPTED } from '../../errors';
 import { checkOutputPath } from '../../report';
 import { checkHmLogs } from '../../run/preflight';
 import { interruptRequested } from '../../lifecycle/interrupt';
+import { capacityFlags } from '../flags';
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
-  usage: 'stresshm --config-file F capacity [--start-rate 100] [--factor 2] [--max-rate 5000] [--step-secs 30] [--refine 2] [--hm-log FILE] [--report-html F] [--report-json F]',
+  usage: 'stresshm --config-file F capacity [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
   description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
-    { name: 'start_rate', type: 'string', help: 'First offered load in heartbeats/s (default 100).' },
-    { name: 'factor', type: 'string', help: 'Growth factor between steps (default 2).' },
-    { name: 'max_rate', type: 'string', help: 'Stop growing here (default 5000 heartbeats/s).' },
-    { name: 'step_secs', type: 'string', help: 'Seconds of heartbeats per step (default 3 intervals, at least 20).' },
-    { name: 'refine', type: 'string', help: 'Bisection steps between the last good and first bad rate (default 2).' },
+    ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
@@ -29,8 +26,8 @@ export const capacityCommand: CommandSpec = {
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
     const o = {
-      startRate: flagNumber(ctx, 'start_rate', 100, 1, 1e6), factor: flagNumber(ctx, 'factor', 2, 1.1, 10), maxRate: flagNumber(ctx, 'max_rate', 5000, 1, 1e7),
-      stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval), 5, 3600), refineSteps: flagNumber(ctx, 'refine', 2, 0, 10),
+      startRate: flagNumber(ctx, 'start_rate'), factor: flagNumber(ctx, 'factor'), maxRate: flagNumber(ctx, 'max_rate'),
+      stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)), refineSteps: flagNumber(ctx, 'refine'),
     };
     const hmLogs = flagStrings(ctx, 'hm_log');
     const json = flagString(ctx, 'report_json');

@@ -41,7 +41,7 @@ const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/
  */
 export function cleanCommandLine(ctx: CommandContext, prefix: string): string {
   const files = ctx.configFiles.map((f) => `--config-file ${quote(f)} `).join('');
-  const db = ['octavia_db_connection', 'connection'].filter((k) => typeof ctx.overrides[k] === 'string')
+  const db = (['octavia_db_connection', 'connection'] as const).filter((k) => typeof ctx.overrides[k] === 'string')
     .map((k) => `--${k} ${quote(maskUrl(String(ctx.overrides[k])))} `).join('');
   return `stresshm ${files}${db}--clean_db ${prefix}`;
 }
@@ -101,6 +101,7 @@ export const cleanCommand: CommandSpec = {
   name: 'clean',
   summary: 'Remove every row of one run prefix (idempotent; prints counts per table).',
   usage: 'stresshm --config-file stresshm.conf clean PREFIX   (or --clean_db PREFIX)',
+  args: ['PREFIX'],
   description: 'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.\nA prefix a running stresshm still uses (its named lock is held) is refused, exit 2.',
   flags: [],
   async run(ctx) {

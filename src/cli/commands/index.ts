@@ -6,6 +6,7 @@ import { runCommand, blastCommand } from './run';
 import { capacityCommand } from './capacity';
 import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './sandbox';
 import { sampleConfigCommand } from './sample-config';
+import { configCommand } from './config';
 
 export const COMMANDS: CommandSpec[] = [
   runCommand,
@@ -19,4 +20,5 @@ export const COMMANDS: CommandSpec[] = [
   compareCommand,
   apiBenchCommand,
   sampleConfigCommand,
+  configCommand,
 ];

@@ -1,6 +1,6 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
-import { CommandContext, CommandSpec, flagBool, flagInt, flagString, flagStrings } from '../command';
+import { CommandContext, CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { runStress } from '../../run/runner';
 import { RunRecord } from '../../run/record';
 import { cleanCommandLine } from './ghosts';
@@ -47,7 +47,7 @@ export const runCommand: CommandSpec = {
     'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1). Ctrl-C cleans up (exit 130).',
   flags: [
     { name: 'prefix', type: 'string', help: 'Reuse the ghosts of this prefix instead of populating (they are removed afterwards unless --keep).' },
-    { name: 'keep', type: 'boolean', help: 'Leave the ghosts in the database afterwards.' },
+    { name: 'keep', type: 'bool', help: 'Leave the ghosts in the database afterwards.' },
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable): counts dropped heartbeats, mismatches, HMAC failures.' },
     { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
@@ -86,14 +86,14 @@ export const blastCommand: CommandSpec = {
   usage: 'stresshm blast [--amphorae N] [--duration SECS] [--members N] [--sender_threads N] --heartbeat_key K --controller_ip_port_list IP:PORT',
   description: 'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in total and per thread.',
   flags: [
-    { name: 'amphorae', type: 'string', help: 'Distinct heartbeats to replay (default 1000).' },
-    { name: 'duration', type: 'string', help: 'Seconds to send (default 10).' },
+    { name: 'amphorae', type: 'int', default: 1000, min: 1, max: 1000000, help: 'Distinct heartbeats to replay.' },
+    { name: 'duration', type: 'int', default: 10, min: 1, max: 3600, help: 'Seconds to send.' },
   ],
   async run(ctx) {
     const cfg = ctx.config();
-    const amphorae = flagInt(ctx, 'amphorae', 1000, 1, 1000000);
+    const amphorae = flagNumber(ctx, 'amphorae');
     const members = cfg.members; // [test_params] members: sets the packet size
-    const duration = flagInt(ctx, 'duration', 10, 1, 3600);
+    const duration = flagNumber(ctx, 'duration');
     const key = requireHeartbeatKey(cfg.heartbeatKey);
     const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
     const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);

@@ -4,7 +4,8 @@
 
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { CommandContext, CommandSpec, flagInt, flagString } from '../command';
+import { CommandContext, CommandSpec, flagNumber, flagString, flagText } from '../command';
+import { capacityFlags } from '../flags';
 import { startSandbox, Sandbox, ensureOctavia } from '../../octavia/sandbox';
 import { CompareOptions, compareFigures, measureBuild } from '../../experiments/compare';
 import { renderCompareHtml } from '../../report/compare';
@@ -51,19 +52,21 @@ export const sandboxCommand: CommandSpec = {
     + 'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n'
     + 'on Ctrl-C, and when any part of the sandbox dies (exit 3).',
   flags: [
-    { name: 'hms', type: 'string', help: 'Health manager processes (default 2).' },
+    { name: 'hms', type: 'int', default: 2, min: 1, max: 16, help: 'Health manager processes.' },
     { name: 'hm_ports', type: 'string', help: 'UDP ports of the health managers, comma-separated (default: free ports).' },
-    { name: 'api', type: 'boolean', help: 'Also start octavia-api (noauth) on a loopback port.' },
+    { name: 'api', type: 'bool', help: 'Also start octavia-api (noauth) on a loopback port.' },
     { name: 'api_port', type: 'string', help: 'TCP port of the API (default: a free port).' },
-    { name: 'health_update_threads', type: 'string', help: 'health_update_threads of each HM (default 2).' },
-    { name: 'heartbeat_interval', type: 'string', help: 'heartbeat_interval of the HMs and the written stresshm.conf (default 10).' },
-    { name: 'private_db', type: 'boolean', help: 'Use a private mariadbd even when the local MariaDB answers.' },
+    { name: 'health_update_threads', type: 'int', default: 2, min: 1, max: 64,
+      help: 'health_update_threads of each HM.' },
+    { name: 'heartbeat_interval', type: 'int', default: 10, min: 1, max: 3600,
+      help: 'heartbeat_interval of the HMs and the written stresshm.conf.' },
+    { name: 'private_db', type: 'bool', help: 'Use a private mariadbd even when the local MariaDB answers.' },
   ],
   async run(ctx) {
     const hmPorts = portList(ctx, 'hm_ports');
     const apiPort = portList(ctx, 'api_port')?.[0];
-    const sb = await startSandbox({ hms: hmPorts?.length ?? flagInt(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
-      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: flagInt(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+    const sb = await startSandbox({ hms: hmPorts?.length ?? flagNumber(ctx, 'hms'), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
+      healthUpdateThreads: flagNumber(ctx, 'health_update_threads'), heartbeatInterval: flagNumber(ctx, 'heartbeat_interval'), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     let crash: string | undefined;
     try {
@@ -82,14 +85,15 @@ export const sandboxCommand: CommandSpec = {
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary: 'Sandbox + 60 s stress run of 1,000 amphorae with the live dashboard, verdict and HTML report.',
-  usage: 'stresshm demo [--amphorae 1000] [--duration 60]',
+  usage: 'stresshm demo [--amphorae N] [--duration SECS]',
   flags: [
-    { name: 'amphorae', type: 'string', help: 'Ghost amphorae (2 per load balancer; default 1000).' },
-    { name: 'duration', type: 'string', help: 'Seconds of heartbeats (default 60).' },
+    { name: 'amphorae', type: 'int', default: 1000, min: 2, max: 200000,
+      help: 'Ghost amphorae (2 per load balancer).' },
+    { name: 'duration', type: 'int', default: 60, min: 5, max: 3600, help: 'Seconds of heartbeats.' },
   ],
   async run(ctx) {
-    const amphorae = flagInt(ctx, 'amphorae', 1000, 2, 200000);
-    const duration = flagInt(ctx, 'duration', 60, 5, 3600);
+    const amphorae = flagNumber(ctx, 'amphorae');
+    const duration = flagNumber(ctx, 'duration');
     ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
     const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
@@ -116,18 +120,18 @@ export const demoCommand: CommandSpec = {
 export const compareCommand: CommandSpec = {
   name: 'compare',
   summary: 'The same scenario against two HM builds (source checkouts or "installed"): knee, lag, CPU per 1,000 heartbeats.',
-  usage: 'stresshm compare A B [--fixed-rate 200] [--fixed-secs 20] [--interval 2] [--start-rate 100] [--factor 2] [--max-rate 3000] [--step-secs 15] [--report-json F] [--report-html F]',
+  usage: 'stresshm compare A B [--fixed-rate N] [--fixed-secs N] [--interval N] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--report-json F] [--report-html F]',
+  args: ['A', 'B'],
   description: 'A and B are paths to Octavia source checkouts (run with the system\'s Octavia dependencies) or "installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
   flags: [
-    { name: 'fixed_rate', type: 'string', help: 'Heartbeats/s of the fixed-load runs (default 200).' },
-    { name: 'fixed_secs', type: 'string', help: 'Seconds of each fixed-load run (default 20).' },
-    { name: 'interval', type: 'string', help: 'heartbeat_interval of the sandboxes and runs (default 2).' },
-    { name: 'health_update_threads', type: 'string', help: 'health_update_threads of the HM (default 1).' },
-    { name: 'start_rate', type: 'string', help: 'Capacity search: first rate (default 100).' },
-    { name: 'factor', type: 'string', help: 'Capacity search: growth factor (default 2).' },
-    { name: 'max_rate', type: 'string', help: 'Capacity search: highest rate (default 3000).' },
-    { name: 'step_secs', type: 'string', help: 'Capacity search: seconds per step (default 15).' },
-    { name: 'refine', type: 'string', help: 'Capacity search: bisection steps (default 1).' },
+    { name: 'fixed_rate', type: 'int', default: 200, min: 1, max: 100000,
+      help: 'Heartbeats/s of the fixed-load runs.' },
+    { name: 'fixed_secs', type: 'int', default: 20, min: 5, max: 3600, help: 'Seconds of each fixed-load run.' },
+    { name: 'interval', type: 'int', default: 2, min: 1, max: 60,
+      help: 'heartbeat_interval of the sandboxes and runs.' },
+    { name: 'health_update_threads', type: 'int', default: 1, min: 1, max: 64,
+      help: 'health_update_threads of the HM.' },
+    ...capacityFlags({ maxRate: 3000, stepSecs: 15, refine: 1 }),
     { name: 'report_json', type: 'string', help: 'Write both builds\' figures and the comparison as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with both curves.' },
   ],
@@ -135,14 +139,13 @@ export const compareCommand: CommandSpec = {
     const [a, b] = ctx.positional;
     if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
     for (const build of [a, b]) await ensureOctavia(build === 'installed' ? undefined : build, (s) => ctx.out.write(s));
-    const interval = flagInt(ctx, 'interval', 2, 1, 60);
+    const interval = flagNumber(ctx, 'interval');
     const o: CompareOptions = {
-      fixedRate: flagInt(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: flagInt(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
-      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 1, 1, 64),
-      capacity: { startRate: flagInt(ctx, 'start_rate', 100, 1, 1e6), factor: Number(flagString(ctx, 'factor') ?? 2), maxRate: flagInt(ctx, 'max_rate', 3000, 1, 1e7),
-        stepSecs: flagInt(ctx, 'step_secs', 15, 5, 3600), refineSteps: flagInt(ctx, 'refine', 1, 0, 10) },
+      fixedRate: flagNumber(ctx, 'fixed_rate'), fixedSecs: flagNumber(ctx, 'fixed_secs'), intervalSecs: interval,
+      healthUpdateThreads: flagNumber(ctx, 'health_update_threads'),
+      capacity: { startRate: flagNumber(ctx, 'start_rate'), factor: flagNumber(ctx, 'factor'), maxRate: flagNumber(ctx, 'max_rate'),
+        stepSecs: flagNumber(ctx, 'step_secs'), refineSteps: flagNumber(ctx, 'refine') },
     };
-    if (!(o.capacity.factor > 1 && o.capacity.factor <= 10)) throw new UsageError('--factor must be a number above 1 and at most 10');
     const line = (s: string) => ctx.out.write(`${s}\n`);
     const fa = await measureBuild(a, o, line);
     const fb = await measureBuild(b, o, line);
@@ -177,23 +180,23 @@ function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; po
 export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
-  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes 100,1000,10000] [--repeat 5] [--report-json F] [--report-html F]',
+  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
   description: 'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
   flags: [
-    { name: 'sandbox', type: 'boolean', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
+    { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
     { name: 'api_url', type: 'string', help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).' },
     { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
-    { name: 'sizes', type: 'string', help: 'Population sizes in load balancers (default 100,1000,10000).' },
-    { name: 'repeat', type: 'string', help: 'Timed calls per list and variant (default 5).' },
-    { name: 'page_size', type: 'string', help: 'limit for the paginated variant (default 100).' },
+    { name: 'sizes', type: 'string', default: '100,1000,10000', help: 'Population sizes in load balancers, increasing.' },
+    { name: 'repeat', type: 'int', default: 5, min: 1, max: 1000, help: 'Timed calls per list and variant.' },
+    { name: 'page_size', type: 'int', default: 100, min: 1, max: 10000, help: 'limit for the paginated variant.' },
     { name: 'report_json', type: 'string', help: 'Write every timing as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report.' },
   ],
   async run(ctx) {
-    const sizes = (flagString(ctx, 'sizes') ?? '100,1000,10000').split(',').map(Number);
+    const sizes = flagText(ctx, 'sizes').split(',').map(Number);
     if (sizes.some((n) => !Number.isInteger(n) || n < 1) || sizes.some((n, i) => i > 0 && n <= sizes[i - 1])) throw new UsageError('--sizes must be increasing whole numbers, e.g. 100,1000,10000');
-    const repeat = flagInt(ctx, 'repeat', 5, 1, 1000);
-    const pageSize = flagInt(ctx, 'page_size', 100, 1, 10000);
+    const repeat = flagNumber(ctx, 'repeat');
+    const pageSize = flagNumber(ctx, 'page_size');
     const useSandbox = ctx.flags.sandbox === true;
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
     const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s) }) : undefined;
