@@ -34,6 +34,8 @@ export type OnConnect = (conn: Conn) => Promise<void>;
 
 export class DbSession {
   private current?: Conn;
+  /** Statements sent through `query` (the run's own monitoring), to subtract from server counters. */
+  statements = 0;
   private readonly onConnect: OnConnect[] = [];
 
   constructor(readonly target: DbTarget, readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly code = EXIT_ENV) {}
@@ -74,6 +76,7 @@ export class DbSession {
 
   /** A bounded statement through the session (the Monitor's query interface). */
   query<T>(sql: string, params?: unknown[]): Promise<T> {
+    this.statements++;
     return this.run((c) => c.query(sql, params) as Promise<T>);
   }
 

@@ -116,10 +116,10 @@ export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
   while (groupAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
 
-interface ProcStat { state: string; ppid: number; pgrp: number; cpuSeconds: number }
+export interface ProcStat { state: string; ppid: number; pgrp: number; cpuSeconds: number }
 
 /** Every process's /proc/PID/stat fields that we use (processes gone meanwhile are skipped). */
-function readProcStats(): Map<number, ProcStat> {
+export function readProcStats(): Map<number, ProcStat> {
   const tick = 100;
   const stats = new Map<number, ProcStat>();
   for (const d of readdirSync('/proc')) {

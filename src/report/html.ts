@@ -28,7 +28,7 @@ export function renderHtml(r: RunRecord): string {
       { name: 'offered', color: COLORS.offered, points: s.map((p) => [p.t, p.offeredPerSec]) },
       { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.processedPerSec]) },
     ]),
-    lineChart(`Processing lag (s, ${r.final.lagResolutionSecs} s resolution)`, 'seconds since start', 'lag (s)', [
+    lineChart(`Processing lag (s, ±${(r.final.lagResolutionSecs / 2).toFixed(2)} s resolution)`, 'seconds since start', 'lag (s)', [
       { name: 'p50', color: COLORS.p50, points: s.map((p) => [p.t, p.lagP50]) },
       { name: 'p95', color: COLORS.p95, points: s.map((p) => [p.t, p.lagP95]) },
       { name: 'p99', color: COLORS.p99, points: s.map((p) => [p.t, p.lagP99]) },
@@ -60,6 +60,7 @@ export function renderHtml(r: RunRecord): string {
 <p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>
 <h2>SLA</h2><table><tr><th>criterion</th><th>measured</th><th>limit</th><th></th></tr>${crit}</table>
 ${ledgerTable(r)}
+${r.diagnosis?.length ? `<h2>Diagnosis</h2><ul id="diagnosis">${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}
 <h2>Over time</h2>${charts.join('\n')}
 <h2>Final figures</h2><table>${rows(f)}</table>
 <h2>Phases</h2><table>${r.phases.map((p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td>${p.seconds.toFixed(1)} s</td></tr>`).join('')}</table>

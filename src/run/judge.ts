@@ -5,12 +5,14 @@ import { Config } from '../config/config';
 import { GhostGraph, amphoraCount } from '../ghostdb/graph';
 import { Fleet } from '../engine/fleet';
 import { RunRecord, configForRecord } from './record';
-import { LAG_RESOLUTION_SECS } from './monitor';
 import { HmLogFollower } from './hmlog';
 import { Observer } from './observer';
 import { DrainResult } from './drain';
 import { criteria, exitCodeFor, processedShare, RunFigures, slaFrom, verdict } from './sla';
 import { Resolved } from './preflight';
+import { WhyFacts } from './why';
+import { diagnose } from './diagnosis';
+import { cpus } from 'node:os';
 
 export interface SendFigures {
   fleet: Fleet;
@@ -22,6 +24,15 @@ export interface SendFigures {
   startedAt: Date;
   /** Why the run was stopped early, if it was. */
   interrupted?: string;
+  /** Server counters and CPU by role over the send and drain window. */
+  why: WhyFacts;
+}
+
+/** HM CPU seconds per 1,000 processed heartbeats, by role, over every local HM. */
+function cpuPer1000(roles: WhyFacts['hmCpu'] & object, processed: number): { listener: number; pools: number } | undefined {
+  if (processed === 0) return undefined;
+  const sum = (f: (r: (typeof roles)[number]) => number) => roles.reduce((a, r) => a + f(r), 0);
+  return { listener: (1000 * sum((r) => r.listenerSecs)) / processed, pools: (1000 * sum((r) => r.poolSecs)) / processed };
 }
 
 export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: SendFigures,
@@ -29,11 +40,12 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
   const st = s.fleet.stats();
   const o = s.observer;
   const figures: RunFigures = {
-    sent: st.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: LAG_RESOLUTION_SECS,
+    sent: st.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: o.resolutionSecs(),
     intervalSecs: cfg.heartbeatInterval, timeoutStaleMax: o.timeoutStaleMax,
     logDrops: s.logs.following ? s.logs.counts.drops : undefined, kernelDrops: o.kernel.total(),
   };
   const sla = slaFrom(cfg.settings);
+  const ledger = o.ledger();
   const v = verdict(figures, sla, s.interrupted !== undefined);
   return {
     kind: 'run', tool: 'stresshm', startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
@@ -42,14 +54,16 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
     final: {
       sent: st.sent, processed: o.processed, processedShare: processedShare(figures), bytes: st.bytes,
       lagP50: o.lags.percentile(0.5), lagP95: o.lags.percentile(0.95), lagP99: o.lags.percentile(0.99), lagMax: o.lags.maximum,
-      lagResolutionSecs: LAG_RESOLUTION_SECS, staleOver1Max: o.staleOver1Max, staleOver2Max: o.staleOver2Max,
+      lagResolutionSecs: o.resolutionSecs(), staleOver1Max: o.staleOver1Max, staleOver2Max: o.staleOver2Max,
       timeoutStaleMax: o.timeoutStaleMax, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, scheduleLagMaxMs: st.lagMaxMs,
       lateSends: st.late, senderCpuSeconds: st.cpuSeconds, listenerStatisticsRows: s.statsRows,
       log: s.logs.following ? { ...s.logs.counts } : undefined,
       drain: { seconds: s.drained.seconds, boundReached: s.drained.boundReached, extraSecs: s.drained.extraSecs, gaveUp: s.drained.gaveUp },
       interrupted: s.interrupted,
     },
-    ledger: o.ledger(), ledgerEndpoints: o.kernel.perEndpoint(),
+    ledger, ledgerEndpoints: o.kernel.perEndpoint(),
+    db: s.why.db, hm: s.why.hmCpu ? { cpu: s.why.hmCpu, cpuSecsPer1000: cpuPer1000(s.why.hmCpu, o.processed) } : undefined,
+    diagnosis: diagnose({ ledger, seconds: s.why.seconds, hmCpu: s.why.hmCpu, dbCpuSecs: s.why.dbCpuSecs, db: s.why.db, cores: cpus().length }),
     criteria: criteria(figures, sla), verdict: v, exitCode: exitCodeFor(v),
   };
 }

@@ -1,12 +1,22 @@
 // The run monitor: one cheap query per poll reads amphora_health.last_update, matches each
 // advance to the heartbeat it answers (from the native send history) and derives processed
-// counts, processing lag and stale amphorae. The arithmetic is pure and unit-tested.
+// counts, processing lag and stale amphorae. last_update is a whole-second DATETIME, so a
+// processing time is placed in [previous poll, this poll] ∩ [stamped second, next second]:
+// polling often (adaptively, within a database-time budget) makes the lag finer than a second.
+// The arithmetic is pure and unit-tested.
 
 /** What the monitor reads through: a connection, or a session that bounds and reconnects. */
 export interface Queryable { query<T>(sql: string, values?: unknown[]): Promise<T> }
 
-/** Whole-second DATETIME: a lag is known to +-0.5 s (we take the middle of the second). */
+import { LagHistogram } from './lagstats';
+
+/** Whole-second DATETIME: without polls in between, a lag is known to +-0.5 s. */
 export const LAG_RESOLUTION_SECS = 1;
+
+/** Share of one database core the monitor's polls may take; the poll period follows from it. */
+export const MONITOR_DB_SHARE = 0.05;
+export const MIN_POLL_MS = 100;
+export const MAX_POLL_MS = 5000;
 
 const WATERMARK_OVERLAP_SECS = 5;
 
@@ -30,8 +40,12 @@ export interface PollSample {
  * Returns its send time (epoch ms) or undefined when none was sent yet.
  */
 export function answeredSendTime(history: SendHistory, amphora: number, lastUpdateSec: number): number | undefined {
+  return answeredBefore(history, amphora, (lastUpdateSec + 1) * 1000);
+}
+
+/** The latest send (epoch ms) of the amphora before `limit` (epoch ms), if any. */
+export function answeredBefore(history: SendHistory, amphora: number, limit: number): number | undefined {
   let best: number | undefined;
-  const limit = (lastUpdateSec + 1) * 1000;
   for (let j = 0; j < history.depth; j++) {
     const t = history.times[amphora * history.depth + j];
     if (t > 0 && t < limit && (best === undefined || t > best)) best = t;
@@ -42,6 +56,22 @@ export function answeredSendTime(history: SendHistory, amphora: number, lastUpda
 /** Lag (s) of an update at whole second `lastUpdateSec` answering a send at `sentMs`. */
 export function processingLag(lastUpdateSec: number, sentMs: number): number {
   return Math.max(0, lastUpdateSec + 0.5 - sentMs / 1000);
+}
+
+/**
+ * When (epoch s) the HM processed an update stamped `stampSec`, first seen by the poll that
+ * started at `pollMs` after one at `prevPollMs`: the intersection of the stamped second and the
+ * polls' window, or the whole second when they do not meet (a commit that lagged its stamp).
+ */
+export function processingWindow(stampSec: number, prevPollMs: number, pollMs: number): { lo: number; hi: number } {
+  const lo = Math.max(stampSec, prevPollMs / 1000);
+  const hi = Math.min(stampSec + 1, pollMs / 1000);
+  return lo < hi ? { lo, hi } : { lo: stampSec, hi: stampSec + 1 };
+}
+
+/** The poll period that keeps the monitor's database time within MONITOR_DB_SHARE. */
+export function pollPeriodMs(queryMs: number): number {
+  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, queryMs / MONITOR_DB_SHARE));
 }
 
 /** Seconds since the amphora was last heard of by the HM (never before the run began). */
@@ -73,12 +103,27 @@ export class Monitor {
   private readonly lastSeen: Float64Array;
   private processed = 0;
   private watermarkSec: number;
+  private lastPollMs: number;
+  private lastQueryMs = 0;
+  /** Widths (s) of the windows the processing times were placed in: the achieved resolution. */
+  readonly windows = new LagHistogram();
 
   constructor(private readonly conn: Queryable, amphoraIds: string[], private readonly intervalSecs: number,
     private readonly timeoutSecs: number, private readonly runStartMs: number) {
     amphoraIds.forEach((id, i) => this.index.set(id, i));
     this.lastSeen = new Float64Array(amphoraIds.length);
     this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
+    this.lastPollMs = runStartMs;
+  }
+
+  /** The next poll's delay: as often as the database-time budget allows. */
+  periodMs(): number {
+    return pollPeriodMs(this.lastQueryMs);
+  }
+
+  /** The lag resolution achieved (s): the 95th percentile of the placement windows' widths. */
+  resolutionSecs(): number {
+    return this.windows.count > 0 ? this.windows.percentile(0.95) : LAG_RESOLUTION_SECS;
   }
 
   /** Records where every row stands before sending starts; only later advances count. */
@@ -92,22 +137,28 @@ export class Monitor {
 
   /** Reads the rows updated since the last poll (a scan of amphora_health, no joins). */
   async poll(history: SendHistory, nowMs = Date.now()): Promise<PollSample> {
+    const startedMs = Date.now();
     // Re-read a few seconds behind the newest update seen: the HM stamps utcnow() before its
     // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
       'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
       [this.watermarkSec - WATERMARK_OVERLAP_SECS]);
+    this.lastQueryMs = Date.now() - startedMs;
+    const prevPollMs = this.lastPollMs;
+    this.lastPollMs = startedMs;
     const lags: number[] = [];
     let delta = 0;
     for (const r of rows) {
       const i = this.index.get(r.id);
       const t = Number(r.t);
       if (i === undefined || t <= this.lastSeen[i]) continue;
-      const sent = answeredSendTime(history, i, t);
+      const w = processingWindow(t, prevPollMs, startedMs);
+      const sent = answeredBefore(history, i, w.hi * 1000);
       if (sent === undefined || sent < this.runStartMs) continue; // the row populate wrote
       this.lastSeen[i] = t;
       delta++;
-      lags.push(processingLag(t, sent));
+      this.windows.add(w.hi - w.lo);
+      lags.push(Math.max(0, (w.lo + w.hi) / 2 - sent / 1000));
       if (t > this.watermarkSec) this.watermarkSec = t;
     }
     this.processed += delta;

@@ -35,8 +35,15 @@ export class Observer {
   readonly kernel: KernelDrops;
   private prev: { t: number; sent: number; processed: number; logTotal: number };
 
+  private lastRecordedT = -Infinity;
+
+  /**
+   * `recordEverySecs`: samples kept for the record at most this often (polls may be 10 Hz; a
+   * week-long run must not keep them all).
+   */
   constructor(private readonly fleet: Fleet, private readonly monitor: Monitor, private readonly logs: HmLogFollower,
-    private readonly endpoints: Endpoint[], private readonly intervalSecs: number, private readonly runStartMs: number) {
+    private readonly endpoints: Endpoint[], private readonly intervalSecs: number, private readonly runStartMs: number,
+    private readonly recordEverySecs = 1) {
     this.prev = { t: runStartMs, sent: 0, processed: 0, logTotal: 0 };
     this.kernel = new KernelDrops(endpoints);
   }
@@ -48,6 +55,16 @@ export class Observer {
     return ledgerOf({ sentOk: st.sent, sendErrors: Object.values(st.errors).reduce((a, b) => a + b, 0),
       kernelDropped: this.kernel.total(), listenerMismatch: following ? this.logs.counts.listenerMismatch : null,
       staleDropped: following ? this.logs.counts.drops : null, processed });
+  }
+
+  /** The next poll's delay (ms), as often as the monitor's database budget allows. */
+  periodMs(): number {
+    return this.monitor.periodMs();
+  }
+
+  /** The lag resolution achieved so far (s). */
+  resolutionSecs(): number {
+    return this.monitor.resolutionSecs();
   }
 
   /** Bytes waiting in the receive queues of the local HM sockets (0 when none can be seen). */
@@ -87,7 +104,10 @@ export class Observer {
     const queued = this.queuedBytes();
     const activity = (processedTotal - this.prev.processed) + (logTotal - this.prev.logTotal) + queued;
     this.prev = { t: now, sent: st.sent, processed: processedTotal, logTotal };
-    this.samples.push(sample);
+    if (sample.t - this.lastRecordedT >= this.recordEverySecs) {
+      this.samples.push(sample);
+      this.lastRecordedT = sample.t;
+    }
     this.processed = processedTotal;
     if (judgeStale && poll) { // after sending stops every amphora goes stale by design
       this.staleOver1Max = Math.max(this.staleOver1Max, poll.staleOver1);

@@ -7,6 +7,8 @@ import { Settings, displaySettings } from '../config/config';
 import { Criterion, Verdict } from './sla';
 import { LogCounts } from './hmlog';
 import { EndpointDrops, Ledger } from './ledger';
+import { DbWork } from './dbstatus';
+import { RoleCpu } from './hmcpu';
 
 export interface Sample {
   /** Seconds since sending started. */
@@ -53,6 +55,12 @@ export interface RunRecord {
   ledger?: Ledger;
   /** Kernel drops per HM endpoint (null: a remote endpoint, not measurable). */
   ledgerEndpoints?: EndpointDrops[];
+  /** Database work per processed heartbeat (server counters over the send and drain). */
+  db?: DbWork;
+  /** CPU of the local HMs by role (listener process, pool workers). */
+  hm?: { cpu: RoleCpu[]; cpuSecsPer1000?: { listener: number; pools: number } };
+  /** Why the HM is slow, as measured facts. */
+  diagnosis?: string[];
   criteria: Criterion[];
   verdict: Verdict;
   exitCode: number;

@@ -30,6 +30,7 @@ import { RunEvents, PhaseName } from './events';
 import { Observer } from './observer';
 import { drain, DrainResult, HARD_BOUND_SECS } from './drain';
 import { StatsProbe } from './statsprobe';
+import { WhyProbe } from './why';
 import { Resolved, resolveRun } from './preflight';
 import { buildRecord, SendFigures } from './judge';
 import { attachTerminal } from './terminal';
@@ -48,7 +49,7 @@ export interface RunRequest {
   quiet?: boolean;
   /** The command that removes a prefix, for messages. */
   cleanHint(prefix: string): string;
-  /** Poll period of the monitor (ms). */
+  /** Poll period of the monitor (ms); by default as often as its database budget allows. */
   pollMs?: number;
   /** Subscribe to the run's events before it starts. */
   subscribe?(events: RunEvents): void;
@@ -166,12 +167,14 @@ class StressRun {
     const logs = new HmLogFollower(req.hmLogs);
     const monitor = new Monitor(this.session, fleet.amphoraIds, req.cfg.heartbeatInterval, req.cfg.heartbeatTimeout, startedAt.getTime());
     await monitor.baseline();
-    const observer = new Observer(fleet, monitor, logs, r.endpoints, req.cfg.heartbeatInterval, startedAt.getTime());
+    const observer = new Observer(fleet, monitor, logs, r.endpoints, req.cfg.heartbeatInterval, startedAt.getTime(),
+      Math.max(1, req.cfg.testRuntimeSecs / 3600));
     if (!req.quiet) {
       req.out.write(`Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${req.cfg.heartbeatVersion}, `
         + `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ${req.cfg.controllerIpPortList.join(', ')} `
         + `(${fleet.maxPacketBytes()} bytes max)\n`);
     }
+    const why = await WhyProbe.start(this.session, r.endpoints, r.target);
     try {
       await this.phase('send', () => this.send(fleet, observer, startedAt.getTime()));
     } finally {
@@ -179,16 +182,16 @@ class StressRun {
     }
     const stats = new StatsProbe(this.session, fleet.amphoraIds);
     const drained = await this.phase('drain', () => drain(observer, stats, this.events, req.cfg.drainTimeoutSecs));
+    const facts = await why.finish(observer.processed);
     const statsRows = await this.session.run((c) => referencingRows(c, this.schema, graph, 'listener_statistics')).catch(() => undefined);
     if (req.inspect) await req.inspect(fleet, spec, await this.session.conn());
-    return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason() };
+    return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason(), why: facts };
   }
 
   /** Sends until the deadline or a stop request, whatever the database does; polls in between. */
   private async send(fleet: Fleet, observer: Observer, runStartMs: number): Promise<void> {
     const { cfg } = this.req;
     const endAt = runStartMs + cfg.testRuntimeSecs * 1000;
-    const pollMs = this.req.pollMs ?? 1000;
     let wake: () => void = () => undefined;
     let sending = true;
     const stop = () => { sending = false; fleet.stop(); wake(); };
@@ -199,7 +202,7 @@ class StressRun {
       while (sending && !interruptRequested()) {
         await new Promise<void>((res) => {
           wake = res;
-          setTimeout(res, Math.min(pollMs, Math.max(0, endAt - Date.now())));
+          setTimeout(res, Math.min(this.req.pollMs ?? observer.periodMs(), Math.max(0, endAt - Date.now())));
         });
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);

@@ -4,14 +4,20 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
 import { socketState } from '../../src/run/udpsocket';
 import { CliProc } from '../helpers/cliproc';
 import { mysql } from '../helpers/testdb';
 
 const sandboxes: Sandbox[] = [];
-after(async () => { await Promise.all(sandboxes.map((s) => s.stop())); });
+const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-hm-'));
+after(async () => {
+  await Promise.all(sandboxes.map((s) => s.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const lines = (path: string, re: RegExp) => readFileSync(path, 'utf8').split('\n').filter((l) => re.test(l)).length;
 
@@ -30,15 +36,38 @@ async function hmQuiet(sb: Sandbox, quietMs: number, boundMs: number): Promise<v
   }
 }
 
-test('an overloaded HM is drained before clean: no "missing from the DB" line, no orphan row', async () => {
+/** The drop counter of the UDP socket bound to `port`, read here from /proc/net/udp (last column). */
+function socketDrops(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1]?.endsWith(`:${hex}`));
+  assert.ok(row, `a socket is bound to port ${port}`);
+  const f = row.trim().split(/\s+/);
+  return Number(f[f.length - 1]);
+}
+
+test('an overloaded HM is drained before clean (no "missing from the DB" line, no orphan row), '
+  + 'and the ledger accounts for every heartbeat', async () => {
   const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
   sandboxes.push(sb);
+  const port = Number(sb.endpoints[0].split(':')[1]);
   const missingBefore = lines(sb.hmLogs[0], /is missing from the DB/);
+  const notGoodBefore = lines(sb.hmLogs[0], /THIS IS NOT GOOD/);
+  const dropsBefore = socketDrops(port);
+  const json = join(dir, 'overload.json');
   const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--load_balancers', '1500',
-    '--members', '2', '--heartbeat_interval', '2', '--burst', '--test_runtime_secs', '10', '--drain_timeout_secs', '3']);
+    '--members', '2', '--heartbeat_interval', '2', '--burst', '--test_runtime_secs', '10', '--drain_timeout_secs', '3',
+    '--report-json', json]);
   const code = await p.exited;
   assert.equal(code, 1, p.text);
   assert.match(p.out, /VERDICT: (FALLING BEHIND|FAILING)/);
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  const l = r.ledger;
+  assert.equal(l.sendErrors + l.kernelDropped + l.listenerMismatch + l.staleDropped + l.processed + l.unaccounted, l.sent);
+  assert.equal(l.staleDropped, lines(sb.hmLogs[0], /THIS IS NOT GOOD/) - notGoodBefore, 'stale drops = the log\'s lines');
+  assert.equal(l.kernelDropped, socketDrops(port) - dropsBefore, 'kernel drops = the socket\'s own counter');
+  assert.ok(l.kernelDropped + l.staleDropped > 0, 'the HM was overloaded');
+  assert.equal(typeof r.db.statementsPerHeartbeat, 'number');
+  assert.ok(r.diagnosis.length > 0);
   await hmQuiet(sb, 5000, 120000);
   assert.equal(lines(sb.hmLogs[0], /is missing from the DB/) - missingBefore, 0, 'no heartbeat arrived after its rows were gone');
   for (const t of ['load_balancer', 'amphora', 'amphora_health', 'listener', 'listener_statistics', 'member']) {

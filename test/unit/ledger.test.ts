@@ -8,6 +8,8 @@ import { parseProcUdp, procAddress } from '../../src/run/udpsocket';
 import { LagHistogram } from '../../src/run/lagstats';
 import { formatLines, rowsTaken } from '../../src/terminal/dashboard';
 import { niceTicks } from '../../src/report/chart';
+import { diagnose } from '../../src/run/diagnosis';
+import { dbWork } from '../../src/run/dbstatus';
 
 test('the ledger\'s parts always sum to sent; unmeasurable parts are null and named', () => {
   const l = ledgerOf({ sentOk: 900, sendErrors: 100, kernelDropped: 300, listenerMismatch: 0, staleDropped: 250, processed: 320 });
@@ -75,4 +77,31 @@ test('the dashboard fits 80 columns, and a redraw counts the rows a wrapped line
 test('chart ticks are round numbers', () => {
   assert.deepEqual(niceTicks(63), [0, 20, 40, 60]);
   assert.deepEqual(niceTicks(10), [0, 2, 4, 6, 8, 10]);
+});
+
+test('the diagnosis cites measured figures only, and says nothing of what was not measured', () => {
+  const ledger = { sent: 45000, sendErrors: 0, kernelDropped: 30885, listenerMismatch: 0, staleDropped: 9459, processed: 4600, unaccounted: 56 };
+  const d = diagnose({ ledger, seconds: 40, cores: 2,
+    hmCpu: [{ endpoint: '127.0.0.1:5555', listenerPid: 1, listenerSecs: 10, poolSecs: 39, poolWorkers: 2 }], dbCpuSecs: 6 });
+  assert.match(d[0], /^69% of heartbeats \(30,885\) were dropped by the kernel .*sock_rlimit/);
+  assert.match(d[1], /^21% \(9,459\) were read but dropped by the HM as stale/);
+  assert.match(d[2], /listener process at 25% of one core, its 2 pool workers at 98% of one core together/);
+  assert.match(d[3], /^database server at 15% of one core$/);
+  assert.equal(d.length, 4); // no database counters were given: no statement is claimed
+  const remote = diagnose({ ledger: { ...ledger, kernelDropped: null, staleDropped: null, processed: 44944 }, seconds: 40, cores: 2 });
+  assert.deepEqual(remote, ['no heartbeat was lost that stresshm could see (100% processed)']);
+});
+
+test('database work per processed heartbeat subtracts the run\'s own statements', () => {
+  const zero = { Questions: 0, Com_select: 0, Com_insert: 0, Com_update: 0, Com_delete: 0, Com_replace: 0, Com_commit: 0,
+    Com_rollback: 0, Innodb_rows_read: 0, Innodb_rows_inserted: 0, Innodb_rows_updated: 0, Innodb_rows_deleted: 0,
+    Innodb_row_lock_waits: 0, Innodb_row_lock_time: 0 };
+  const after = { ...zero, Questions: 5100, Com_select: 2100, Com_update: 1000, Com_commit: 2000, Innodb_rows_read: 8000,
+    Innodb_rows_updated: 1000, Innodb_row_lock_waits: 3 };
+  const w = dbWork(zero, after, 1000, 100);
+  assert.equal(w.statementsPerHeartbeat, 5);
+  assert.equal(w.perHeartbeat.select, 2);
+  assert.equal(w.perHeartbeat.update, 1);
+  assert.equal(w.perHeartbeat.rowsRead, 8);
+  assert.equal(w.rowLockWaits, 3);
 });

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answeredSendTime, countStale, percentile, processingLag, staleness } from '../../src/run/monitor';
+import { answeredSendTime, countStale, percentile, pollPeriodMs, processingLag, processingWindow, staleness } from '../../src/run/monitor';
 import { Sla, criteria, exitCodeFor, verdict } from '../../src/run/sla';
 import { countLines, emptyCounts } from '../../src/run/hmlog';
 
@@ -100,4 +100,20 @@ test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
     "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet",
   ].join('\n'), c);
   assert.deepEqual(c, { drops: 1, listenerMismatch: 1, hmacFailures: 1, tracebacks: 1, failovers: 1, missingFromDb: 0 });
+});
+
+test('a processing time is placed in the stamped second cut by the polls that bracket its first sight', () => {
+  // stamped 1010, first seen by the poll of 1010.35 after one at 1010.25: [1010.25, 1010.35]
+  const w = processingWindow(1010, 1010_250, 1010_350);
+  assert.ok(Math.abs(w.lo - 1010.25) < 1e-9 && Math.abs(w.hi - 1010.35) < 1e-9);
+  // polls a second apart around the stamp: the whole second is what is known
+  assert.deepEqual(processingWindow(1010, 1009_500, 1011_500), { lo: 1010, hi: 1011 });
+  // a commit that lagged its stamp past the previous poll: fall back to the stamped second
+  assert.deepEqual(processingWindow(1010, 1011_200, 1011_300), { lo: 1010, hi: 1011 });
+});
+
+test('the poll period keeps the monitor within its database-time budget, 10 Hz at most', () => {
+  assert.equal(pollPeriodMs(1), 100);
+  assert.equal(pollPeriodMs(20), 400); // 20 ms of query in 400 ms = 5%
+  assert.equal(pollPeriodMs(10000), 5000);
 });

@@ -17,7 +17,7 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
   out.write(`\nVERDICT: ${r.verdict}\n`);
   const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? 'ok  ' : 'FAIL');
   for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
-  out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(1)}/${f.lagP95.toFixed(1)}/${f.lagP99.toFixed(1)}/${f.lagMax.toFixed(1)} s (${f.lagResolutionSecs} s resolution)\n`);
+  out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`);
   out.write(`  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`);
   const errs = Object.entries(f.sendErrors);
   if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
@@ -28,6 +28,10 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
     out.write(`  ledger: sent ${n(l.sent)} = processed ${n(l.processed)} + stale-dropped by the HM ${m(l.staleDropped)}`
       + ` + kernel-dropped ${m(l.kernelDropped)} + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)}`
       + ` + unaccounted ${n(l.unaccounted)}\n`);
+  }
+  if (r.diagnosis?.length) {
+    out.write('  diagnosis:\n');
+    for (const d of r.diagnosis) out.write(`    - ${d}\n`);
   }
   if (f.interrupted) out.write(`  stopped early: ${f.interrupted}; the figures cover the run until then\n`);
   if (f.drain?.boundReached) {
