@@ -26,6 +26,8 @@ export interface SendFigures {
   interrupted?: string;
   /** Server counters and CPU by role over the send and drain window. */
   why: WhyFacts;
+  /** Why --abort-on-fail stopped sending early, if it did. */
+  abortedBecause?: string;
 }
 
 /** HM CPU seconds per 1,000 processed heartbeats, by role, over every local HM. */
@@ -59,7 +61,7 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
       lateSends: st.late, senderCpuSeconds: st.cpuSeconds, listenerStatisticsRows: s.statsRows,
       log: s.logs.following ? { ...s.logs.counts } : undefined,
       drain: { seconds: s.drained.seconds, boundReached: s.drained.boundReached, extraSecs: s.drained.extraSecs, gaveUp: s.drained.gaveUp },
-      interrupted: s.interrupted,
+      interrupted: s.interrupted, abortedEarly: s.abortedBecause,
     },
     ledger, ledgerEndpoints: o.kernel.perEndpoint(),
     db: s.why.db, hm: s.why.hmCpu ? { cpu: s.why.hmCpu, cpuSecsPer1000: cpuPer1000(s.why.hmCpu, o.processed) } : undefined,

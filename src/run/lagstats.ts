@@ -46,6 +46,13 @@ export class LagHistogram {
     return this.max;
   }
 
+  /** How many lags exceed `secs` (counted by bucket: a bucket straddling `secs` counts as above). */
+  countAbove(secs: number): number {
+    let n = 0;
+    for (let b = bucketOf(secs); b < this.counts.length; b++) n += this.counts[b];
+    return n;
+  }
+
   /** The q-quantile (nearest rank), as the upper edge of its bucket capped at the maximum; 0 when empty. */
   percentile(q: number): number {
     if (this.n === 0) return 0;

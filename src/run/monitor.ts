@@ -14,7 +14,7 @@ import { LagHistogram } from './lagstats';
 export const LAG_RESOLUTION_SECS = 1;
 
 /** Share of one database core the monitor's polls may take; the poll period follows from it. */
-export const MONITOR_DB_SHARE = 0.05;
+export const MONITOR_DB_SHARE = 0.1;
 export const MIN_POLL_MS = 100;
 export const MAX_POLL_MS = 5000;
 
@@ -104,7 +104,8 @@ export class Monitor {
   private processed = 0;
   private watermarkSec: number;
   private lastPollMs: number;
-  private lastQueryMs = 0;
+  /** Durations (ms) of the last polls' queries; their median sets the next period. */
+  private readonly queryMs: number[] = [];
   /** Widths (s) of the windows the processing times were placed in: the achieved resolution. */
   readonly windows = new LagHistogram();
 
@@ -118,7 +119,8 @@ export class Monitor {
 
   /** The next poll's delay: as often as the database-time budget allows. */
   periodMs(): number {
-    return pollPeriodMs(this.lastQueryMs);
+    const sorted = [...this.queryMs].sort((a, b) => a - b);
+    return pollPeriodMs(sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0);
   }
 
   /** The lag resolution achieved (s): the 95th percentile of the placement windows' widths. */
@@ -143,7 +145,8 @@ export class Monitor {
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
       'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
       [this.watermarkSec - WATERMARK_OVERLAP_SECS]);
-    this.lastQueryMs = Date.now() - startedMs;
+    this.queryMs.push(Date.now() - startedMs);
+    if (this.queryMs.length > 5) this.queryMs.shift();
     const prevPollMs = this.lastPollMs;
     this.lastPollMs = startedMs;
     const lags: number[] = [];

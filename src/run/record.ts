@@ -50,6 +50,8 @@ export interface RunRecord {
     drain?: { seconds: number; boundReached: boolean; extraSecs: number; gaveUp: boolean };
     /** Why the run stopped early (a signal, a closed stdout), if it did. */
     interrupted?: string;
+    /** Why --abort-on-fail stopped sending before test_runtime_secs, if it did. */
+    abortedEarly?: string;
   };
   /** Where every heartbeat went; its parts sum to `sent`; null parts were not measurable. */
   ledger?: Ledger;

@@ -31,6 +31,8 @@ import { Observer } from './observer';
 import { drain, DrainResult, HARD_BOUND_SECS } from './drain';
 import { StatsProbe } from './statsprobe';
 import { WhyProbe } from './why';
+import { failedBeyondRecovery } from './abort';
+import { slaFrom } from './sla';
 import { Resolved, resolveRun } from './preflight';
 import { buildRecord, SendFigures } from './judge';
 import { attachTerminal } from './terminal';
@@ -51,6 +53,8 @@ export interface RunRequest {
   cleanHint(prefix: string): string;
   /** Poll period of the monitor (ms); by default as often as its database budget allows. */
   pollMs?: number;
+  /** Stop as soon as the SLA has failed beyond recovery (k6's abortOnFail). */
+  abortOnFail?: boolean;
   /** Subscribe to the run's events before it starts. */
   subscribe?(events: RunEvents): void;
   /** Called after the HM drained and before clean (tests inspect the database here). */
@@ -75,6 +79,8 @@ class StressRun {
   /** Rows exist that this run must remove before it ends. */
   private owesClean = false;
   private graph?: GhostGraph;
+  /** Set when --abort-on-fail stopped the run early. */
+  private abortedBecause?: string;
 
   constructor(private readonly req: RunRequest, private readonly r: Resolved) {
     this.session = new DbSession(r.target, limitsOf(req.cfg));
@@ -185,7 +191,19 @@ class StressRun {
     const facts = await why.finish(observer.processed);
     const statsRows = await this.session.run((c) => referencingRows(c, this.schema, graph, 'listener_statistics')).catch(() => undefined);
     if (req.inspect) await req.inspect(fleet, spec, await this.session.conn());
-    return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason(), why: facts };
+    return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason(), why: facts,
+      abortedBecause: this.abortedBecause };
+  }
+
+  /** Why the SLA can no longer be met, judged from the run so far (for --abort-on-fail). */
+  private hopeless(fleet: Fleet, observer: Observer, endAt: number): string | undefined {
+    const { cfg } = this.req;
+    const sla = slaFrom(cfg.settings);
+    const remaining = (fleet.amphoraIds.length * Math.max(0, endAt - Date.now())) / 1000 / cfg.heartbeatInterval;
+    const limit = sla.maxP99LagRatio * cfg.heartbeatInterval + observer.resolutionSecs() / 2;
+    const l = observer.ledger();
+    return failedBeyondRecovery({ sent: l.sent, processed: l.processed, remaining, lagsOverLimit: observer.lags.countAbove(limit),
+      timeoutStaleMax: observer.timeoutStaleMax, logDrops: l.staleDropped ?? undefined, kernelDrops: l.kernelDropped }, sla);
   }
 
   /** Sends until the deadline or a stop request, whatever the database does; polls in between. */
@@ -207,6 +225,12 @@ class StressRun {
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
         this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state });
+        const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;
+        if (hopeless) {
+          this.abortedBecause = hopeless;
+          this.events.emit('notice', { text: `the SLA failed beyond recovery (${hopeless}); stopping early (--abort-on-fail)` });
+          break;
+        }
         const lostMs = this.session.limits.retryMs;
         if (observer.failingSinceMs !== undefined && Date.now() - observer.failingSinceMs > lostMs) {
           throw new EnvError(`database unusable for ${lostMs / 1000} s during sending (${observer.lastDbError}); stopped sending`);

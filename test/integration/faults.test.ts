@@ -172,3 +172,14 @@ test('checked before the first write (exit 2, one line, nothing written): an una
   }
   assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
 });
+
+test('--abort-on-fail stops a run whose SLA failed beyond recovery, long before test_runtime_secs, and cleans up', async () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const started = Date.now();
+  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']));
+  assert.equal(await p.exited, 1, p.text);
+  assert.ok(Date.now() - started < 120000, 'stopped early');
+  assert.match(p.out, /stopped early \(--abort-on-fail\): even if every remaining heartbeat were processed/);
+  assert.match(p.out, /VERDICT: FAILING/);
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});

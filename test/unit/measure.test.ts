@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { answeredSendTime, countStale, percentile, pollPeriodMs, processingLag, processingWindow, staleness } from '../../src/run/monitor';
 import { Sla, criteria, exitCodeFor, verdict } from '../../src/run/sla';
 import { countLines, emptyCounts } from '../../src/run/hmlog';
+import { failedBeyondRecovery } from '../../src/run/abort';
 
 const history = (times: number[][]) => ({
   depth: 4,
@@ -114,6 +115,20 @@ test('a processing time is placed in the stamped second cut by the polls that br
 
 test('the poll period keeps the monitor within its database-time budget, 10 Hz at most', () => {
   assert.equal(pollPeriodMs(1), 100);
-  assert.equal(pollPeriodMs(20), 400); // 20 ms of query in 400 ms = 5%
+  assert.equal(pollPeriodMs(20), 200); // 20 ms of query in 200 ms = 10%
   assert.equal(pollPeriodMs(10000), 5000);
+});
+
+test('--abort-on-fail: growing counters fail for good past their limit; share and lag once a perfect rest cannot save them', () => {
+  const ok = { sent: 1000, processed: 1000, remaining: 9000, lagsOverLimit: 0, timeoutStaleMax: 0, logDrops: 0, kernelDrops: 0 };
+  assert.equal(failedBeyondRecovery(ok, SLA), undefined);
+  assert.match(failedBeyondRecovery({ ...ok, timeoutStaleMax: 1 }, SLA)!, /beyond heartbeat_timeout/);
+  assert.match(failedBeyondRecovery({ ...ok, logDrops: 1 }, SLA)!, /HM log/);
+  assert.match(failedBeyondRecovery({ ...ok, kernelDrops: 1 }, SLA)!, /kernel/);
+  assert.equal(failedBeyondRecovery({ ...ok, kernelDrops: null }, SLA), undefined); // not measurable: never a reason
+  // 50 lost of 10,000 in all: 99.5% is still reachable; 150 lost is not
+  assert.equal(failedBeyondRecovery({ ...ok, processed: 950 }, SLA), undefined);
+  assert.match(failedBeyondRecovery({ ...ok, processed: 850 }, SLA)!, /at most 98\.5%/);
+  assert.equal(failedBeyondRecovery({ ...ok, lagsOverLimit: 100 }, SLA), undefined); // 1% of 10,000 may lag
+  assert.match(failedBeyondRecovery({ ...ok, lagsOverLimit: 101 }, SLA)!, /lagged beyond/);
 });

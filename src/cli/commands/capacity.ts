@@ -1,7 +1,7 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
 import { writeFileSync } from 'node:fs';
-import { CommandSpec, flagNumber, flagString, flagStrings } from '../command';
+import { CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { searchCapacity, CapacityStep } from '../../experiments/capacity';
 import { runStress } from '../../run/runner';
 import { cleanCommandLine } from './ghosts';
@@ -20,6 +20,7 @@ export const capacityCommand: CommandSpec = {
   flags: [
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
+    { name: 'abort_on_fail', type: 'bool', help: 'End each step as soon as its SLA has failed beyond recovery (faster searches).' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
   ],
@@ -37,7 +38,8 @@ export const capacityCommand: CommandSpec = {
     if (html) checkOutputPath('report-html', html);
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
+      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true,
+        abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
     if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }

@@ -33,6 +33,7 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
     out.write('  diagnosis:\n');
     for (const d of r.diagnosis) out.write(`    - ${d}\n`);
   }
+  if (f.abortedEarly) out.write(`  stopped early (--abort-on-fail): ${f.abortedEarly}\n`);
   if (f.interrupted) out.write(`  stopped early: ${f.interrupted}; the figures cover the run until then\n`);
   if (f.drain?.boundReached) {
     out.write(`  drain: the HM was still busy at drain_timeout_secs; waited ${f.drain.extraSecs.toFixed(0)} s more`
@@ -57,11 +58,13 @@ export const runCommand: CommandSpec = {
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
     { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
     { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
+    { name: 'abort_on_fail', type: 'bool', help: 'Stop sending as soon as the SLA has failed beyond recovery (then drain, clean, judge).' },
   ],
   async run(ctx) {
     const res = await runStress({
       cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
+      abortOnFail: flagBool(ctx, 'abort_on_fail'),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
     });
     printSummary(ctx, res.record, res.reportFiles, res.reportProblems);

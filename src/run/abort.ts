@@ -1,0 +1,33 @@
+// --abort-on-fail (k6's abortOnFail): a run stops as soon as its SLA has failed beyond
+// recovery, i.e. no outcome of the rest of the run could still meet it. Counters that only grow
+// (drops, amphorae beyond heartbeat_timeout) fail for good once past their limit; the processed
+// share and the p99 lag fail for good once even a perfect remainder could not pull them back.
+
+import { Sla } from './sla';
+
+export interface Progress {
+  sent: number;
+  processed: number;
+  /** Heartbeats still to be sent if the run went on to its end. */
+  remaining: number;
+  /** Processed heartbeats whose lag already exceeds the limit (plus resolution slack). */
+  lagsOverLimit: number;
+  timeoutStaleMax: number;
+  logDrops?: number;
+  kernelDrops?: number | null;
+}
+
+/** The reason the SLA can no longer be met, or undefined while it still can. */
+export function failedBeyondRecovery(p: Progress, sla: Sla): string | undefined {
+  if (p.timeoutStaleMax > sla.maxTimeoutStale) return `${p.timeoutStaleMax} amphorae went beyond heartbeat_timeout`;
+  if (p.logDrops !== undefined && p.logDrops > sla.maxLogDrops) return `${p.logDrops} heartbeats dropped in the HM log`;
+  if (p.kernelDrops !== undefined && p.kernelDrops !== null && p.kernelDrops > sla.maxKernelDrops) {
+    return `${p.kernelDrops} heartbeats dropped by the kernel`;
+  }
+  const total = p.sent + p.remaining;
+  if (total > 0 && (p.processed + p.remaining) / total < sla.minProcessedShare) {
+    return `even if every remaining heartbeat were processed, at most ${((100 * (p.processed + p.remaining)) / total).toFixed(1)}% would be`;
+  }
+  if (total > 0 && p.lagsOverLimit > 0.01 * total) return `${p.lagsOverLimit} heartbeats already lagged beyond the p99 limit`;
+  return undefined;
+}
