@@ -3,6 +3,7 @@
     {
       "target_name": "stresshm_native",
       "sources": [
+        "native/address.cc",
         "native/binding.cc",
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",

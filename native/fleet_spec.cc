@@ -1,8 +1,6 @@
 // Builds a FleetSpec from the msgpack buffer JavaScript hands over once (see fleet_spec.h).
 #include "fleet_spec.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 #include <stdexcept>
 
@@ -12,26 +10,7 @@ namespace stresshm {
 namespace {
 
 Endpoint ParseEndpoint(const MpValue& v) {
-  Endpoint e;
-  const std::string& host = v.at("host").s;
-  int port = static_cast<int>(v.at("port").num());
-  if (port <= 0 || port > 65535) throw std::runtime_error("endpoint port out of range");
-  auto* a4 = reinterpret_cast<sockaddr_in*>(&e.addr);
-  auto* a6 = reinterpret_cast<sockaddr_in6*>(&e.addr);
-  if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in);
-    e.family = AF_INET;
-  } else if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in6);
-    e.family = AF_INET6;
-  } else {
-    throw std::runtime_error("endpoint is not an IP address: " + host);
-  }
-  return e;
+  return ParseAddress(v.at("host").s, static_cast<int>(v.at("port").num()), "heartbeat endpoint");
 }
 
 std::vector<std::string> Strings(const MpValue& v) {

@@ -1,20 +1,13 @@
 // The fleet as the native engine sees it: endpoints, heartbeat settings, status churn and,
 // per ghost load balancer, its listeners, pools and members; amphorae point at their LB.
 #pragma once
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace stresshm {
+#include "address.h"
 
-struct Endpoint {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  int family = AF_INET;
-};
+namespace stresshm {
 
 struct PoolSpec {
   std::string id;

@@ -221,12 +221,11 @@ std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint6
     t.conns = d.conns;
     out[l] = f.version >= 3 ? d : t;
   }
-  c.seq = seq;
   return out;
 }
 
-std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, uint64_t interval_no,
-                             const std::vector<ListenerStats>& stats) {
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats) {
+  const uint64_t interval_no = seq;
   const AmphoraSpec& amp = f.amphorae[amphora];
   const LbSpec& lb = f.lbs[amp.lb];
   std::string out;

@@ -23,14 +23,14 @@ ListenerStats StatsDelta(uint64_t amphora, uint64_t listener, uint64_t seq);
 // Running totals per listener of one amphora (v1/v2 report absolute counters).
 struct AmphoraCounters {
   std::vector<ListenerStats> totals;
-  uint64_t seq = 0;
 };
 
-// Advances `counters` to `seq` (must be counters.seq + 1) and returns the stats to report.
+// Adds heartbeat `seq`'s traffic to `counters` (called for seq 0, 1, 2, ... in order) and
+// returns the stats that heartbeat reports.
 std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters);
 
-std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, uint64_t interval_no,
-                             const std::vector<ListenerStats>& stats);
+// The status message of amphora's heartbeat `seq`, sent in interval `seq` (statuses follow it).
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats);
 
 // zlib(json) + HMAC-SHA256 digest (64 hex characters, or the raw 32 bytes when legacy).
 std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy_digest, int level);

@@ -5,6 +5,8 @@ import { EnvError } from '../errors';
 
 export interface NativeFleetStats {
   sent: number; bytes: number; late: number; errors: Record<string, number>;
+  /** Empty, or the error that stopped a sender thread (threads never abort the process). */
+  failure: string;
   lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; cpuSeconds: number;
   threads: number; startedAtMs: number; elapsedMs: number;
 }
@@ -18,12 +20,23 @@ export interface NativeFleet {
   maxPacketBytes(): number;
 }
 
-export interface BlastResult { packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number> }
+export interface BlastResult {
+  packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number>;
+  /** Empty, or the error that stopped a blast thread. */
+  failure: string;
+}
+
+/** The `code` of a native error: an unusable endpoint, or a fleet spec the engine refuses. */
+export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
+export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
 
 export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number }; stop(): void }
 
 export interface NativeAddon {
+  /** The packet of amphora's heartbeat `seq` (from 0). */
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
+  /** Opens and connects a UDP socket per endpoint; throws (code ENDPOINT_ERROR) naming an unusable one. */
+  checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;

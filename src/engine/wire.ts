@@ -95,11 +95,11 @@ export function statsDelta(a: number, l: number, s: number): ListenerStats {
   return { tx: totconns * 5400, rx: totconns * 1200 + (s % 7) * 100, conns: (a * 7 + l * 3 + s) % 50, totconns, ereq: s % 97 === 0 ? 1 : 0 };
 }
 
-/** What heartbeat `seq` reports: deltas (v3) or running totals (v1, v2). */
+/** What heartbeat `seq` (from 0) reports: deltas (v3) or running totals over 0..seq (v1, v2). */
 export function statsAt(version: number, a: number, l: number, seq: number): ListenerStats {
   if (version >= 3) return statsDelta(a, l, seq);
   const t: ListenerStats = { tx: 0, rx: 0, conns: 0, totconns: 0, ereq: 0 };
-  for (let s = 1; s <= seq; s++) {
+  for (let s = 0; s <= seq; s++) {
     const d = statsDelta(a, l, s);
     t.tx += d.tx;
     t.rx += d.rx;
@@ -116,11 +116,11 @@ function poolMessage(spec: FleetSpec, p: SpecPool, first: number, total: number,
   return { status, members: Object.fromEntries(p.members.map((m, k) => [m, words[k]])) };
 }
 
-/** The status message of amphora `a`'s heartbeat `seq` (sent in interval seq - 1). */
+/** The status message of amphora `a`'s heartbeat `seq` (from 0, as a real amphora counts), sent in interval seq. */
 export function buildMessage(spec: FleetSpec, a: number, seq: number): Record<string, unknown> {
   const amp = spec.amphorae[a];
   const lb = spec.lbs[amp.lb];
-  const n = seq - 1;
+  const n = seq;
   const { firstOrdinal, total } = memberOrdinals(spec);
   const listeners: Record<string, unknown> = {};
   lb.listeners.forEach((id, l) => {

@@ -13,7 +13,7 @@ import { readGraph } from '../ghostdb/inventory';
 import { confirmTarget } from '../ghostdb/guard';
 import { Progress } from '../terminal/progress';
 import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
-import { buildFleetSpec, Fleet } from '../engine/fleet';
+import { buildFleetSpec, checkEndpoints, Fleet } from '../engine/fleet';
 import { Monitor, percentile, LAG_RESOLUTION_SECS } from './monitor';
 import { HmLogFollower } from './hmlog';
 import { Dashboard } from '../terminal/dashboard';
@@ -206,6 +206,7 @@ export async function runStress(req: RunRequest): Promise<RunResult> {
   const cfg = req.cfg;
   const key = requireHeartbeatKey(cfg.heartbeatKey);
   const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
+  checkEndpoints(endpoints);
   const target = parseDbUrl(cfg.dbConnection);
   const conn = await connect(target, EXIT_ENV);
   const ctx: Ctx = { req, cfg, conn, target, schema: undefined as unknown as Schema, populated: false, phases: [] };
@@ -221,7 +222,7 @@ export async function runStress(req: RunRequest): Promise<RunResult> {
     let fleet: Fleet;
     const spec = buildFleetSpec(graph, cfg, endpoints, key);
     try {
-      fleet = Fleet.prepare(spec);
+      fleet = new Fleet(spec);
     } catch (e) {
       if (ctx.populated) await cleanup(ctx);
       throw e;

@@ -16,16 +16,16 @@ test('v3 known answer: deltas, top-level pools keyed pool:listener', () => {
     `"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}`);
 });
 
-test('v2 known answer: absolute stats summed over heartbeats 1..seq', () => {
-  // seq 1: totconns 11, seq 2: totconns 12 -> 23; rx 13300 + 14600; tx 23 * 5400; conns is current (2)
+test('v2 known answer: absolute stats summed over heartbeats 0..seq', () => {
+  // totconns 10 + 11 + 12 = 33; rx 12000 + 13300 + 14600; tx 33 * 5400; conns is current (2); ereq 1 at seq 0
   assert.equal(JSON.stringify(buildMessage(tinySpec(2), 0, 2)),
-    `{"id":"${A}","seq":2,"ver":2,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":124200,"rx":27900,"conns":2,"totconns":23,"ereq":0}}},` +
+    `{"id":"${A}","seq":2,"ver":2,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":178200,"rx":39900,"conns":2,"totconns":33,"ereq":1}}},` +
     `"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}`);
 });
 
 test('v1 known answer: no ver, pools nested in their listener', () => {
   assert.equal(JSON.stringify(buildMessage(tinySpec(1), 0, 1)),
-    `{"id":"${A}","seq":1,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":59400,"rx":13300,"conns":1,"totconns":11,"ereq":0},` +
+    `{"id":"${A}","seq":1,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":113400,"rx":25300,"conns":1,"totconns":21,"ereq":1},` +
     `"pools":{"${P}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}}}`);
 });
 
@@ -47,8 +47,8 @@ test('stats are never negative and v3 deltas add up to v2 totals', () => {
       const d = statsDelta(a, 1, s);
       assert.ok(Object.values(d).every((v) => Number.isInteger(v) && v >= 0));
     }
-    const sum = Array.from({ length: 200 }, (_, k) => statsDelta(a, 1, k + 1)).reduce((x, d) => x + d.totconns, 0);
-    assert.equal(statsAt(2, a, 1, 200).totconns, sum);
+    const sum = Array.from({ length: 201 }, (_, k) => statsDelta(a, 1, k)).reduce((x, d) => x + d.totconns, 0);
+    assert.equal(statsAt(2, a, 1, 200).totconns, sum, 'heartbeats 0..200');
   }
 });
 
