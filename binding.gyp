@@ -5,6 +5,7 @@
       "sources": [
         "native/address.cc",
         "native/binding.cc",
+        "native/envelope.cc",
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",
         "native/msgpack_reader.cc",
@@ -15,8 +16,8 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
-      "comment": "zlib and OpenSSL come from the node binary itself (it exports their symbols), so packets match node:zlib byte for byte"
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "comment": "zlib and OpenSSL come from the node binary itself (it exports their symbols)"
     }
   ]
 }

@@ -1,13 +1,7 @@
-// Heartbeat encoding (see heartbeat_encoder.h). Uses node's own zlib and OpenSSL, so the
-// bytes equal those of node:zlib and node:crypto in the TypeScript reference encoder.
+// Heartbeat messages (see heartbeat_encoder.h).
 #include "heartbeat_encoder.h"
 
-#include <openssl/sha.h>
-#include <zlib.h>
-
-#include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <vector>
 
 namespace stresshm {
@@ -68,100 +62,6 @@ void AppendPool(std::string& out, const FleetSpec& f, const PoolSpec& p, uint64_
   }
   out += "}}";
 }
-
-std::string ToHex(const unsigned char* d, size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::string s(n * 2, '0');
-  for (size_t i = 0; i < n; i++) {
-    s[2 * i] = hex[d[i] >> 4];
-    s[2 * i + 1] = hex[d[i] & 15];
-  }
-  return s;
-}
-
-// HMAC-SHA256 with the key's inner and outer pad states computed once per thread (RFC 2104),
-// so each message costs two SHA-256 passes and no allocation.
-struct HmacKey {
-  std::string key;
-  SHA256_CTX inner, outer;
-  bool ready = false;
-};
-
-const HmacKey& KeyState(const std::string& key) {
-  thread_local HmacKey k;
-  if (k.ready && k.key == key) return k;
-  unsigned char block[64] = {0};
-  if (key.size() > 64) SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
-  else std::memcpy(block, key.data(), key.size());
-  unsigned char ipad[64], opad[64];
-  for (int i = 0; i < 64; i++) {
-    ipad[i] = block[i] ^ 0x36;
-    opad[i] = block[i] ^ 0x5c;
-  }
-  SHA256_Init(&k.inner);
-  SHA256_Update(&k.inner, ipad, 64);
-  SHA256_Init(&k.outer);
-  SHA256_Update(&k.outer, opad, 64);
-  k.key = key;
-  k.ready = true;
-  return k;
-}
-
-void Hmac(const std::string& key, const uint8_t* data, size_t len, unsigned char out[32]) {
-  const HmacKey& k = KeyState(key);
-  unsigned char inner[32];
-  SHA256_CTX c = k.inner;
-  SHA256_Update(&c, data, len);
-  SHA256_Final(inner, &c);
-  c = k.outer;
-  SHA256_Update(&c, inner, 32);
-  SHA256_Final(out, &c);
-}
-
-// zlib's working memory (~270 KB per stream) comes from a per-thread pool: a fresh stream
-// per message (node's zlib gives other bytes after deflateReset) without paying for fresh
-// pages and zeroing each time.
-struct ZlibPool {
-  std::vector<std::pair<size_t, void*>> free_blocks;
-  ~ZlibPool() {
-    for (auto& b : free_blocks) std::free(b.second);
-  }
-};
-
-thread_local ZlibPool t_pool;
-
-voidpf PoolAlloc(voidpf, uInt items, uInt size) {
-  size_t bytes = static_cast<size_t>(items) * size + sizeof(size_t);
-  for (size_t i = 0; i < t_pool.free_blocks.size(); i++) {
-    if (t_pool.free_blocks[i].first == bytes) {
-      void* p = t_pool.free_blocks[i].second;
-      t_pool.free_blocks[i] = t_pool.free_blocks.back();
-      t_pool.free_blocks.pop_back();
-      return static_cast<char*>(p) + sizeof(size_t);
-    }
-  }
-  void* p = std::malloc(bytes);
-  if (!p) return Z_NULL;
-  *static_cast<size_t*>(p) = bytes;
-  return static_cast<char*>(p) + sizeof(size_t);
-}
-
-void PoolFree(voidpf, voidpf address) {
-  char* p = static_cast<char*>(address) - sizeof(size_t);
-  t_pool.free_blocks.emplace_back(*reinterpret_cast<size_t*>(p), p);
-}
-
-// A deflate stream, ended when it goes out of scope.
-struct Deflater {
-  z_stream zs;
-  explicit Deflater(int level) {
-    std::memset(&zs, 0, sizeof(zs));
-    zs.zalloc = PoolAlloc;
-    zs.zfree = PoolFree;
-    if (deflateInit2(&zs, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2 failed");
-  }
-  ~Deflater() { deflateEnd(&zs); }
-};
 
 }  // namespace
 
@@ -270,40 +170,6 @@ std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq,
   }
   out += "}";
   return out;
-}
-
-std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy, int level) {
-  Deflater deflater(level);
-  z_stream* zs = &deflater.zs;
-  std::string out(deflateBound(zs, json.size()) + 64, '\0');
-  zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(json.data()));
-  zs->avail_in = static_cast<uInt>(json.size());
-  zs->next_out = reinterpret_cast<Bytef*>(&out[0]);
-  zs->avail_out = static_cast<uInt>(out.size());
-  if (deflate(zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate failed");
-  size_t n = zs->total_out;
-  out.resize(n);
-  out.reserve(n + 64);
-  unsigned char mac[32];
-  Hmac(key, reinterpret_cast<const uint8_t*>(out.data()), n, mac);
-  if (legacy) out.append(reinterpret_cast<const char*>(mac), 32);
-  else out += ToHex(mac, 32);
-  out.shrink_to_fit();  // one packet per amphora is kept: no slack
-  return out;
-}
-
-bool VerifyEnvelope(const uint8_t* data, size_t len, const std::string& key) {
-  unsigned char mac[32];
-  if (len > 64) {
-    Hmac(key, data, len - 64, mac);
-    std::string hex = ToHex(mac, 32);
-    if (std::memcmp(hex.data(), data + len - 64, 64) == 0) return true;
-  }
-  if (len > 32) {
-    Hmac(key, data, len - 32, mac);
-    if (std::memcmp(mac, data + len - 32, 32) == 0) return true;
-  }
-  return false;
 }
 
 }  // namespace stresshm

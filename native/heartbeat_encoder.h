@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "envelope.h"
 #include "fleet_spec.h"
 
 namespace stresshm {
@@ -31,11 +32,5 @@ std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint6
 
 // The status message of amphora's heartbeat `seq`, sent in interval `seq` (statuses follow it).
 std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats);
-
-// zlib(json) + HMAC-SHA256 digest (64 hex characters, or the raw 32 bytes when legacy).
-std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy_digest, int level);
-
-// Verifies an envelope's digest (hex or raw), as the health manager does.
-bool VerifyEnvelope(const uint8_t* data, size_t len, const std::string& key);
 
 }  // namespace stresshm

@@ -143,9 +143,4 @@ double MpValue::num() const {
   throw std::runtime_error("fleet spec: expected a number");
 }
 
-MpValue DecodeMsgpack(const uint8_t* data, size_t len) {
-  Reader r(data, len);
-  return r.Read();
-}
-
 }  // namespace stresshm

@@ -1,6 +1,6 @@
 // The heartbeat wire format in TypeScript: the reference encoder (node:zlib, node:crypto)
-// that the native packets must equal byte for byte, the deterministic status and stats
-// functions both share, and the operating status Octavia's HM derives from a message.
+// that the native packets must equal byte for byte, and the deterministic status and stats
+// functions both share.
 
 import { deflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
@@ -110,7 +110,8 @@ export function statsAt(version: number, a: number, l: number, seq: number): Lis
   return t;
 }
 
-function poolMessage(spec: FleetSpec, p: SpecPool, first: number, total: number, n: number): { status: string; members: Record<string, string> } {
+/** A pool's entry in a heartbeat: its status word and its members' words in interval `n`. */
+export function poolMessage(spec: FleetSpec, p: SpecPool, first: number, total: number, n: number): { status: string; members: Record<string, string> } {
   const words = p.members.map((m, k) => memberStatus(spec.churn, m, first + k, n, total));
   const status = words.length > 0 && words.every((w) => w === 'DOWN') ? 'DOWN' : 'UP';
   return { status, members: Object.fromEntries(p.members.map((m, k) => [m, words[k]])) };
@@ -149,42 +150,4 @@ export function wrapEnvelope(json: string, key: string, legacyDigest: boolean, l
 
 export function encodeHeartbeat(spec: FleetSpec, a: number, seq: number): Buffer {
   return wrapEnvelope(JSON.stringify(buildMessage(spec, a, seq)), spec.key, spec.legacyDigest, spec.zlibLevel);
-}
-
-export interface ExpectedStatus {
-  loadBalancers: Map<number, string>;
-  listeners: Map<string, string>;
-  pools: Map<string, string>;
-  members: Map<string, string>;
-}
-
-const MEMBER_OPERATING: Record<MemberWord, string> = { UP: 'ONLINE', DOWN: 'ERROR', DRAIN: 'DRAINING', MAINT: 'OFFLINE', 'no check': 'NO_MONITOR' };
-
-/** The operating_status Octavia's HM writes after processing interval `n`'s heartbeats. */
-export function expectedStatus(spec: FleetSpec, n: number): ExpectedStatus {
-  const { firstOrdinal, total } = memberOrdinals(spec);
-  const out: ExpectedStatus = { loadBalancers: new Map(), listeners: new Map(), pools: new Map(), members: new Map() };
-  spec.lbs.forEach((lb, i) => {
-    let lbStatus = 'ONLINE';
-    for (const id of lb.listeners) {
-      const full = listenerStatus(spec.churn, id) === 'FULL';
-      out.listeners.set(id, full ? 'DEGRADED' : 'ONLINE');
-      if (full) lbStatus = 'DEGRADED';
-    }
-    for (const p of lb.pools) {
-      const msg = poolMessage(spec, p, firstOrdinal.get(p)!, total, n);
-      let pool = msg.status === 'UP' ? 'ONLINE' : 'ERROR';
-      if (pool === 'ERROR') lbStatus = 'ERROR';
-      for (const [m, word] of Object.entries(msg.members)) {
-        out.members.set(m, MEMBER_OPERATING[word as MemberWord]);
-        if (word === 'DOWN' && pool === 'ONLINE') {
-          pool = 'DEGRADED';
-          if (lbStatus === 'ONLINE') lbStatus = 'DEGRADED';
-        }
-      }
-      out.pools.set(p.id, pool);
-    }
-    out.loadBalancers.set(i, lbStatus);
-  });
-  return out;
 }

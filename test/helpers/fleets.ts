@@ -1,6 +1,7 @@
-// Small fleet specs for wire-format and engine tests.
+// Small fleet specs for wire-format and engine tests, and the operating status Octavia's HM
+// derives from a fleet's heartbeats.
 
-import { FleetSpec } from '../../src/engine/wire';
+import { FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage } from '../../src/engine/wire';
 
 export const LB1 = {
   listener: '11111111-1111-4111-8111-111111111111',
@@ -35,4 +36,42 @@ export function sampleSpec(version: 1 | 2 | 3, lbs: number, listeners: number, p
     spec.amphorae.push({ id: id(4, counter++), lb: b }, { id: id(4, counter++), lb: b });
   }
   return spec;
+}
+
+export interface ExpectedStatus {
+  loadBalancers: Map<number, string>;
+  listeners: Map<string, string>;
+  pools: Map<string, string>;
+  members: Map<string, string>;
+}
+
+const MEMBER_OPERATING: Record<MemberWord, string> = { UP: 'ONLINE', DOWN: 'ERROR', DRAIN: 'DRAINING', MAINT: 'OFFLINE', 'no check': 'NO_MONITOR' };
+
+/** The operating_status Octavia's HM writes after processing interval `n`'s heartbeats. */
+export function expectedStatus(spec: FleetSpec, n: number): ExpectedStatus {
+  const { firstOrdinal, total } = memberOrdinals(spec);
+  const out: ExpectedStatus = { loadBalancers: new Map(), listeners: new Map(), pools: new Map(), members: new Map() };
+  spec.lbs.forEach((lb, i) => {
+    let lbStatus = 'ONLINE';
+    for (const id of lb.listeners) {
+      const full = listenerStatus(spec.churn, id) === 'FULL';
+      out.listeners.set(id, full ? 'DEGRADED' : 'ONLINE');
+      if (full) lbStatus = 'DEGRADED';
+    }
+    for (const p of lb.pools) {
+      const msg = poolMessage(spec, p, firstOrdinal.get(p)!, total, n);
+      let pool = msg.status === 'UP' ? 'ONLINE' : 'ERROR';
+      if (pool === 'ERROR') lbStatus = 'ERROR';
+      for (const [m, word] of Object.entries(msg.members)) {
+        out.members.set(m, MEMBER_OPERATING[word as MemberWord]);
+        if (word === 'DOWN' && pool === 'ONLINE') {
+          pool = 'DEGRADED';
+          if (lbStatus === 'ONLINE') lbStatus = 'DEGRADED';
+        }
+      }
+      out.pools.set(p.id, pool);
+    }
+    out.loadBalancers.set(i, lbStatus);
+  });
+  return out;
 }

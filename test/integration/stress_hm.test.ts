@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/config/config';
 import { runStress } from '../../src/run/runner';
 import { Conn } from '../../src/ghostdb/db';
 import { Fleet } from '../../src/engine/fleet';
-import { FleetSpec, expectedStatus, statsAt } from '../../src/engine/wire';
+import { FleetSpec, statsAt } from '../../src/engine/wire';
+import { expectedStatus } from '../helpers/fleets';
 import { isAlive } from '../../src/octavia/processes';
 import { mysql } from '../helpers/testdb';
 

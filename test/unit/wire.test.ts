@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
-import { buildMessage, encodeHeartbeat, expectedStatus, memberStatus, statsAt, statsDelta } from '../../src/engine/wire';
-import { LB1, sampleSpec, tinySpec } from '../helpers/fleets';
+import { buildMessage, encodeHeartbeat, memberStatus, statsAt, statsDelta } from '../../src/engine/wire';
+import { expectedStatus, LB1, sampleSpec, tinySpec } from '../helpers/fleets';
 
 const L = LB1.listener, P = LB1.pool, [M1, M2] = LB1.members, A = LB1.amphora;
 
