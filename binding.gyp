@@ -9,6 +9,7 @@
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",
         "native/msgpack_reader.cc",
+        "native/py_json.cc",
         "native/sender_threads.cc",
         "native/udp_sink.cc"
       ],
@@ -17,7 +18,9 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "comment": "zlib and OpenSSL come from the node binary itself (it exports their symbols)"
+      "libraries": ["<!(gcc -print-file-name=libz.a)"],
+      "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,-Bsymbolic"],
+      "comment": "OpenSSL comes from the node binary (it exports its symbols). zlib is the system's (zlib1g-dev), linked statically with its symbols local (--exclude-libs), so deflate is the one Python uses, not node's exported bundled zlib"
     }
   ]
 }

@@ -235,6 +235,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("blastPayload", &Addon::BlastPayload),
       InstanceMethod("checkEndpoints", &Addon::CheckEndpoints),
       InstanceMethod("releaseMemory", &Addon::ReleaseMemory),
+      InstanceMethod("deflate", &Addon::Deflate),
+      InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
       InstanceValue("Fleet", Fleet::Define(env)),
       InstanceValue("Sink", Sink::Define(env)),
@@ -311,6 +313,16 @@ class Addon : public Napi::Addon<Addon> {
     return info.Env().Undefined();
   }
 
+  // deflate(data, level): zlib.compress(data, level) with the engine's own (the system) zlib.
+  Napi::Value Deflate(const Napi::CallbackInfo& info) {
+    JsArgs args(info, "deflate");
+    auto data = args.Buffer(0, "data");
+    int level = static_cast<int>(args.Integer(1, "level", 0, 9));
+    std::string out;
+    Guarded(info.Env(), [&] { DeflateInto(reinterpret_cast<const char*>(data.Data()), data.Length(), level, out); return 0; });
+    return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
+  }
+
   // Hands the C heap's free pages back to the system (after a large spec was parsed and freed).
   Napi::Value ReleaseMemory(const Napi::CallbackInfo& info) {
     malloc_trim(0);
@@ -320,17 +332,20 @@ class Addon : public Napi::Addon<Addon> {
   static std::string EncodeNth(const FleetSpec& spec, uint32_t amphora, uint64_t seq) {
     AmphoraCounters counters;
     std::vector<ListenerStats> stats;
-    for (uint64_t s = 0; s <= seq; s++) stats = NextStats(spec, amphora, s, counters);
-    return WrapEnvelope(BuildMessageJson(spec, amphora, seq, stats), spec.key, spec.legacy_digest, spec.zlib_level);
+    for (uint64_t s = 0; s < seq; s++) NextStats(spec, amphora, s, counters, stats);  // v1/v2 totals
+    std::string packet;
+    stresshm::EncodeHeartbeat(spec, amphora, seq, counters, packet);
+    return packet;
   }
 
   static double TimeEncoding(const FleetSpec& spec, uint32_t amphora, uint64_t count) {
     AmphoraCounters counters;
+    std::string packet;
     size_t bytes = 0;
     double t0 = MonoMs();
     for (uint64_t s = 0; s < count; s++) {
-      auto stats = NextStats(spec, amphora, s, counters);
-      bytes += WrapEnvelope(BuildMessageJson(spec, amphora, s, stats), spec.key, spec.legacy_digest, spec.zlib_level).size();
+      stresshm::EncodeHeartbeat(spec, amphora, s, counters, packet);
+      bytes += packet.size();
     }
     double secs = (MonoMs() - t0) / 1000;
     return bytes > 0 ? secs : 0;

@@ -2,13 +2,14 @@
 #include "envelope.h"
 
 #include <openssl/evp.h>
-#include <zlib.h>
 
-#include <cstdlib>
+// The system zlib's own header, by path: node's include directory, searched first, holds the
+// header of node's bundled (Chromium) zlib, whose deflate gives other bytes than Python's.
+// binding.gyp links the system libz.a into the addon with its symbols kept private.
+#include "/usr/include/zlib.h"
+
 #include <cstring>
 #include <stdexcept>
-#include <utility>
-#include <vector>
 
 namespace stresshm {
 namespace {
@@ -82,64 +83,49 @@ void Hmac(const std::string& key, const uint8_t* data, size_t len, unsigned char
   state.Mac(key, data, len, out);
 }
 
-// zlib's working memory (~270 KB per stream) comes from a per-thread pool: a fresh stream
-// per message (node's zlib gives other bytes after deflateReset) without paying for fresh
-// pages and zeroing each time.
-struct ZlibPool {
-  std::vector<std::pair<size_t, void*>> free_blocks;
-  ~ZlibPool() {
-    for (auto& b : free_blocks) std::free(b.second);
+// One deflate stream per thread, reset between messages: with the system zlib, deflateReset
+// gives the same bytes as a fresh stream (node's bundled zlib does not), and it saves the
+// stream's set-up and its ~270 KB of working memory per message.
+class Deflater {
+ public:
+  ~Deflater() {
+    if (level_ >= 0) deflateEnd(&zs_);
   }
-};
-
-thread_local ZlibPool t_pool;
-
-voidpf PoolAlloc(voidpf, uInt items, uInt size) {
-  size_t bytes = static_cast<size_t>(items) * size + sizeof(size_t);
-  for (size_t i = 0; i < t_pool.free_blocks.size(); i++) {
-    if (t_pool.free_blocks[i].first == bytes) {
-      void* p = t_pool.free_blocks[i].second;
-      t_pool.free_blocks[i] = t_pool.free_blocks.back();
-      t_pool.free_blocks.pop_back();
-      return static_cast<char*>(p) + sizeof(size_t);
+  z_stream* Ready(int level) {
+    if (level_ == level) {
+      if (deflateReset(&zs_) != Z_OK) throw std::runtime_error("deflateReset failed");
+      return &zs_;
     }
+    if (level_ >= 0) deflateEnd(&zs_);
+    level_ = -1;
+    std::memset(&zs_, 0, sizeof(zs_));
+    if (deflateInit2(&zs_, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2 failed");
+    level_ = level;
+    return &zs_;
   }
-  void* p = std::malloc(bytes);
-  if (!p) return Z_NULL;
-  *static_cast<size_t*>(p) = bytes;
-  return static_cast<char*>(p) + sizeof(size_t);
-}
 
-void PoolFree(voidpf, voidpf address) {
-  char* p = static_cast<char*>(address) - sizeof(size_t);
-  t_pool.free_blocks.emplace_back(*reinterpret_cast<size_t*>(p), p);
-}
-
-// A deflate stream, ended when it goes out of scope.
-struct Deflater {
-  z_stream zs;
-  explicit Deflater(int level) {
-    std::memset(&zs, 0, sizeof(zs));
-    zs.zalloc = PoolAlloc;
-    zs.zfree = PoolFree;
-    if (deflateInit2(&zs, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2 failed");
-  }
-  ~Deflater() { deflateEnd(&zs); }
+ private:
+  z_stream zs_{};
+  int level_ = -1;
 };
 
 }  // namespace
 
-void WrapEnvelopeInto(const std::string& json, const std::string& key, bool legacy, int level, std::string& out) {
-  Deflater deflater(level);
-  z_stream* zs = &deflater.zs;
-  out.resize(deflateBound(zs, json.size()) + 64);
-  zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(json.data()));
-  zs->avail_in = static_cast<uInt>(json.size());
+void DeflateInto(const char* data, size_t len, int level, std::string& out, size_t spare) {
+  thread_local Deflater deflater;
+  z_stream* zs = deflater.Ready(level);
+  out.resize(deflateBound(zs, len) + spare);
+  zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
+  zs->avail_in = static_cast<uInt>(len);
   zs->next_out = reinterpret_cast<Bytef*>(&out[0]);
   zs->avail_out = static_cast<uInt>(out.size());
   if (deflate(zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate failed");
-  size_t n = zs->total_out;
-  out.resize(n);
+  out.resize(zs->total_out);
+}
+
+void WrapEnvelopeInto(const std::string& json, const std::string& key, bool legacy, int level, std::string& out) {
+  DeflateInto(json.data(), json.size(), level, out, 64);
+  size_t n = out.size();
   unsigned char mac[32];
   Hmac(key, reinterpret_cast<const uint8_t*>(out.data()), n, mac);
   if (legacy) out.append(reinterpret_cast<const char*>(mac), 32);

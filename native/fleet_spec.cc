@@ -28,6 +28,7 @@ void ParseHeader(const MpValue& root, FleetSpec& f) {
   f.burst = root.at("burst").b;
   f.threads = static_cast<int>(root.at("threads").num());
   if (const MpValue* z = root.get("zlibLevel")) f.zlib_level = static_cast<int>(z->num());
+  if (const MpValue* c = root.get("compactJson")) f.compact_json = c->b;
   const MpValue& c = root.at("churn");
   f.churn.down = c.at("down").num();
   f.churn.drain = c.at("drain").num();
@@ -99,6 +100,7 @@ FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
   if (f.endpoints.empty()) throw std::runtime_error("no endpoints");
   if (f.threads < 1) f.threads = 1;
   if (f.version < 1 || f.version > 3) throw std::runtime_error("heartbeat version must be 1, 2 or 3");
+  if (f.zlib_level < 0 || f.zlib_level > 9) throw std::runtime_error("zlib level must be 0..9");
   return f;
 }
 

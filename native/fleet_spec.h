@@ -37,10 +37,11 @@ struct FleetSpec {
   std::string key;
   int version = 3;
   double interval_ms = 10000;
-  bool legacy_digest = false;
+  bool legacy_digest = false;  // raw 32-byte digest of very old amphorae (not the default)
+  bool compact_json = false;   // "," and ":" separators instead of Python's (not the default)
   bool burst = false;
   int threads = 1;
-  int zlib_level = 6;
+  int zlib_level = 9;  // what an amphora uses
   Churn churn;
   std::vector<Endpoint> endpoints;
   std::vector<LbSpec> lbs;

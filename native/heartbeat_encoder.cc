@@ -1,66 +1,76 @@
 // Heartbeat messages (see heartbeat_encoder.h).
 #include "heartbeat_encoder.h"
 
+#include "py_json.h"
+
 #include <cstring>
 #include <vector>
 
 namespace stresshm {
 namespace {
 
-void AppendEscaped(std::string& out, const std::string& s) {
-  static const char* hex = "0123456789abcdef";
-  out.push_back('"');
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[ch >> 4]);
-          out.push_back(hex[ch & 15]);
-        } else {
-          out.push_back(static_cast<char>(ch));
-        }
-    }
-  }
-  out.push_back('"');
-}
-
-void AppendStats(std::string& out, const ListenerStats& s) {
-  out += "{\"tx\":" + std::to_string(s.tx) + ",\"rx\":" + std::to_string(s.rx) +
-         ",\"conns\":" + std::to_string(s.conns) + ",\"totconns\":" + std::to_string(s.totconns) +
-         ",\"ereq\":" + std::to_string(s.ereq) + "}";
+void AppendStats(PyJson& j, const ListenerStats& s) {
+  j.Open();
+  j.Key("tx", 2);
+  j.Uint(s.tx);
+  j.Key("rx", 2);
+  j.Uint(s.rx);
+  j.Key("conns", 5);
+  j.Uint(s.conns);
+  j.Key("totconns", 8);
+  j.Uint(s.totconns);
+  j.Key("ereq", 4);
+  j.Uint(s.ereq);
+  j.Close();
 }
 
 // "UP" unless the pool has members and every one of them reports DOWN.
-const char* PoolStatus(const std::vector<const char*>& members) {
-  if (members.empty()) return "UP";
-  for (const char* m : members) if (std::strcmp(m, "DOWN") != 0) return "UP";
+const char* PoolStatus(const Churn& c, const PoolSpec& p, uint64_t interval_no) {
+  if (p.members.empty()) return "UP";
+  for (size_t k = 0; k < p.members.size(); k++) {
+    if (std::strcmp(MemberStatus(c, p.members[k], p.first_ordinal + k, interval_no), "DOWN") != 0) return "UP";
+  }
   return "DOWN";
 }
 
-void AppendPool(std::string& out, const FleetSpec& f, const PoolSpec& p, uint64_t interval_no) {
-  std::vector<const char*> statuses;
-  statuses.reserve(p.members.size());
+// {"status": ..., "members": {id: word, ...}}; statuses are recomputed rather than stored,
+// so a message allocates nothing.
+void AppendPool(PyJson& j, const FleetSpec& f, const PoolSpec& p, uint64_t interval_no) {
+  j.Open();
+  j.Key("status", 6);
+  const char* status = PoolStatus(f.churn, p, interval_no);
+  j.String(status, std::strlen(status));
+  j.Key("members", 7);
+  j.Open();
   for (size_t k = 0; k < p.members.size(); k++) {
-    statuses.push_back(MemberStatus(f.churn, p.members[k], p.first_ordinal + k, interval_no));
+    j.Key(p.members[k]);
+    const char* word = MemberStatus(f.churn, p.members[k], p.first_ordinal + k, interval_no);
+    j.String(word, std::strlen(word));
   }
-  out += "{\"status\":";
-  AppendEscaped(out, PoolStatus(statuses));
-  out += ",\"members\":{";
-  for (size_t k = 0; k < p.members.size(); k++) {
-    if (k) out.push_back(',');
-    AppendEscaped(out, p.members[k]);
-    out.push_back(':');
-    AppendEscaped(out, statuses[k]);
+  j.Close();
+  j.Close();
+}
+
+void AppendListener(PyJson& j, const FleetSpec& f, const LbSpec& lb, size_t l, const ListenerStats& stats,
+                    uint64_t interval_no) {
+  j.Key(lb.listeners[l]);
+  j.Open();
+  j.Key("status", 6);
+  const char* status = ListenerStatus(f.churn, lb.listeners[l]);
+  j.String(status, std::strlen(status));
+  j.Key("stats", 5);
+  AppendStats(j, stats);
+  if (f.version < 2) {  // v1: the listener's pools inside it
+    j.Key("pools", 5);
+    j.Open();
+    for (const auto& p : lb.pools) {
+      if (p.listener_id != lb.listeners[l]) continue;
+      j.Key(p.id);
+      AppendPool(j, f, p, interval_no);
+    }
+    j.Close();
   }
-  out += "}}";
+  j.Close();
 }
 
 }  // namespace
@@ -107,10 +117,10 @@ ListenerStats StatsDelta(uint64_t a, uint64_t l, uint64_t s) {
   return d;
 }
 
-std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& c) {
+void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& c, std::vector<ListenerStats>& out) {
   const LbSpec& lb = f.lbs[f.amphorae[amphora].lb];
   if (c.totals.size() != lb.listeners.size()) c.totals.assign(lb.listeners.size(), ListenerStats{});
-  std::vector<ListenerStats> out(lb.listeners.size());
+  out.resize(lb.listeners.size());
   for (size_t l = 0; l < lb.listeners.size(); l++) {
     ListenerStats d = StatsDelta(amphora, l, seq);
     ListenerStats& t = c.totals[l];
@@ -121,55 +131,52 @@ std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint6
     t.conns = d.conns;
     out[l] = f.version >= 3 ? d : t;
   }
-  return out;
+}
+
+// Key order as the amphora's health daemon builds its dict: id, seq, listeners, pools, ver
+// (v2 and v3); v1 (pre-Rocky) is id, seq, listeners with the pools inside each listener.
+void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora, uint64_t seq,
+                          const std::vector<ListenerStats>& stats) {
+  const AmphoraSpec& amp = f.amphorae[amphora];
+  const LbSpec& lb = f.lbs[amp.lb];
+  out.clear();
+  PyJson j(out, f.compact_json);
+  j.Open();
+  j.Key("id", 2);
+  j.String(amp.id);
+  j.Key("seq", 3);
+  j.Uint(seq);
+  j.Key("listeners", 9);
+  j.Open();
+  for (size_t l = 0; l < lb.listeners.size(); l++) AppendListener(j, f, lb, l, stats[l], seq);
+  j.Close();
+  if (f.version >= 2) {
+    j.Key("pools", 5);
+    j.Open();
+    for (const auto& p : lb.pools) {
+      j.Key2(p.id, p.listener_id);
+      AppendPool(j, f, p, seq);
+    }
+    j.Close();
+    j.Key("ver", 3);
+    j.Uint(static_cast<uint64_t>(f.version));
+  }
+  j.Close();
 }
 
 std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats) {
-  const uint64_t interval_no = seq;
-  const AmphoraSpec& amp = f.amphorae[amphora];
-  const LbSpec& lb = f.lbs[amp.lb];
   std::string out;
-  out.reserve(256 + 64 * lb.listeners.size() + 64 * lb.pools.size());
-  out += "{\"id\":";
-  AppendEscaped(out, amp.id);
-  out += ",\"seq\":" + std::to_string(seq);
-  if (f.version >= 2) out += ",\"ver\":" + std::to_string(f.version);
-  out += ",\"listeners\":{";
-  for (size_t l = 0; l < lb.listeners.size(); l++) {
-    if (l) out.push_back(',');
-    AppendEscaped(out, lb.listeners[l]);
-    out += ":{\"status\":";
-    AppendEscaped(out, ListenerStatus(f.churn, lb.listeners[l]));
-    out += ",\"stats\":";
-    AppendStats(out, stats[l]);
-    if (f.version < 2) {
-      out += ",\"pools\":{";
-      bool first = true;
-      for (const auto& p : lb.pools) {
-        if (p.listener_id != lb.listeners[l]) continue;
-        if (!first) out.push_back(',');
-        first = false;
-        AppendEscaped(out, p.id);
-        out.push_back(':');
-        AppendPool(out, f, p, interval_no);
-      }
-      out += "}";
-    }
-    out += "}";
-  }
-  out += "}";
-  if (f.version >= 2) {
-    out += ",\"pools\":{";
-    for (size_t k = 0; k < lb.pools.size(); k++) {
-      if (k) out.push_back(',');
-      AppendEscaped(out, lb.pools[k].id + ":" + lb.pools[k].listener_id);
-      out.push_back(':');
-      AppendPool(out, f, lb.pools[k], interval_no);
-    }
-    out += "}";
-  }
-  out += "}";
+  BuildMessageJsonInto(out, f, amphora, seq, stats);
   return out;
+}
+
+void EncodeHeartbeat(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters,
+                     std::string& packet) {
+  thread_local std::vector<ListenerStats> stats;
+  thread_local std::string json;
+  NextStats(f, amphora, seq, counters, stats);
+  BuildMessageJsonInto(json, f, amphora, seq, stats);
+  WrapEnvelopeInto(json, f.key, f.legacy_digest, f.zlib_level, packet);
 }
 
 }  // namespace stresshm

@@ -1,6 +1,7 @@
-// Heartbeat encoding, exactly as an amphora's health sender does it: the status message
-// (v1, v2 or v3) as compact JSON, zlib-compressed, followed by its HMAC-SHA256 digest.
-// Status words and stats are deterministic functions shared with src/wire.ts.
+// Heartbeat messages, exactly as an amphora's health sender builds them: the status message
+// (v1, v2 or v3) as Python's json.dumps text with the health daemon's key order (see
+// envelope.h for the compression and digest). Status words and stats are deterministic
+// functions shared with src/engine/wire.ts.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -27,10 +28,19 @@ struct AmphoraCounters {
 };
 
 // Adds heartbeat `seq`'s traffic to `counters` (called for seq 0, 1, 2, ... in order) and
-// returns the stats that heartbeat reports.
-std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters);
+// sets `out` to the stats that heartbeat reports.
+void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters,
+               std::vector<ListenerStats>& out);
 
-// The status message of amphora's heartbeat `seq`, sent in interval `seq` (statuses follow it).
+// The status message of amphora's heartbeat `seq`, sent in interval `seq` (statuses follow
+// it), into `out` (its capacity is reused).
+void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora, uint64_t seq,
+                          const std::vector<ListenerStats>& stats);
 std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats);
+
+// The packet of amphora's heartbeat `seq` into `packet` (its capacity is reused); advances
+// `counters` to it. Scratch buffers are per thread: a message allocates nothing of its own.
+void EncodeHeartbeat(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters,
+                     std::string& packet);
 
 }  // namespace stresshm

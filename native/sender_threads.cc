@@ -196,9 +196,7 @@ FleetRunner::~FleetRunner() { Stop(); }
 // (a real amphora's first heartbeat has seq 0).
 void FleetRunner::Encode(Slot& s, Encoded& into) {
   into.seq = s.beats;
-  std::vector<ListenerStats> stats = NextStats(spec_, s.amphora, into.seq, s.counters);
-  into.packet = WrapEnvelope(BuildMessageJson(spec_, s.amphora, into.seq, stats), spec_.key,
-                             spec_.legacy_digest, spec_.zlib_level);
+  EncodeHeartbeat(spec_, s.amphora, into.seq, s.counters, into.packet);
 }
 
 void FleetRunner::Start() {
@@ -380,9 +378,8 @@ BlastResult RunBlast(const FleetSpec& spec, double duration_ms) {
   size_t bytes = 0;
   for (size_t i = 0; i < n; i++) {
     AmphoraCounters counters;
-    auto stats = NextStats(spec, static_cast<uint32_t>(i), 0, counters);
-    packets[i] = WrapEnvelope(BuildMessageJson(spec, static_cast<uint32_t>(i), 0, stats), spec.key,
-                              spec.legacy_digest, spec.zlib_level);
+    EncodeHeartbeat(spec, static_cast<uint32_t>(i), 0, counters, packets[i]);
+    packets[i].shrink_to_fit();
     if (packets[i].size() > kMaxDatagram) throw std::runtime_error("heartbeat above the UDP size limit");
     bytes += packets[i].size();
   }

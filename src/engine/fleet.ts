@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
 import { Config } from '../config/config';
 import { GhostGraph } from '../ghostdb/graph';
-import { FleetSpec, SpecEndpoint } from './wire';
+import { AMPHORA_ZLIB_LEVEL, FleetSpec, SpecEndpoint } from './wire';
 import { ENDPOINT_ERROR, native, NativeFleet, NativeFleetStats } from './native';
 import { EnvError, UsageError } from '../errors';
 
@@ -19,7 +19,7 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
     legacyDigest: cfg.legacyDigest,
     burst: cfg.burst,
     threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
-    zlibLevel: 6,
+    zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: {
       down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare, nocheck: cfg.memberNocheckShare,
       listenerFull: cfg.listenerFullShare, perInterval: cfg.churnPerInterval,

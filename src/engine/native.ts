@@ -41,6 +41,10 @@ export interface NativeAddon {
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
   blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
+  /** zlib.compress(data, level) with the engine's zlib (the system's, as Python uses). */
+  deflate(data: Buffer, level: number): Buffer;
+  /** Version of the zlib whose deflate the engine calls (the system's, not node's bundled one). */
+  zlibVersion: string;
   /** malloc_trim(0): return the C heap's free pages to the system. */
   releaseMemory(): void;
   /** Sends remembered per amphora by Fleet.history. */

@@ -1,9 +1,16 @@
-// The heartbeat wire format in TypeScript: the reference encoder (node:zlib, node:crypto)
-// that the native packets must equal byte for byte, and the deterministic status and stats
-// functions both share.
+// The heartbeat wire format in TypeScript: the reference encoder that the native packets
+// must equal byte for byte, and the deterministic status and stats functions both share.
+// A packet is what a real amphora sends for the same message (Octavia's wrap_envelope):
+// json.dumps text (pyjson.ts) in the health daemon's key order, zlib level 9 with the
+// system zlib that Python links (node's bundled zlib gives other bytes, so compression is
+// the engine's own, proven against Python's in the tests), and the hex HMAC-SHA256.
 
-import { deflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
+import { native } from './native';
+import { pyJsonDumps } from './pyjson';
+
+/** zlib.compress(..., 9): the level an amphora's health sender uses. */
+export const AMPHORA_ZLIB_LEVEL = 9;
 
 export interface ChurnSpec {
   down: number;
@@ -24,10 +31,14 @@ export interface FleetSpec {
   key: string;
   version: 1 | 2 | 3;
   intervalMs: number;
+  /** The raw 32-byte digest of very old amphorae instead of the hex one (never the default). */
   legacyDigest: boolean;
   burst: boolean;
   threads: number;
+  /** AMPHORA_ZLIB_LEVEL unless deliberately otherwise. */
   zlibLevel: number;
+  /** "," and ":" separators instead of Python's default ones (never the default). */
+  compactJson?: boolean;
   churn: ChurnSpec;
   endpoints: SpecEndpoint[];
   lbs: SpecLb[];
@@ -36,11 +47,12 @@ export interface FleetSpec {
 
 export type MemberWord = 'UP' | 'DOWN' | 'DRAIN' | 'MAINT' | 'no check';
 
-/** FNV-1a over the id's bytes, then murmur3's finaliser so similar ids spread evenly. */
-export function idHash(s: string): number {
+/** FNV-1a over the id's UTF-8 bytes, then murmur3's finaliser so similar ids spread evenly. */
+export function idHash(id: string): number {
+  const s = Buffer.from(id, 'utf8');
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i) & 0xff;
+    h ^= s[i];
     h = Math.imul(h, 16777619) >>> 0;
   }
   h ^= h >>> 16;
@@ -132,22 +144,27 @@ export function buildMessage(spec: FleetSpec, a: number, seq: number): Record<st
     }
     listeners[id] = entry;
   });
-  const msg: Record<string, unknown> = { id: amp.id, seq };
-  if (spec.version >= 2) msg.ver = spec.version;
-  msg.listeners = listeners;
+  // The health daemon's key order: id, seq, listeners, pools, ver (v1: id, seq, listeners).
+  const msg: Record<string, unknown> = { id: amp.id, seq, listeners };
   if (spec.version >= 2) {
     msg.pools = Object.fromEntries(lb.pools.map((p) => [`${p.id}:${p.listener}`, poolMessage(spec, p, firstOrdinal.get(p)!, total, n)]));
+    msg.ver = spec.version;
   }
   return msg;
 }
 
-/** zlib(JSON) + HMAC-SHA256 digest (hex, or raw bytes for very old amphorae). */
-export function wrapEnvelope(json: string, key: string, legacyDigest: boolean, level = 6): Buffer {
-  const body = deflateSync(Buffer.from(json, 'utf8'), { level });
+/** The message as the amphora serialises it: json.dumps(msg) (or compact, when asked). */
+export function messageJson(spec: FleetSpec, a: number, seq: number): string {
+  return pyJsonDumps(buildMessage(spec, a, seq), spec.compactJson ?? false);
+}
+
+/** zlib.compress(json, level) + HMAC-SHA256 digest (hex, or raw bytes for very old amphorae). */
+export function wrapEnvelope(json: string, key: string, legacyDigest: boolean, level = AMPHORA_ZLIB_LEVEL): Buffer {
+  const body = native().deflate(Buffer.from(json, 'utf8'), level);
   const mac = createHmac('sha256', key).update(body);
   return Buffer.concat([body, legacyDigest ? mac.digest() : Buffer.from(mac.digest('hex'), 'ascii')]);
 }
 
 export function encodeHeartbeat(spec: FleetSpec, a: number, seq: number): Buffer {
-  return wrapEnvelope(JSON.stringify(buildMessage(spec, a, seq)), spec.key, spec.legacyDigest, spec.zlibLevel);
+  return wrapEnvelope(messageJson(spec, a, seq), spec.key, spec.legacyDigest, spec.zlibLevel);
 }

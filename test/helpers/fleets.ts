@@ -1,7 +1,7 @@
 // Small fleet specs for wire-format and engine tests, and the operating status Octavia's HM
 // derives from a fleet's heartbeats.
 
-import { FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage } from '../../src/engine/wire';
+import { AMPHORA_ZLIB_LEVEL, FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage } from '../../src/engine/wire';
 
 export const LB1 = {
   listener: '11111111-1111-4111-8111-111111111111',
@@ -10,9 +10,13 @@ export const LB1 = {
   amphora: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaa1',
 };
 
+/** Strings json.dumps must escape: quotes, backslash, controls, DEL, Latin-1, BMP, astral. */
+export const ODD_STRINGS = ['plain', 'q"uote', 'back\\slash', 'tab\there', 'nl\n cr\r bs\b ff\f', '\u0001\u001f',
+  'del\u007f', 'caf\u00e9', '\u20ac \u4e2d', 'emoji \u{1f600}', '/slash', '~ space ', ''];
+
 export function tinySpec(version: 1 | 2 | 3, over: Partial<FleetSpec> = {}): FleetSpec {
   return {
-    key: 'insecure', version, intervalMs: 10000, legacyDigest: false, burst: false, threads: 1, zlibLevel: 6,
+    key: 'insecure', version, intervalMs: 10000, legacyDigest: false, burst: false, threads: 1, zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
     endpoints: [{ host: '127.0.0.1', port: 5555 }],
     lbs: [{ listeners: [LB1.listener], pools: [{ id: LB1.pool, listener: LB1.listener, members: LB1.members }] }],

@@ -1,4 +1,5 @@
-// The native engine: its packets equal the TypeScript reference encoder's byte for byte,
+// The native engine: its packets equal the TypeScript reference encoder's byte for byte
+// (JSON text and HMAC computed independently, zlib shared: see amphora_bytes.test.ts),
 // Octavia's own unwrap_envelope accepts every one, a fleet's heartbeats all reach a
 // verifying sink, oversize messages are refused, and stop() ends the threads.
 
@@ -12,19 +13,20 @@ import { native } from '../../src/engine/native';
 import { Fleet, packSpec } from '../../src/engine/fleet';
 import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
-import { sampleSpec } from '../helpers/fleets';
+import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 
 const CHURNS = [
   { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
   { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 },
 ];
 
-test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn)', () => {
+test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ids)', () => {
   let compared = 0;
   for (const version of [1, 2, 3] as const) {
     for (const legacyDigest of [false, true]) {
       for (const churn of CHURNS) {
         const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
+        spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
         const buf = packSpec(spec);
         for (let a = 0; a < spec.amphorae.length; a++) {
           for (const seq of [0, 1, 4, 97]) {
