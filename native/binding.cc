@@ -136,7 +136,8 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
     auto seqs = args.Float64Array(1, "seqs");
     size_t n = runner_->Size() * kHistoryDepth;
     if (times.ElementLength() != n || seqs.ElementLength() != n) {
-      throw Napi::RangeError::New(info.Env(), "history: times and seqs must hold " + std::to_string(n) + " values each");
+      std::string what = "history: times and seqs must hold " + std::to_string(n) + " values each";
+      throw Napi::RangeError::New(info.Env(), what);
     }
     runner_->History(times.Data(), seqs.Data());
     return Napi::Number::New(info.Env(), kHistoryDepth);
@@ -257,7 +258,7 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   // benchEncode(spec, amphora, count): encodes `count` consecutive heartbeats of one amphora;
-  // returns the seconds taken.
+  // returns the CPU seconds taken (the thread's own, so other load on the machine does not count).
   Napi::Value BenchEncode(const Napi::CallbackInfo& info) {
     JsArgs args(info, "benchEncode");
     FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
@@ -299,15 +300,15 @@ class Addon : public Napi::Addon<Addon> {
     std::vector<Endpoint> eps;
     for (uint32_t i = 0; i < list.Length(); i++) {
       Napi::Value v = list.Get(i);
-      if (!v.IsObject()) throw Napi::TypeError::New(info.Env(), "checkEndpoints: endpoints[" + std::to_string(i) + "] must be {host, port}");
-      Napi::Object o = v.As<Napi::Object>();
-      Napi::Value host = o.Get("host"), port = o.Get("port");
+      Napi::Value host = v.IsObject() ? v.As<Napi::Object>().Get("host") : info.Env().Undefined();
+      Napi::Value port = v.IsObject() ? v.As<Napi::Object>().Get("port") : info.Env().Undefined();
       if (!host.IsString() || !port.IsNumber()) {
-        throw Napi::TypeError::New(info.Env(), "checkEndpoints: endpoints[" + std::to_string(i) + "] must be {host: string, port: number}");
+        std::string what = "checkEndpoints: endpoints[" + std::to_string(i) + "] must be {host: string, port: number}";
+        throw Napi::TypeError::New(info.Env(), what);
       }
-      eps.push_back(Guarded(info.Env(), [&] {
-        return ParseAddress(host.As<Napi::String>().Utf8Value(), port.As<Napi::Number>().Int32Value(), "heartbeat endpoint");
-      }));
+      std::string h = host.As<Napi::String>().Utf8Value();
+      int p = port.As<Napi::Number>().Int32Value();
+      eps.push_back(Guarded(info.Env(), [&] { return ParseAddress(h, p, "heartbeat endpoint"); }));
     }
     Guarded(info.Env(), [&] { EndpointSockets check(eps); return 0; });
     return info.Env().Undefined();
@@ -319,7 +320,8 @@ class Addon : public Napi::Addon<Addon> {
     auto data = args.Buffer(0, "data");
     int level = static_cast<int>(args.Integer(1, "level", 0, 9));
     std::string out;
-    Guarded(info.Env(), [&] { DeflateInto(reinterpret_cast<const char*>(data.Data()), data.Length(), level, out); return 0; });
+    const char* bytes = reinterpret_cast<const char*>(data.Data());
+    Guarded(info.Env(), [&] { DeflateInto(bytes, data.Length(), level, out); return 0; });
     return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
   }
 
@@ -342,12 +344,12 @@ class Addon : public Napi::Addon<Addon> {
     AmphoraCounters counters;
     std::string packet;
     size_t bytes = 0;
-    double t0 = MonoMs();
+    double t0 = ThreadCpuSeconds();
     for (uint64_t s = 0; s < count; s++) {
       stresshm::EncodeHeartbeat(spec, amphora, s, counters, packet);
       bytes += packet.size();
     }
-    double secs = (MonoMs() - t0) / 1000;
+    double secs = ThreadCpuSeconds() - t0;
     return bytes > 0 ? secs : 0;
   }
 

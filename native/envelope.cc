@@ -14,11 +14,11 @@
 namespace stresshm {
 namespace {
 
-void AppendHex(std::string& out, const unsigned char* d, size_t n) {
+void ToHex(const unsigned char* d, size_t n, char* out) {
   static const char* hex = "0123456789abcdef";
   for (size_t i = 0; i < n; i++) {
-    out.push_back(hex[d[i] >> 4]);
-    out.push_back(hex[d[i] & 15]);
+    out[2 * i] = hex[d[i] >> 4];
+    out[2 * i + 1] = hex[d[i] & 15];
   }
 }
 
@@ -99,7 +99,9 @@ class Deflater {
     if (level_ >= 0) deflateEnd(&zs_);
     level_ = -1;
     std::memset(&zs_, 0, sizeof(zs_));
-    if (deflateInit2(&zs_, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2 failed");
+    if (deflateInit2(&zs_, level, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw std::runtime_error("deflateInit2 failed");
+    }
     level_ = level;
     return &zs_;
   }
@@ -111,16 +113,22 @@ class Deflater {
 
 }  // namespace
 
+// Compresses into a per-thread scratch buffer sized by deflateBound, then copies the result
+// into `out`: a kept packet's capacity follows its own size, not the (larger) bound.
 void DeflateInto(const char* data, size_t len, int level, std::string& out, size_t spare) {
   thread_local Deflater deflater;
+  thread_local std::string scratch;
   z_stream* zs = deflater.Ready(level);
-  out.resize(deflateBound(zs, len) + spare);
+  size_t bound = deflateBound(zs, len);
+  if (scratch.size() < bound) scratch.resize(bound);
   zs->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
   zs->avail_in = static_cast<uInt>(len);
-  zs->next_out = reinterpret_cast<Bytef*>(&out[0]);
-  zs->avail_out = static_cast<uInt>(out.size());
+  zs->next_out = reinterpret_cast<Bytef*>(&scratch[0]);
+  zs->avail_out = static_cast<uInt>(bound);
   if (deflate(zs, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate failed");
-  out.resize(zs->total_out);
+  size_t n = zs->total_out;
+  if (out.capacity() < n + spare) out.reserve(n + spare);
+  out.assign(scratch.data(), n);
 }
 
 void WrapEnvelopeInto(const std::string& json, const std::string& key, bool legacy, int level, std::string& out) {
@@ -129,7 +137,11 @@ void WrapEnvelopeInto(const std::string& json, const std::string& key, bool lega
   unsigned char mac[32];
   Hmac(key, reinterpret_cast<const uint8_t*>(out.data()), n, mac);
   if (legacy) out.append(reinterpret_cast<const char*>(mac), 32);
-  else AppendHex(out, mac, 32);
+  else {
+    char hex[64];
+    ToHex(mac, 32, hex);
+    out.append(hex, 64);
+  }
 }
 
 std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy, int level) {
@@ -143,9 +155,9 @@ bool VerifyEnvelope(const uint8_t* data, size_t len, const std::string& key) {
   unsigned char mac[32];
   if (len > 64) {
     Hmac(key, data, len - 64, mac);
-    std::string hex;
-    AppendHex(hex, mac, 32);
-    if (std::memcmp(hex.data(), data + len - 64, 64) == 0) return true;
+    char hex[64];
+    ToHex(mac, 32, hex);
+    if (std::memcmp(hex, data + len - 64, 64) == 0) return true;
   }
   if (len > 32) {
     Hmac(key, data, len - 32, mac);

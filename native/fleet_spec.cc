@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "heartbeat_encoder.h"
 #include "msgpack_reader.h"
 
 namespace stresshm {
@@ -47,12 +48,14 @@ void ParseLbs(MpCursor& cur, FleetSpec& f) {
     const MpValue lbv = cur.Value();  // one LB's tree at a time
     LbSpec lb;
     lb.listeners = Strings(lbv.at("listeners"));
+    for (const auto& l : lb.listeners) lb.listener_hashes.push_back(IdHash(l));
     lb.pools.reserve(lbv.at("pools").arr.size());
     for (const auto& pv : lbv.at("pools").arr) {
       PoolSpec p;
       p.id = pv.at("id").s;
       p.listener_id = pv.at("listener").s;
       p.members = Strings(pv.at("members"));
+      for (const auto& m : p.members) p.member_hashes.push_back(IdHash(m));
       p.first_ordinal = ordinal;
       ordinal += p.members.size();
       lb.pools.push_back(std::move(p));

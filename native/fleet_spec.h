@@ -13,11 +13,13 @@ struct PoolSpec {
   std::string id;
   std::string listener_id;
   std::vector<std::string> members;
+  std::vector<uint32_t> member_hashes;  // IdHash of each member id, computed once
   uint64_t first_ordinal = 0;  // ordinal of members[0] among all members of the fleet
 };
 
 struct LbSpec {
   std::vector<std::string> listeners;
+  std::vector<uint32_t> listener_hashes;  // IdHash of each listener id, computed once
   std::vector<PoolSpec> pools;
 };
 

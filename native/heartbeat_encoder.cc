@@ -28,7 +28,7 @@ void AppendStats(PyJson& j, const ListenerStats& s) {
 const char* PoolStatus(const Churn& c, const PoolSpec& p, uint64_t interval_no) {
   if (p.members.empty()) return "UP";
   for (size_t k = 0; k < p.members.size(); k++) {
-    if (std::strcmp(MemberStatus(c, p.members[k], p.first_ordinal + k, interval_no), "DOWN") != 0) return "UP";
+    if (std::strcmp(MemberStatus(c, p.member_hashes[k], p.first_ordinal + k, interval_no), "DOWN") != 0) return "UP";
   }
   return "DOWN";
 }
@@ -44,7 +44,7 @@ void AppendPool(PyJson& j, const FleetSpec& f, const PoolSpec& p, uint64_t inter
   j.Open();
   for (size_t k = 0; k < p.members.size(); k++) {
     j.Key(p.members[k]);
-    const char* word = MemberStatus(f.churn, p.members[k], p.first_ordinal + k, interval_no);
+    const char* word = MemberStatus(f.churn, p.member_hashes[k], p.first_ordinal + k, interval_no);
     j.String(word, std::strlen(word));
   }
   j.Close();
@@ -56,7 +56,7 @@ void AppendListener(PyJson& j, const FleetSpec& f, const LbSpec& lb, size_t l, c
   j.Key(lb.listeners[l]);
   j.Open();
   j.Key("status", 6);
-  const char* status = ListenerStatus(f.churn, lb.listeners[l]);
+  const char* status = ListenerStatus(f.churn, lb.listener_hashes[l]);
   j.String(status, std::strlen(status));
   j.Key("stats", 5);
   AppendStats(j, stats);
@@ -89,8 +89,8 @@ uint32_t IdHash(const std::string& s) {
   return h;
 }
 
-const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no) {
-  double u = IdHash(id) / 4294967296.0;
+const char* MemberStatus(const Churn& c, uint32_t id_hash, uint64_t ordinal, uint64_t interval_no) {
+  double u = id_hash / 4294967296.0;
   const char* base = "UP";
   if (u < c.down) base = "DOWN";
   else if (u < c.down + c.drain) base = "DRAIN";
@@ -103,8 +103,8 @@ const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal
   return std::strcmp(base, "UP") == 0 ? "DOWN" : "UP";
 }
 
-const char* ListenerStatus(const Churn& c, const std::string& id) {
-  return IdHash(id) / 4294967296.0 < c.listener_full ? "FULL" : "OPEN";
+const char* ListenerStatus(const Churn& c, uint32_t id_hash) {
+  return id_hash / 4294967296.0 < c.listener_full ? "FULL" : "OPEN";
 }
 
 ListenerStats StatsDelta(uint64_t a, uint64_t l, uint64_t s) {
@@ -117,7 +117,8 @@ ListenerStats StatsDelta(uint64_t a, uint64_t l, uint64_t s) {
   return d;
 }
 
-void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& c, std::vector<ListenerStats>& out) {
+void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& c,
+               std::vector<ListenerStats>& out) {
   const LbSpec& lb = f.lbs[f.amphorae[amphora].lb];
   if (c.totals.size() != lb.listeners.size()) c.totals.assign(lb.listeners.size(), ListenerStats{});
   out.resize(lb.listeners.size());
@@ -164,7 +165,8 @@ void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora
   j.Close();
 }
 
-std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats) {
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq,
+                             const std::vector<ListenerStats>& stats) {
   std::string out;
   BuildMessageJsonInto(out, f, amphora, seq, stats);
   return out;

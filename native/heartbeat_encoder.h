@@ -18,8 +18,9 @@ struct ListenerStats {
 
 // FNV-1a over the id's bytes, then murmur3's finaliser so similar ids spread evenly.
 uint32_t IdHash(const std::string& s);
-const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no);
-const char* ListenerStatus(const Churn& c, const std::string& id);
+// Status words from the id's IdHash (precomputed in the spec).
+const char* MemberStatus(const Churn& c, uint32_t id_hash, uint64_t ordinal, uint64_t interval_no);
+const char* ListenerStatus(const Churn& c, uint32_t id_hash);
 ListenerStats StatsDelta(uint64_t amphora, uint64_t listener, uint64_t seq);
 
 // Running totals per listener of one amphora (v1/v2 report absolute counters).
@@ -36,7 +37,8 @@ void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounte
 // it), into `out` (its capacity is reused).
 void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora, uint64_t seq,
                           const std::vector<ListenerStats>& stats);
-std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, const std::vector<ListenerStats>& stats);
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq,
+                             const std::vector<ListenerStats>& stats);
 
 // The packet of amphora's heartbeat `seq` into `packet` (its capacity is reused); advances
 // `counters` to it. Scratch buffers are per thread: a message allocates nothing of its own.

@@ -114,7 +114,9 @@ size_t MpCursor::ArrayHeader() {
 
 std::string MpCursor::Str() {
   uint8_t t = Peek();
-  if (!((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb)) throw std::runtime_error("fleet spec: expected a string");
+  if (!((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb)) {
+    throw std::runtime_error("fleet spec: expected a string");
+  }
   return Value().s;
 }
 

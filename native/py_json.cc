@@ -67,6 +67,13 @@ void PyJson::Uint(uint64_t v) {
 void PyJson::Body(const char* str, size_t n) {
   const auto* s = reinterpret_cast<const unsigned char*>(str);
   for (size_t i = 0; i < n;) {
+    size_t run = i;  // characters written as they are, appended in one go
+    while (run < n && s[run] >= 0x20 && s[run] <= 0x7e && s[run] != '"' && s[run] != '\\') run++;
+    if (run > i) {
+      out_.append(str + i, run - i);
+      i = run;
+      continue;
+    }
     unsigned char c = s[i];
     if (c >= 0x80) {
       uint32_t cp = DecodeUtf8(s, n, i);

@@ -21,11 +21,6 @@ constexpr int kBatch = 64;
 // instead of one packet (fewer syscalls and timer wake-ups; adds at most this much lag).
 constexpr double kCoalesceMs = 1.0;
 
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct Outgoing {
   const std::string* packet;
@@ -74,6 +69,12 @@ void SendBatch(const EndpointSockets& socks, const Outgoing* out, int n, ThreadC
 
 }  // namespace
 
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 double MonoMs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -89,7 +90,9 @@ double EpochMs() {
 EndpointSockets::EndpointSockets(const std::vector<Endpoint>& endpoints) {
   for (const Endpoint& ep : endpoints) {
     int fd = socket(ep.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw EndpointError("cannot open a UDP socket for heartbeat endpoint " + ep.name + ": " + std::strerror(errno));
+    if (fd < 0) {
+      throw EndpointError("cannot open a UDP socket for heartbeat endpoint " + ep.name + ": " + std::strerror(errno));
+    }
     fds_.push_back(fd);
     int buf = 4 << 20;
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
@@ -124,7 +127,8 @@ LagHistogram::LagHistogram() : buckets_(new std::atomic<uint64_t>[kBuckets]) {
 
 void LagHistogram::Add(double lag_ms) {
   double us = lag_ms * 1000;
-  size_t i = us < 100000 ? static_cast<size_t>(std::max(0.0, us) / 10) : 10000 + std::min<size_t>(59999, static_cast<size_t>((us - 100000) / 1000));
+  size_t i = us < 100000 ? static_cast<size_t>(std::max(0.0, us) / 10)
+                         : 10000 + std::min<size_t>(59999, static_cast<size_t>((us - 100000) / 1000));
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -204,7 +208,9 @@ void FleetRunner::Start() {
   started_ = true;
   start_epoch_ms_ = EpochMs();
   start_mono_ms_ = MonoMs();
-  for (size_t t = 0; t < slices_.size(); t++) threads_.emplace_back(&FleetRunner::ThreadMain, this, static_cast<int>(t));
+  for (size_t t = 0; t < slices_.size(); t++) {
+    threads_.emplace_back(&FleetRunner::ThreadMain, this, static_cast<int>(t));
+  }
 }
 
 void FleetRunner::Stop() {

@@ -151,6 +151,7 @@ BlastResult RunBlast(const FleetSpec& spec, double duration_ms);
 BlastResult RunPayloadBlast(const Endpoint& ep, size_t payload_bytes, int threads, double duration_ms);
 
 double MonoMs();
+double ThreadCpuSeconds();  // CPU time of the calling thread
 double EpochMs();
 
 }  // namespace stresshm
