@@ -220,6 +220,7 @@ class Sink : public Napi::ObjectWrap<Sink> {
     o.Set("invalid", static_cast<double>(sink_->Invalid()));
     o.Set("bytes", static_cast<double>(sink_->Bytes()));
     o.Set("cpuSeconds", sink_->CpuSeconds());
+    o.Set("failure", sink_->Failure());
     return o;
   }
   std::unique_ptr<UdpSink> sink_;

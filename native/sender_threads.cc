@@ -111,16 +111,6 @@ EndpointSockets::~EndpointSockets() {
   for (int fd : fds_) close(fd);
 }
 
-void ThreadFailure::Record(const char* what) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (what_.empty()) what_ = what && *what ? what : "unknown error";
-}
-
-std::string ThreadFailure::Get() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return what_;
-}
-
 LagHistogram::LagHistogram() : buckets_(new std::atomic<uint64_t>[kBuckets]) {
   for (size_t i = 0; i < kBuckets; i++) buckets_[i].store(0);
 }

@@ -17,6 +17,7 @@
 
 #include "fleet_spec.h"
 #include "heartbeat_encoder.h"
+#include "thread_failure.h"
 
 namespace stresshm {
 
@@ -64,17 +65,6 @@ class EndpointSockets {
 // An endpoint that cannot be used; what() names it.
 struct EndpointError : std::runtime_error {
   using std::runtime_error::runtime_error;
-};
-
-// The first exception a thread caught (threads never let one escape).
-class ThreadFailure {
- public:
-  void Record(const char* what);
-  std::string Get() const;
-
- private:
-  mutable std::mutex mu_;
-  std::string what_;
 };
 
 struct FleetStats {

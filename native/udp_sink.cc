@@ -36,7 +36,7 @@ UdpSink::UdpSink(const std::string& host, int port, std::string key) : key_(std:
   }
   getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
   port_ = ntohs(family == AF_INET ? a4->sin_port : a6->sin6_port);
-  thread_ = std::thread(&UdpSink::Loop, this);
+  thread_ = std::thread(&UdpSink::Run, this);
 }
 
 UdpSink::~UdpSink() { Stop(); }
@@ -46,6 +46,17 @@ void UdpSink::Stop() {
   if (thread_.joinable()) thread_.join();
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
+}
+
+// No exception leaves the thread: it is recorded (Failure()) and the sink stops receiving.
+void UdpSink::Run() {
+  try {
+    Loop();
+  } catch (const std::exception& e) {
+    failure_.Record(e.what());
+  } catch (...) {
+    failure_.Record("unknown error in the sink thread");
+  }
 }
 
 void UdpSink::Loop() {

@@ -30,7 +30,7 @@ export interface BlastResult {
 export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
 export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
 
-export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number }; stop(): void }
+export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number; failure: string }; stop(): void }
 
 export interface NativeAddon {
   /** The packet of amphora's heartbeat `seq` (from 0). */
