@@ -35,8 +35,10 @@ function cLoop(json: string, count: number): [number, number] {
   const dir = mkdtempSync(join(tmpdir(), 'stresshm-bench-encode-'));
   try {
     const bin = join(dir, 'encode_loop');
-    execFileSync('cc', ['-O2', '-o', bin, join(__dirname, '..', '..', 'bench', 'c', 'encode_loop.c'), '-lz', '-lcrypto']);
-    const [secs, size] = execFileSync(bin, [KEY, String(count)], { input: json, encoding: 'utf8' }).trim().split(' ').map(Number);
+    const source = join(__dirname, '..', '..', 'bench', 'c', 'encode_loop.c');
+    execFileSync('cc', ['-O2', '-o', bin, source, '-lz', '-lcrypto']);
+    const out = execFileSync(bin, [KEY, String(count)], { input: json, encoding: 'utf8' });
+    const [secs, size] = out.trim().split(' ').map(Number);
     return [secs, size];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -44,7 +46,8 @@ function cLoop(json: string, count: number): [number, number] {
 }
 
 function pythonLoop(json: string, count: number): [number, number] {
-  const out = execFileSync('/usr/bin/python3', ['-c', PYTHON_LOOP, KEY, String(count)], { input: json, encoding: 'utf8' });
+  const args = ['-c', PYTHON_LOOP, KEY, String(count)];
+  const out = execFileSync('/usr/bin/python3', args, { input: json, encoding: 'utf8' });
   const [secs, size] = out.trim().split(' ').map(Number);
   return [secs, size];
 }
@@ -67,7 +70,8 @@ function main(): void {
   console.log(`  stresshm native encoder (JSON + zlib + HMAC)  ${us(nativeSecs)}  (target <= 7.5 us)`);
   console.log(`  plain C zlib-9 + HMAC loop (no JSON)          ${us(cSecs)}  (${cSize} bytes)`);
   const faster = (pySecs / nativeSecs).toFixed(1);
-  console.log(`  Octavia's wrap_envelope (Python)              ${us(pySecs)}  (${pySize} bytes)  native is ${faster}x faster`);
+  console.log(`  Octavia's wrap_envelope (Python)              ${us(pySecs)}  (${pySize} bytes)  ` +
+    `native is ${faster}x faster`);
 }
 
 main();

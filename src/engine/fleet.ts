@@ -21,7 +21,8 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
     threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
     zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: {
-      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare, nocheck: cfg.memberNocheckShare,
+      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare,
+      nocheck: cfg.memberNocheckShare,
       listenerFull: cfg.listenerFullShare, perInterval: cfg.churnPerInterval,
     },
     endpoints,

@@ -30,7 +30,13 @@ export interface BlastResult {
 export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
 export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
 
-export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number; failure: string }; stop(): void }
+export interface NativeSinkStats {
+  packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number;
+  /** Empty, or the error that stopped the sink's thread. */
+  failure: string;
+}
+
+export interface NativeSink { port(): number; stats(): NativeSinkStats; stop(): void }
 
 export interface NativeAddon {
   /** The packet of amphora's heartbeat `seq` (from 0). */
@@ -40,7 +46,8 @@ export interface NativeAddon {
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
-  blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
+  blastPayload(host: string, port: number, payloadBytes: number, threads: number,
+    durationMs: number): Promise<BlastResult>;
   /** zlib.compress(data, level) with the engine's zlib (the system's, as Python uses). */
   deflate(data: Buffer, level: number): Buffer;
   /** Version of the zlib whose deflate the engine calls (the system's, not node's bundled one). */
@@ -61,7 +68,8 @@ export function native(): NativeAddon {
     try {
       addon = require(path) as NativeAddon;
     } catch (e) {
-      throw new EnvError(`the native heartbeat engine is not built (${path}): run npm install (${(e as Error).message.split('\n')[0]})`);
+      const why = (e as Error).message.split('\n')[0];
+      throw new EnvError(`the native heartbeat engine is not built (${path}): run npm install (${why})`);
     }
   }
   return addon;

@@ -5,7 +5,9 @@
 // Keys keep the object's order (JavaScript puts integer-like keys first; heartbeat keys are
 // UUIDs, never integer-like).
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t',
+};
 
 export function pyString(s: string): string {
   let out = '"';
@@ -32,7 +34,8 @@ export function pyJsonDumps(value: unknown, compact = false): string {
     if (v === null) return 'null';
     if (Array.isArray(v)) return `[${v.map(dump).join(item)}]`;
     if (typeof v === 'object') {
-      return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => pyString(k) + key + dump(x)).join(item)}}`;
+      const entries = Object.entries(v as Record<string, unknown>);
+      return `{${entries.map(([k, x]) => pyString(k) + key + dump(x)).join(item)}}`;
     }
     throw new TypeError(`pyJsonDumps: cannot serialise ${typeof v}`);
   };

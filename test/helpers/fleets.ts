@@ -1,7 +1,9 @@
 // Small fleet specs for wire-format and engine tests, and the operating status Octavia's HM
 // derives from a fleet's heartbeats.
 
-import { AMPHORA_ZLIB_LEVEL, FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage } from '../../src/engine/wire';
+import {
+  AMPHORA_ZLIB_LEVEL, FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage,
+} from '../../src/engine/wire';
 
 export const LB1 = {
   listener: '11111111-1111-4111-8111-111111111111',
@@ -16,7 +18,8 @@ export const ODD_STRINGS = ['plain', 'q"uote', 'back\\slash', 'tab\there', 'nl\n
 
 export function tinySpec(version: 1 | 2 | 3, over: Partial<FleetSpec> = {}): FleetSpec {
   return {
-    key: 'insecure', version, intervalMs: 10000, legacyDigest: false, burst: false, threads: 1, zlibLevel: AMPHORA_ZLIB_LEVEL,
+    key: 'insecure', version, intervalMs: 10000, legacyDigest: false, burst: false, threads: 1,
+    zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
     endpoints: [{ host: '127.0.0.1', port: 5555 }],
     lbs: [{ listeners: [LB1.listener], pools: [{ id: LB1.pool, listener: LB1.listener, members: LB1.members }] }],
@@ -49,7 +52,9 @@ export interface ExpectedStatus {
   members: Map<string, string>;
 }
 
-const MEMBER_OPERATING: Record<MemberWord, string> = { UP: 'ONLINE', DOWN: 'ERROR', DRAIN: 'DRAINING', MAINT: 'OFFLINE', 'no check': 'NO_MONITOR' };
+const MEMBER_OPERATING: Record<MemberWord, string> = {
+  UP: 'ONLINE', DOWN: 'ERROR', DRAIN: 'DRAINING', MAINT: 'OFFLINE', 'no check': 'NO_MONITOR',
+};
 
 /** The operating_status Octavia's HM writes after processing interval `n`'s heartbeats. */
 export function expectedStatus(spec: FleetSpec, n: number): ExpectedStatus {

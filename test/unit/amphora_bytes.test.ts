@@ -65,17 +65,22 @@ function oddFleet(version: 1 | 2 | 3, legacyDigest: boolean, port: number): Flee
 }
 
 test("the engine's deflate is the system zlib Python links, byte for byte at level 9", () => {
-  const py = JSON.parse(execFileSync(PYTHON, ['-c', 'import json, zlib; print(json.dumps(zlib.ZLIB_RUNTIME_VERSION))'], { encoding: 'utf8' }));
+  const version = 'import json, zlib; print(json.dumps(zlib.ZLIB_RUNTIME_VERSION))';
+  const py = JSON.parse(execFileSync(PYTHON, ['-c', version], { encoding: 'utf8' }));
   assert.equal(native().zlibVersion, py);
   const texts = Array.from({ length: 40 }, (_, i) => JSON.stringify(sampleSpec(3, 1 + (i % 4), 1, 1, i + 1)));
-  const script = 'import json, sys, zlib; print(json.dumps([zlib.compress(t.encode(), 9).hex() for t in json.load(sys.stdin)]))';
-  const expected = JSON.parse(execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' })) as string[];
+  const script = 'import json, sys, zlib\n' +
+    'print(json.dumps([zlib.compress(t.encode(), 9).hex() for t in json.load(sys.stdin)]))';
+  const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
+  const expected = JSON.parse(out) as string[];
   texts.forEach((t, i) => assert.equal(native().deflate(Buffer.from(t), 9).toString('hex'), expected[i], `text ${i}`));
 });
 
 for (const version of [1, 2, 3] as const) {
   for (const legacy of [false, true]) {
-    test(`v${version}${legacy ? ' raw digest' : ''}: every packet of a fleet run comes back identical from Octavia's unwrap + wrap`, async () => {
+    const kind = `v${version}${legacy ? ' raw digest' : ''}`;
+    const name = `${kind}: every packet of a fleet run comes back identical from Octavia's unwrap + wrap`;
+    test(name, async () => {
       const { rx, port, packets } = await capture();
       const spec = oddFleet(version, legacy, port);
       const fleet = new Fleet(spec);
@@ -89,7 +94,8 @@ for (const version of [1, 2, 3] as const) {
         rx.close();
       }
       assert.equal(packets.length, fleet.stats().sent);
-      assert.deepEqual(roundTrip(packets, spec.key, legacy), { total: packets.length, same: packets.length, first_mismatch: null });
+      const n = packets.length;
+      assert.deepEqual(roundTrip(packets, spec.key, legacy), { total: n, same: n, first_mismatch: null });
     });
   }
 }
@@ -105,5 +111,6 @@ test("every distinct packet of a blast comes back identical from Octavia's unwra
   }
   const distinct = [...new Set(packets.map((p) => p.toString('hex')))].map((h) => Buffer.from(h, 'hex'));
   assert.equal(distinct.length, spec.amphorae.length, 'one packet per amphora (seq 0)');
-  assert.deepEqual(roundTrip(distinct, spec.key, false), { total: distinct.length, same: distinct.length, first_mismatch: null });
+  const n = distinct.length;
+  assert.deepEqual(roundTrip(distinct, spec.key, false), { total: n, same: n, first_mismatch: null });
 });
