@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createSocket, Socket } from 'node:dgram';
 import { native } from '../../src/engine/native';
-import { Fleet, packSpec } from '../../src/engine/fleet';
-import { FleetSpec } from '../../src/engine/wire';
+import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
+import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
+import { loadConfig } from '../../src/config/config';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 
 const PYTHON = '/usr/bin/python3';
@@ -113,4 +114,19 @@ test("every distinct packet of a blast comes back identical from Octavia's unwra
   assert.equal(distinct.length, spec.amphorae.length, 'one packet per amphora (seq 0)');
   const n = distinct.length;
   assert.deepEqual(roundTrip(distinct, spec.key, false), { total: n, same: n, first_mismatch: null });
+});
+
+test("a run's heartbeats are an amphora's by default: level 9, json.dumps text, hex digest", () => {
+  const cfg = loadConfig([]);
+  const lb = { id: 'lb', name: 'p-lb1', amphorae: [{ id: 'a', role: 'STANDALONE' as const }],
+    listeners: [{ id: 'l', protocolPort: 80 }], pools: [{ id: 'p', listenerId: 'l', memberIds: ['m1', 'm2'] }] };
+  const graph = { prefix: 'p', loadBalancers: [lb] };
+  const spec = buildFleetSpec(graph, cfg, [{ host: '127.0.0.1', port: 5555 }], 'k');
+  assert.equal(spec.zlibLevel, AMPHORA_ZLIB_LEVEL);
+  assert.equal(spec.compactJson ?? false, false);
+  assert.equal(spec.legacyDigest, false);
+  const packet = encodeHeartbeat(spec, 0, 0);
+  const script = 'import sys; from octavia.amphorae.backends.health_daemon import status_message as s\n' +
+    'p = bytes.fromhex(sys.argv[2]); print(s.wrap_envelope(s.unwrap_envelope(p, sys.argv[1]), sys.argv[1]) == p)';
+  assert.equal(execFileSync(PYTHON, ['-c', script, 'k', packet.toString('hex')], { encoding: 'utf8' }).trim(), 'True');
 });
