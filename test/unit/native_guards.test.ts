@@ -1,7 +1,7 @@
 // The native engine never aborts the process: an unusable endpoint is refused before the
 // first send, a failed send is counted per errno and kept out of the send history, every
-// binding argument is checked by name, and the verifying sink rejects what a health manager
-// would reject (wrong key, truncated, corrupted).
+// binding argument is checked by name, the verifying sink rejects what a health manager
+// would reject (wrong key, truncated, corrupted), and threads end with their environment.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,4 +127,41 @@ test('the verifying sink counts wrong-key, truncated and corrupted heartbeats as
   const st = sink.stats();
   assert.equal(st.valid, 2, 'the hex-digest and the raw-digest heartbeat');
   assert.equal(st.invalid, invalid.length);
+});
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Fleet } = require(workerData.fleetModule);
+const { sampleSpec } = require(workerData.helpersModule);
+const endpoints = [{ host: '127.0.0.1', port: workerData.port }];
+const fleet = new Fleet(sampleSpec(3, 25, 1, 1, 1, { intervalMs: 100, endpoints }));
+fleet.start();
+setInterval(() => fleet.stats(), 1000); // the native threads hold no event-loop handle: keep the worker alive
+parentPort.postMessage('started');
+`;
+
+test("a fleet's threads stop with the environment that made it (a worker thread that ends)", async () => {
+  const { Worker } = await import('node:worker_threads');
+  const { join } = await import('node:path');
+  const rx = createSocket('udp4');
+  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
+  let received = 0;
+  rx.on('message', () => received++);
+  const workerData = {
+    port: rx.address().port,
+    fleetModule: join(__dirname, '..', '..', 'src', 'engine', 'fleet.js'),
+    helpersModule: join(__dirname, '..', 'helpers', 'fleets.js'),
+  };
+  const worker = new Worker(WORKER, { eval: true, workerData });
+  try {
+    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await until(() => received >= 100, 5000);
+  } finally {
+    await worker.terminate();
+  }
+  await new Promise((r) => setTimeout(r, 200)); // packets already queued for this socket
+  const afterEnd = received;
+  await new Promise((r) => setTimeout(r, 400));
+  rx.close();
+  assert.equal(received, afterEnd, 'no heartbeat after the worker ended');
 });
