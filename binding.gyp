@@ -3,10 +3,13 @@
     {
       "target_name": "stresshm_native",
       "sources": [
+        "native/address.cc",
         "native/binding.cc",
+        "native/envelope.cc",
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",
         "native/msgpack_reader.cc",
+        "native/py_json.cc",
         "native/sender_threads.cc",
         "native/udp_sink.cc"
       ],
@@ -14,8 +17,10 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
-      "comment": "zlib and OpenSSL come from the node binary itself (it exports their symbols), so packets match node:zlib byte for byte"
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["<!(gcc -print-file-name=libz.a)"],
+      "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,-Bsymbolic"],
+      "comment": "OpenSSL comes from the node binary (it exports its symbols). zlib is the system's (zlib1g-dev), linked statically with its symbols local (--exclude-libs), so deflate is the one Python uses, not node's exported bundled zlib"
     }
   ]
 }

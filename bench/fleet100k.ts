@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const sink = new (native().Sink)('127.0.0.1', 0, key);
   // 1 listener, 1 pool, 2 members per LB, 2 amphorae per LB: a typical small LB. The spec is
   // dropped once handed over, as the runner does.
-  const fleet = Fleet.prepare(sampleSpec(3, amphorae / 2, 1, 1, 2, { key, intervalMs: 10000, threads: 2, endpoints: [{ host: '127.0.0.1', port: sink.port() }] }));
+  const fleet = new Fleet(sampleSpec(3, amphorae / 2, 1, 1, 2, { key, intervalMs: 10000, threads: 2, endpoints: [{ host: '127.0.0.1', port: sink.port() }] }));
   const rssBefore = process.memoryUsage().rss;
   fleet.start();
   let peakRss = 0;

@@ -1,37 +1,17 @@
 // Builds a FleetSpec from the msgpack buffer JavaScript hands over once (see fleet_spec.h).
 #include "fleet_spec.h"
 
-#include <arpa/inet.h>
-
 #include <cstring>
 #include <stdexcept>
 
+#include "heartbeat_encoder.h"
 #include "msgpack_reader.h"
 
 namespace stresshm {
 namespace {
 
 Endpoint ParseEndpoint(const MpValue& v) {
-  Endpoint e;
-  const std::string& host = v.at("host").s;
-  int port = static_cast<int>(v.at("port").num());
-  if (port <= 0 || port > 65535) throw std::runtime_error("endpoint port out of range");
-  auto* a4 = reinterpret_cast<sockaddr_in*>(&e.addr);
-  auto* a6 = reinterpret_cast<sockaddr_in6*>(&e.addr);
-  if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in);
-    e.family = AF_INET;
-  } else if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in6);
-    e.family = AF_INET6;
-  } else {
-    throw std::runtime_error("endpoint is not an IP address: " + host);
-  }
-  return e;
+  return ParseAddress(v.at("host").s, static_cast<int>(v.at("port").num()), "heartbeat endpoint");
 }
 
 std::vector<std::string> Strings(const MpValue& v) {
@@ -49,6 +29,7 @@ void ParseHeader(const MpValue& root, FleetSpec& f) {
   f.burst = root.at("burst").b;
   f.threads = static_cast<int>(root.at("threads").num());
   if (const MpValue* z = root.get("zlibLevel")) f.zlib_level = static_cast<int>(z->num());
+  if (const MpValue* c = root.get("compactJson")) f.compact_json = c->b;
   const MpValue& c = root.at("churn");
   f.churn.down = c.at("down").num();
   f.churn.drain = c.at("drain").num();
@@ -67,12 +48,14 @@ void ParseLbs(MpCursor& cur, FleetSpec& f) {
     const MpValue lbv = cur.Value();  // one LB's tree at a time
     LbSpec lb;
     lb.listeners = Strings(lbv.at("listeners"));
+    for (const auto& l : lb.listeners) lb.listener_hashes.push_back(IdHash(l));
     lb.pools.reserve(lbv.at("pools").arr.size());
     for (const auto& pv : lbv.at("pools").arr) {
       PoolSpec p;
       p.id = pv.at("id").s;
       p.listener_id = pv.at("listener").s;
       p.members = Strings(pv.at("members"));
+      for (const auto& m : p.members) p.member_hashes.push_back(IdHash(m));
       p.first_ordinal = ordinal;
       ordinal += p.members.size();
       lb.pools.push_back(std::move(p));
@@ -120,6 +103,7 @@ FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
   if (f.endpoints.empty()) throw std::runtime_error("no endpoints");
   if (f.threads < 1) f.threads = 1;
   if (f.version < 1 || f.version > 3) throw std::runtime_error("heartbeat version must be 1, 2 or 3");
+  if (f.zlib_level < 0 || f.zlib_level > 9) throw std::runtime_error("zlib level must be 0..9");
   return f;
 }
 

@@ -1,30 +1,25 @@
 // The fleet as the native engine sees it: endpoints, heartbeat settings, status churn and,
 // per ghost load balancer, its listeners, pools and members; amphorae point at their LB.
 #pragma once
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace stresshm {
+#include "address.h"
 
-struct Endpoint {
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  int family = AF_INET;
-};
+namespace stresshm {
 
 struct PoolSpec {
   std::string id;
   std::string listener_id;
   std::vector<std::string> members;
+  std::vector<uint32_t> member_hashes;  // IdHash of each member id, computed once
   uint64_t first_ordinal = 0;  // ordinal of members[0] among all members of the fleet
 };
 
 struct LbSpec {
   std::vector<std::string> listeners;
+  std::vector<uint32_t> listener_hashes;  // IdHash of each listener id, computed once
   std::vector<PoolSpec> pools;
 };
 
@@ -44,10 +39,11 @@ struct FleetSpec {
   std::string key;
   int version = 3;
   double interval_ms = 10000;
-  bool legacy_digest = false;
+  bool legacy_digest = false;  // raw 32-byte digest of very old amphorae (not the default)
+  bool compact_json = false;   // "," and ":" separators instead of Python's (not the default)
   bool burst = false;
   int threads = 1;
-  int zlib_level = 6;
+  int zlib_level = 9;  // what an amphora uses
   Churn churn;
   std::vector<Endpoint> endpoints;
   std::vector<LbSpec> lbs;

@@ -1,11 +1,13 @@
-// Heartbeat encoding, exactly as an amphora's health sender does it: the status message
-// (v1, v2 or v3) as compact JSON, zlib-compressed, followed by its HMAC-SHA256 digest.
-// Status words and stats are deterministic functions shared with src/wire.ts.
+// Heartbeat messages, exactly as an amphora's health sender builds them: the status message
+// (v1, v2 or v3) as Python's json.dumps text with the health daemon's key order (see
+// envelope.h for the compression and digest). Status words and stats are deterministic
+// functions shared with src/engine/wire.ts.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "envelope.h"
 #include "fleet_spec.h"
 
 namespace stresshm {
@@ -16,26 +18,31 @@ struct ListenerStats {
 
 // FNV-1a over the id's bytes, then murmur3's finaliser so similar ids spread evenly.
 uint32_t IdHash(const std::string& s);
-const char* MemberStatus(const Churn& c, const std::string& id, uint64_t ordinal, uint64_t interval_no);
-const char* ListenerStatus(const Churn& c, const std::string& id);
+// Status words from the id's IdHash (precomputed in the spec).
+const char* MemberStatus(const Churn& c, uint32_t id_hash, uint64_t ordinal, uint64_t interval_no);
+const char* ListenerStatus(const Churn& c, uint32_t id_hash);
 ListenerStats StatsDelta(uint64_t amphora, uint64_t listener, uint64_t seq);
 
 // Running totals per listener of one amphora (v1/v2 report absolute counters).
 struct AmphoraCounters {
   std::vector<ListenerStats> totals;
-  uint64_t seq = 0;
 };
 
-// Advances `counters` to `seq` (must be counters.seq + 1) and returns the stats to report.
-std::vector<ListenerStats> NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters);
+// Adds heartbeat `seq`'s traffic to `counters` (called for seq 0, 1, 2, ... in order) and
+// sets `out` to the stats that heartbeat reports.
+void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters,
+               std::vector<ListenerStats>& out);
 
-std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq, uint64_t interval_no,
+// The status message of amphora's heartbeat `seq`, sent in interval `seq` (statuses follow
+// it), into `out` (its capacity is reused).
+void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora, uint64_t seq,
+                          const std::vector<ListenerStats>& stats);
+std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq,
                              const std::vector<ListenerStats>& stats);
 
-// zlib(json) + HMAC-SHA256 digest (64 hex characters, or the raw 32 bytes when legacy).
-std::string WrapEnvelope(const std::string& json, const std::string& key, bool legacy_digest, int level);
-
-// Verifies an envelope's digest (hex or raw), as the health manager does.
-bool VerifyEnvelope(const uint8_t* data, size_t len, const std::string& key);
+// The packet of amphora's heartbeat `seq` into `packet` (its capacity is reused); advances
+// `counters` to it. Scratch buffers are per thread: a message allocates nothing of its own.
+void EncodeHeartbeat(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounters& counters,
+                     std::string& packet);
 
 }  // namespace stresshm

@@ -114,7 +114,9 @@ size_t MpCursor::ArrayHeader() {
 
 std::string MpCursor::Str() {
   uint8_t t = Peek();
-  if (!((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb)) throw std::runtime_error("fleet spec: expected a string");
+  if (!((t & 0xe0) == 0xa0 || t == 0xd9 || t == 0xda || t == 0xdb)) {
+    throw std::runtime_error("fleet spec: expected a string");
+  }
   return Value().s;
 }
 
@@ -141,11 +143,6 @@ double MpValue::num() const {
   if (kind == Float) return f;
   if (kind == Bool) return b ? 1 : 0;
   throw std::runtime_error("fleet spec: expected a number");
-}
-
-MpValue DecodeMsgpack(const uint8_t* data, size_t len) {
-  Reader r(data, len);
-  return r.Read();
 }
 
 }  // namespace stresshm

@@ -2,8 +2,6 @@
 // (maps, arrays, strings, integers, floats, booleans, nil) into a small value tree.
 #pragma once
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,10 +20,7 @@ struct MpValue {
   const MpValue* get(const std::string& key) const;
   double num() const;
   const MpValue& at(const std::string& key) const;
-  MpValue& at(const std::string& key) { return const_cast<MpValue&>(static_cast<const MpValue*>(this)->at(key)); }
 };
-
-MpValue DecodeMsgpack(const uint8_t* data, size_t len);
 
 // Walks a msgpack buffer one value at a time, so a large array can be read element by
 // element: only one element's tree exists at a time (bounded memory, no heap fragments
@@ -33,7 +28,6 @@ MpValue DecodeMsgpack(const uint8_t* data, size_t len);
 class MpCursor {
  public:
   MpCursor(const uint8_t* data, size_t len) : d_(data), n_(len) {}
-  bool AtEnd() const { return p_ >= n_; }
   size_t MapHeader();    // entries of the map at the cursor
   size_t ArrayHeader();  // elements of the array at the cursor
   std::string Str();     // a string (map key or value)

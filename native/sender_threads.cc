@@ -21,46 +21,15 @@ constexpr int kBatch = 64;
 // instead of one packet (fewer syscalls and timer wake-ups; adds at most this much lag).
 constexpr double kCoalesceMs = 1.0;
 
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-// One connected UDP socket per endpoint, opened on first use: a connected socket skips the
-// per-packet route lookup and reports ICMP errors (ECONNREFUSED) for its endpoint.
-class Sockets {
- public:
-  ~Sockets() {
-    for (int fd : fds_) if (fd >= 0) close(fd);
-  }
-  int For(const Endpoint* ep) {
-    for (size_t i = 0; i < eps_.size(); i++) if (eps_[i] == ep) return fds_[i];
-    int fd = socket(ep->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("cannot open a UDP socket");
-    int buf = 4 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
-    if (connect(fd, reinterpret_cast<const sockaddr*>(&ep->addr), ep->len) != 0) {
-      close(fd);
-      throw std::runtime_error("cannot address a health manager endpoint");
-    }
-    eps_.push_back(ep);
-    fds_.push_back(fd);
-    return fd;
-  }
- private:
-  std::vector<const Endpoint*> eps_;
-  std::vector<int> fds_;
-};
 
 struct Outgoing {
   const std::string* packet;
-  const Endpoint* ep;
+  size_t endpoint;
 };
 
-// Sends a batch with sendmmsg, one call per run of messages to the same endpoint; a failing
-// message is counted under its errno and skipped.
-void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c) {
+// Sends a batch with sendmmsg, one call per run of messages to the same endpoint. A failing
+// message is counted under its errno, marked not sent in `ok`, and skipped.
+void SendBatch(const EndpointSockets& socks, const Outgoing* out, int n, ThreadCounters& c, bool* ok) {
   mmsghdr msgs[kBatch];
   iovec iov[kBatch];
   std::memset(msgs, 0, sizeof(mmsghdr) * n);
@@ -69,12 +38,13 @@ void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c) {
     iov[k].iov_len = out[k].packet->size();
     msgs[k].msg_hdr.msg_iov = &iov[k];
     msgs[k].msg_hdr.msg_iovlen = 1;
+    ok[k] = false;
   }
   int start = 0;
   while (start < n) {
     int end = start + 1;
-    while (end < n && out[end].ep == out[start].ep) end++;
-    int fd = socks.For(out[start].ep);
+    while (end < n && out[end].endpoint == out[start].endpoint) end++;
+    int fd = socks.Fd(out[start].endpoint);
     int done = start;
     while (done < end) {
       int r = sendmmsg(fd, msgs + done, end - done, 0);
@@ -85,7 +55,10 @@ void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c) {
         continue;
       }
       uint64_t bytes = 0;
-      for (int k = done; k < done + r; k++) bytes += iov[k].iov_len;
+      for (int k = done; k < done + r; k++) {
+        bytes += iov[k].iov_len;
+        ok[k] = true;
+      }
       c.bytes.fetch_add(bytes, std::memory_order_relaxed);
       c.sent.fetch_add(r, std::memory_order_relaxed);
       done += r;
@@ -95,6 +68,12 @@ void SendBatch(Sockets& socks, const Outgoing* out, int n, ThreadCounters& c) {
 }
 
 }  // namespace
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 double MonoMs() {
   timespec ts;
@@ -108,13 +87,38 @@ double EpochMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+EndpointSockets::EndpointSockets(const std::vector<Endpoint>& endpoints) {
+  for (const Endpoint& ep : endpoints) {
+    int fd = socket(ep.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw EndpointError("cannot open a UDP socket for heartbeat endpoint " + ep.name + ": " + std::strerror(errno));
+    }
+    fds_.push_back(fd);
+    int buf = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+    // A connected socket skips the per-packet route lookup and reports ICMP errors
+    // (ECONNREFUSED) for its endpoint; connect() refuses an address the kernel cannot use.
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&ep.addr), ep.len) != 0) {
+      std::string why = std::strerror(errno);
+      for (int f : fds_) close(f);
+      fds_.clear();
+      throw EndpointError("heartbeat endpoint " + ep.name + " cannot be used: " + why);
+    }
+  }
+}
+
+EndpointSockets::~EndpointSockets() {
+  for (int fd : fds_) close(fd);
+}
+
 LagHistogram::LagHistogram() : buckets_(new std::atomic<uint64_t>[kBuckets]) {
   for (size_t i = 0; i < kBuckets; i++) buckets_[i].store(0);
 }
 
 void LagHistogram::Add(double lag_ms) {
   double us = lag_ms * 1000;
-  size_t i = us < 100000 ? static_cast<size_t>(std::max(0.0, us) / 10) : 10000 + std::min<size_t>(59999, static_cast<size_t>((us - 100000) / 1000));
+  size_t i = us < 100000 ? static_cast<size_t>(std::max(0.0, us) / 10)
+                         : 10000 + std::min<size_t>(59999, static_cast<size_t>((us - 100000) / 1000));
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -140,7 +144,7 @@ double LagHistogram::Percentile(const std::vector<uint64_t>& b, double q) {
   return BucketMs(b.size() - 1);
 }
 
-FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)) {
+FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)), sockets_(spec_.endpoints) {
   const size_t n = spec_.amphorae.size();
   const int threads = std::max(1, std::min<int>(spec_.threads, static_cast<int>(std::max<size_t>(1, n))));
   slices_.resize(threads);
@@ -163,15 +167,18 @@ FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)) {
   for (int t = 0; t < threads; t++) {
     std::vector<Slot>& slots = slices_[t];
     rings_[t].resize(std::min(slots.size(), kRing));
+    Encoded scratch;
     for (size_t p = 0; p < slots.size(); p++) {
-      std::string packet = Encode(slots[p]);
-      if (packet.size() > kMaxDatagram) {
-        throw std::runtime_error("the heartbeat of amphora " + spec_.amphorae[slots[p].amphora].id + " is " + std::to_string(packet.size()) +
-                                 " bytes, above the 65,507-byte UDP limit the health manager can receive; use fewer listeners, pools or members");
+      Encoded& e = p < rings_[t].size() ? rings_[t][p] : scratch;
+      Encode(slots[p], e);
+      if (e.packet.size() > kMaxDatagram) {
+        throw std::runtime_error("the heartbeat of amphora " + spec_.amphorae[slots[p].amphora].id + " is " +
+                                 std::to_string(e.packet.size()) +
+                                 " bytes, above the 65,507-byte UDP limit the health manager can receive; "
+                                 "use fewer listeners, pools or members");
       }
-      max_packet_ = std::max(max_packet_, packet.size());
-      if (p < rings_[t].size()) rings_[t][p] = std::move(packet);
-      else slots[p].counters = AmphoraCounters{};  // as before its first heartbeat
+      max_packet_ = std::max(max_packet_, e.packet.size());
+      if (&e == &scratch) slots[p].counters = AmphoraCounters{};  // as before its first heartbeat
     }
   }
   malloc_trim(0);  // hand back what parsing the spec left free in the heap
@@ -179,10 +186,11 @@ FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)) {
 
 FleetRunner::~FleetRunner() { Stop(); }
 
-std::string FleetRunner::Encode(Slot& s) {
-  uint64_t seq = s.sent + 1;
-  std::vector<ListenerStats> stats = NextStats(spec_, s.amphora, seq, s.counters);
-  return WrapEnvelope(BuildMessageJson(spec_, s.amphora, seq, seq - 1, stats), spec_.key, spec_.legacy_digest, spec_.zlib_level);
+// The one place a heartbeat's seq is chosen: the slot's count of heartbeats taken so far
+// (a real amphora's first heartbeat has seq 0).
+void FleetRunner::Encode(Slot& s, Encoded& into) {
+  into.seq = s.beats;
+  EncodeHeartbeat(spec_, s.amphora, into.seq, s.counters, into.packet);
 }
 
 void FleetRunner::Start() {
@@ -190,7 +198,9 @@ void FleetRunner::Start() {
   started_ = true;
   start_epoch_ms_ = EpochMs();
   start_mono_ms_ = MonoMs();
-  for (size_t t = 0; t < slices_.size(); t++) threads_.emplace_back(&FleetRunner::ThreadMain, this, static_cast<int>(t));
+  for (size_t t = 0; t < slices_.size(); t++) {
+    threads_.emplace_back(&FleetRunner::ThreadMain, this, static_cast<int>(t));
+  }
 }
 
 void FleetRunner::Stop() {
@@ -203,11 +213,37 @@ void FleetRunner::Stop() {
   stop_mono_ms_.store(MonoMs());
 }
 
+// No exception leaves a thread: the first one is recorded and surfaces through Stats().
 void FleetRunner::ThreadMain(int t) {
+  double cpu0 = ThreadCpuSeconds();
+  try {
+    SendLoop(t);
+  } catch (const std::exception& e) {
+    failure_.Record(e.what());
+  } catch (...) {
+    failure_.Record("unknown error in a sender thread");
+  }
+  counters_[t]->cpu_seconds.store(ThreadCpuSeconds() - cpu0, std::memory_order_relaxed);
+}
+
+// Lag, lateness and send history of one heartbeat that was sent.
+void FleetRunner::Record(const Slot& s, const Encoded& e, double sent_at, ThreadCounters& c) {
+  double scheduled = start_mono_ms_ + s.offset_ms + static_cast<double>(e.seq) * spec_.interval_ms;
+  double lag = sent_at - scheduled;
+  c.lag.Add(lag);
+  if (lag > kLateMs) c.late.fetch_add(1, std::memory_order_relaxed);
+  uint64_t lag_us = static_cast<uint64_t>(std::max(0.0, lag) * 1000);
+  uint64_t prev = c.max_lag_us.load(std::memory_order_relaxed);
+  while (lag_us > prev && !c.max_lag_us.compare_exchange_weak(prev, lag_us)) {}
+  size_t h = static_cast<size_t>(s.amphora) * kHistoryDepth + (e.seq % kHistoryDepth);
+  history_times_[h].store(start_epoch_ms_ + (sent_at - start_mono_ms_), std::memory_order_relaxed);
+  history_seqs_[h].store(static_cast<double>(e.seq), std::memory_order_relaxed);
+}
+
+void FleetRunner::SendLoop(int t) {
   std::vector<Slot>& slots = slices_[t];
-  std::vector<std::string>& ring = rings_[t];
+  std::vector<Encoded>& ring = rings_[t];
   ThreadCounters& c = *counters_[t];
-  Sockets socks;
   const size_t n = slots.size();
   const size_t r = ring.size();
   const size_t endpoints = spec_.endpoints.size();
@@ -215,16 +251,16 @@ void FleetRunner::ThreadMain(int t) {
   uint64_t round = 0;
   uint64_t position = 0;  // round * n + cursor
   Outgoing out[kBatch];
-  Slot* batch[kBatch];
+  bool ok[kBatch];
   double cpu0 = ThreadCpuSeconds();
   while (!stopping_.load(std::memory_order_relaxed) && n > 0) {
     double now = MonoMs();
     int m = 0;
     double due = start_mono_ms_ + slots[cursor].offset_ms + round * spec_.interval_ms;
     while (m < kBatch && static_cast<size_t>(m) < r && due <= now) {
-      Slot& s = slots[cursor];
-      out[m] = Outgoing{&ring[(position + m) % r], &spec_.endpoints[(s.sent + s.amphora) % endpoints]};
-      batch[m++] = &s;
+      const Slot& s = slots[cursor];
+      const Encoded& e = ring[(position + m) % r];
+      out[m++] = Outgoing{&e.packet, (e.seq + s.amphora) % endpoints};
       if (++cursor == n) { cursor = 0; round++; }
       due = start_mono_ms_ + slots[cursor].offset_ms + round * spec_.interval_ms;
     }
@@ -234,32 +270,22 @@ void FleetRunner::ThreadMain(int t) {
       cv_.wait_for(lock, wait_ns, [&] { return stopping_.load(); });
       continue;
     }
-    SendBatch(socks, out, m, c);
+    SendBatch(sockets_, out, m, c, ok);
     double sent_at = MonoMs();
     for (int k = 0; k < m; k++) {
-      Slot& s = *batch[k];
-      double scheduled = start_mono_ms_ + s.offset_ms + s.sent * spec_.interval_ms;
-      double lag = sent_at - scheduled;
-      c.lag.Add(lag);
-      if (lag > kLateMs) c.late.fetch_add(1, std::memory_order_relaxed);
-      uint64_t lag_us = static_cast<uint64_t>(std::max(0.0, lag) * 1000);
-      uint64_t prev = c.max_lag_us.load(std::memory_order_relaxed);
-      while (lag_us > prev && !c.max_lag_us.compare_exchange_weak(prev, lag_us)) {}
-      size_t h = static_cast<size_t>(s.amphora) * kHistoryDepth + (s.sent % kHistoryDepth);
-      history_times_[h].store(start_epoch_ms_ + (sent_at - start_mono_ms_), std::memory_order_relaxed);
-      history_seqs_[h].store(static_cast<double>(s.sent + 1), std::memory_order_relaxed);
-      s.sent++;
+      Slot& s = slots[(position + k) % n];
+      if (ok[k]) Record(s, ring[(position + k) % r], sent_at, c);  // a failed send is not history
+      s.beats++;
     }
     // Refill the ring: position p + r reuses the buffer position p was just sent from. Since
-    // r <= n, that slot's previous heartbeat has been sent, so its seq is sent + 1.
+    // r <= n, that slot's previous heartbeat has been taken, so its seq is its beats.
     for (int k = 0; k < m; k++) {
       uint64_t ahead = position + k + r;
-      ring[(position + k) % r] = Encode(slots[ahead % n]);
+      Encode(slots[ahead % n], ring[(position + k) % r]);
     }
     position += m;
     c.cpu_seconds.store(ThreadCpuSeconds() - cpu0, std::memory_order_relaxed);
   }
-  c.cpu_seconds.store(ThreadCpuSeconds() - cpu0, std::memory_order_relaxed);
 }
 
 FleetStats FleetRunner::Stats() const {
@@ -279,6 +305,7 @@ FleetStats FleetRunner::Stats() const {
   s.lag_p99_ms = LagHistogram::Percentile(lag, 0.99);
   s.lag_max_ms = max_us / 1000.0;
   s.threads = static_cast<int>(counters_.size());
+  s.failure = failure_.Get();
   s.started_at_ms = start_epoch_ms_;
   double end = stop_mono_ms_.load() > 0 ? stop_mono_ms_.load() : MonoMs();
   s.elapsed_ms = started_ ? end - start_mono_ms_ : 0;
@@ -295,31 +322,40 @@ void FleetRunner::History(double* times, double* seqs) const {
 
 namespace {
 
-BlastResult Blast(const std::vector<std::vector<Outgoing>>& work, double duration_ms, size_t packet_bytes) {
+BlastResult Blast(const EndpointSockets& socks, const std::vector<std::vector<Outgoing>>& work, double duration_ms,
+                  size_t packet_bytes) {
   BlastResult r;
   r.packet_bytes = packet_bytes;
   std::vector<std::unique_ptr<ThreadCounters>> counters;
   for (size_t t = 0; t < work.size(); t++) counters.emplace_back(new ThreadCounters());
+  ThreadFailure failure;
   std::vector<std::thread> threads;
   double t0 = MonoMs();
   double end = t0 + duration_ms;
   for (size_t t = 0; t < work.size(); t++) {
     threads.emplace_back([&, t] {
-      Sockets socks;
-      const auto& w = work[t];
-      size_t pos = 0;
-      Outgoing out[kBatch];
-      while (MonoMs() < end) {
-        for (int k = 0; k < kBatch; k++) {
-          out[k] = w[pos];
-          if (++pos == w.size()) pos = 0;
+      try {
+        const auto& w = work[t];
+        size_t pos = 0;
+        Outgoing out[kBatch];
+        bool ok[kBatch];
+        while (MonoMs() < end) {
+          for (int k = 0; k < kBatch; k++) {
+            out[k] = w[pos];
+            if (++pos == w.size()) pos = 0;
+          }
+          SendBatch(socks, out, kBatch, *counters[t], ok);
         }
-        SendBatch(socks, out, kBatch, *counters[t]);
+      } catch (const std::exception& e) {
+        failure.Record(e.what());
+      } catch (...) {
+        failure.Record("unknown error in a blast thread");
       }
     });
   }
   for (auto& th : threads) th.join();
   r.seconds = (MonoMs() - t0) / 1000;
+  r.failure = failure.Get();
   for (const auto& c : counters) {
     r.packets.push_back(c->sent.load());
     r.bytes += c->bytes.load();
@@ -338,20 +374,22 @@ BlastResult RunBlast(const FleetSpec& spec, double duration_ms) {
   size_t bytes = 0;
   for (size_t i = 0; i < n; i++) {
     AmphoraCounters counters;
-    auto stats = NextStats(spec, static_cast<uint32_t>(i), 1, counters);
-    packets[i] = WrapEnvelope(BuildMessageJson(spec, static_cast<uint32_t>(i), 1, 0, stats), spec.key, spec.legacy_digest, spec.zlib_level);
+    EncodeHeartbeat(spec, static_cast<uint32_t>(i), 0, counters, packets[i]);
+    packets[i].shrink_to_fit();
     if (packets[i].size() > kMaxDatagram) throw std::runtime_error("heartbeat above the UDP size limit");
     bytes += packets[i].size();
   }
+  EndpointSockets socks(spec.endpoints);
   std::vector<std::vector<Outgoing>> work(threads);
-  for (size_t i = 0; i < n; i++) work[i % threads].push_back(Outgoing{&packets[i], &spec.endpoints[i % spec.endpoints.size()]});
-  return Blast(work, duration_ms, bytes / n);
+  for (size_t i = 0; i < n; i++) work[i % threads].push_back(Outgoing{&packets[i], i % spec.endpoints.size()});
+  return Blast(socks, work, duration_ms, bytes / n);
 }
 
 BlastResult RunPayloadBlast(const Endpoint& ep, size_t payload_bytes, int threads, double duration_ms) {
   std::string payload(payload_bytes, 'x');
-  std::vector<std::vector<Outgoing>> work(std::max(1, threads), std::vector<Outgoing>{Outgoing{&payload, &ep}});
-  return Blast(work, duration_ms, payload_bytes);
+  EndpointSockets socks(std::vector<Endpoint>{ep});
+  std::vector<std::vector<Outgoing>> work(std::max(1, threads), std::vector<Outgoing>{Outgoing{&payload, 0}});
+  return Blast(socks, work, duration_ms, payload_bytes);
 }
 
 }  // namespace stresshm

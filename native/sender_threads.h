@@ -10,12 +10,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fleet_spec.h"
 #include "heartbeat_encoder.h"
+#include "thread_failure.h"
 
 namespace stresshm {
 
@@ -45,8 +47,29 @@ struct ThreadCounters {
   ThreadCounters() { for (auto& e : errors) e.store(0); }
 };
 
+// One connected UDP socket per endpoint, opened and connected before any thread starts, so
+// an endpoint the kernel cannot address is refused up front (EndpointError) instead of
+// failing inside a sender thread. Threads share the sockets (sendmmsg is thread-safe).
+class EndpointSockets {
+ public:
+  explicit EndpointSockets(const std::vector<Endpoint>& endpoints);
+  ~EndpointSockets();
+  EndpointSockets(const EndpointSockets&) = delete;
+  EndpointSockets& operator=(const EndpointSockets&) = delete;
+  int Fd(size_t endpoint) const { return fds_[endpoint]; }
+
+ private:
+  std::vector<int> fds_;
+};
+
+// An endpoint that cannot be used; what() names it.
+struct EndpointError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct FleetStats {
   uint64_t sent = 0, bytes = 0, late = 0;
+  std::string failure;  // empty unless a sender thread stopped on an error
   std::map<int, uint64_t> errors;
   double lag_p50_ms = 0, lag_p99_ms = 0, lag_max_ms = 0;
   double cpu_seconds = 0;
@@ -69,17 +92,27 @@ class FleetRunner {
   struct Slot {
     uint32_t amphora;
     double offset_ms;
-    uint64_t sent = 0;  // heartbeats sent so far; the next one has seq sent + 1
+    uint64_t beats = 0;  // heartbeats taken so far (sent or failed): the next one's seq
     AmphoraCounters counters;
   };
-  std::string Encode(Slot& s);
+  // An encoded heartbeat and the seq written into it: the send history and the schedule read
+  // this seq, so what is recorded is what the packet says.
+  struct Encoded {
+    std::string packet;
+    uint64_t seq = 0;
+  };
+  void Encode(Slot& s, Encoded& into);
   void ThreadMain(int t);
+  void SendLoop(int t);
+  void Record(const Slot& s, const Encoded& e, double sent_at, ThreadCounters& c);
 
   FleetSpec spec_;
+  EndpointSockets sockets_;
+  ThreadFailure failure_;
   std::vector<std::vector<Slot>> slices_;
-  // rings_[t][p % ring size]: the packet of thread t's send position p (position p sends
+  // rings_[t][p % ring size]: the heartbeat of thread t's send position p (position p sends
   // slot p % slice size in round p / slice size)
-  std::vector<std::vector<std::string>> rings_;
+  std::vector<std::vector<Encoded>> rings_;
   std::vector<std::unique_ptr<ThreadCounters>> counters_;
   std::unique_ptr<std::atomic<double>[]> history_times_;
   std::unique_ptr<std::atomic<double>[]> history_seqs_;
@@ -99,14 +132,16 @@ struct BlastResult {
   uint64_t bytes = 0;
   double seconds = 0;
   size_t packet_bytes = 0;
+  std::string failure;  // empty unless a thread stopped on an error
 };
 
-// Replays pre-encoded heartbeats (seq 1 of every amphora) as fast as the threads can.
+// Replays pre-encoded heartbeats (seq 0 of every amphora) as fast as the threads can.
 BlastResult RunBlast(const FleetSpec& spec, double duration_ms);
 // Sends one fixed payload to one endpoint as fast as the threads can (benchmarks).
 BlastResult RunPayloadBlast(const Endpoint& ep, size_t payload_bytes, int threads, double duration_ms);
 
 double MonoMs();
+double ThreadCpuSeconds();  // CPU time of the calling thread
 double EpochMs();
 
 }  // namespace stresshm

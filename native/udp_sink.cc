@@ -1,7 +1,6 @@
 // The verifying UDP sink (see udp_sink.h).
 #include "udp_sink.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -11,27 +10,24 @@
 #include <stdexcept>
 #include <vector>
 
+#include "address.h"
 #include "heartbeat_encoder.h"
 
 namespace stresshm {
 
 UdpSink::UdpSink(const std::string& host, int port, std::string key) : key_(std::move(key)) {
-  sockaddr_storage ss{};
-  socklen_t len;
+  Endpoint ep = ParseAddress(host, port, "sink address", true);
+  sockaddr_storage ss = ep.addr;
+  socklen_t len = ep.len;
+  int family = ep.family;
   auto* a4 = reinterpret_cast<sockaddr_in*>(&ss);
   auto* a6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  int family;
-  if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
-    family = AF_INET; a4->sin_family = AF_INET; a4->sin_port = htons(port); len = sizeof(*a4);
-  } else if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
-    family = AF_INET6; a6->sin6_family = AF_INET6; a6->sin6_port = htons(port); len = sizeof(*a6);
-  } else {
-    throw std::runtime_error("sink host is not an IP address");
-  }
   fd_ = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("cannot open the sink socket");
   int buf = 32 << 20;
-  if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) != 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+  if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf)) != 0) {
+    setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+  }
   timeval tv{0, 100000};
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   if (bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
@@ -40,7 +36,7 @@ UdpSink::UdpSink(const std::string& host, int port, std::string key) : key_(std:
   }
   getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len);
   port_ = ntohs(family == AF_INET ? a4->sin_port : a6->sin6_port);
-  thread_ = std::thread(&UdpSink::Loop, this);
+  thread_ = std::thread(&UdpSink::Run, this);
 }
 
 UdpSink::~UdpSink() { Stop(); }
@@ -50,6 +46,17 @@ void UdpSink::Stop() {
   if (thread_.joinable()) thread_.join();
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
+}
+
+// No exception leaves the thread: it is recorded (Failure()) and the sink stops receiving.
+void UdpSink::Run() {
+  try {
+    Loop();
+  } catch (const std::exception& e) {
+    failure_.Record(e.what());
+  } catch (...) {
+    failure_.Record("unknown error in the sink thread");
+  }
 }
 
 void UdpSink::Loop() {

@@ -6,6 +6,8 @@
 #include <string>
 #include <thread>
 
+#include "thread_failure.h"
+
 namespace stresshm {
 
 class UdpSink {
@@ -18,10 +20,13 @@ class UdpSink {
   uint64_t Invalid() const { return invalid_.load(); }
   uint64_t Bytes() const { return bytes_.load(); }
   double CpuSeconds() const { return cpu_.load(); }
+  std::string Failure() const { return failure_.Get(); }
   void Stop();
 
  private:
+  void Run();
   void Loop();
+  ThreadFailure failure_;
   int fd_ = -1;
   int port_ = 0;
   std::string key_;

@@ -6,6 +6,11 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/octavia-health-manager ] || need+=(python3-octavia)
 /usr/bin/python3 -c 'import pymysql' 2>/dev/null || need+=(python3-pymysql)
+# the addon links the system zlib statically (Python's deflate, byte for byte); the encode bench links OpenSSL
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
+# the fault tests type Ctrl-C into a real terminal
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 if [ "${WITH_CHROMIUM:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -7,9 +7,9 @@ import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
 import { Config } from '../config/config';
 import { GhostGraph } from '../ghostdb/graph';
-import { FleetSpec, SpecEndpoint } from './wire';
-import { native, NativeFleet, NativeFleetStats } from './native';
-import { UsageError } from '../errors';
+import { AMPHORA_ZLIB_LEVEL, FleetSpec, SpecEndpoint } from './wire';
+import { ENDPOINT_ERROR, native, NativeFleet, NativeFleetStats } from './native';
+import { EnvError, UsageError } from '../errors';
 
 export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEndpoint[], key: string): FleetSpec {
   const spec: FleetSpec = {
@@ -19,9 +19,10 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
     legacyDigest: cfg.legacyDigest,
     burst: cfg.burst,
     threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
-    zlibLevel: 6,
+    zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: {
-      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare, nocheck: cfg.memberNocheckShare,
+      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare,
+      nocheck: cfg.memberNocheckShare,
       listenerFull: cfg.listenerFullShare, perInterval: cfg.churnPerInterval,
     },
     endpoints,
@@ -100,6 +101,26 @@ function releaseSpecMemory(): void {
   native().releaseMemory();
 }
 
+/** A native error as the operator's error: an unusable endpoint is environmental (exit 3). */
+function operatorError(e: unknown): Error {
+  const err = e as Error & { code?: string };
+  if (err.code === ENDPOINT_ERROR) return new EnvError(err.message);
+  if (err instanceof TypeError || err instanceof RangeError) return err;
+  return new UsageError(err.message);
+}
+
+/**
+ * Refuses, before anything is written, an endpoint the kernel cannot send to (for example
+ * 255.255.255.255): a socket per endpoint is opened and connected, as the fleet will.
+ */
+export function checkEndpoints(endpoints: SpecEndpoint[]): void {
+  try {
+    native().checkEndpoints(endpoints);
+  } catch (e) {
+    throw operatorError(e);
+  }
+}
+
 /** A running fleet: the native threads send; JavaScript only reads counters. */
 export class Fleet {
   readonly amphoraIds: string[];
@@ -107,19 +128,18 @@ export class Fleet {
   private stopped = false;
   private history?: { depth: number; times: Float64Array; seqs: Float64Array };
 
-  private constructor(spec: FleetSpec) {
+  /**
+   * Validates the spec (message size, endpoints: each socket is connected here) and encodes
+   * every first heartbeat, without sending.
+   */
+  constructor(spec: FleetSpec) {
     this.amphoraIds = spec.amphorae.map((a) => a.id);
     try {
       this.handle = new (native().Fleet)(packSpec(spec));
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw operatorError(e);
     }
     if (spec.amphorae.length >= RELEASE_AT_AMPHORAE) setImmediate(releaseSpecMemory);
-  }
-
-  /** Validates (message size) and encodes every first heartbeat, without sending. */
-  static prepare(spec: FleetSpec): Fleet {
-    return new Fleet(spec);
   }
 
   start(): void {

@@ -5,6 +5,8 @@ import { EnvError } from '../errors';
 
 export interface NativeFleetStats {
   sent: number; bytes: number; late: number; errors: Record<string, number>;
+  /** Empty, or the error that stopped a sender thread (threads never abort the process). */
+  failure: string;
   lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; cpuSeconds: number;
   threads: number; startedAtMs: number; elapsedMs: number;
 }
@@ -18,16 +20,38 @@ export interface NativeFleet {
   maxPacketBytes(): number;
 }
 
-export interface BlastResult { packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number> }
+export interface BlastResult {
+  packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number>;
+  /** Empty, or the error that stopped a blast thread. */
+  failure: string;
+}
 
-export interface NativeSink { port(): number; stats(): { packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number }; stop(): void }
+/** The `code` of a native error: an unusable endpoint, or a fleet spec the engine refuses. */
+export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
+export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
+
+export interface NativeSinkStats {
+  packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number;
+  /** Empty, or the error that stopped the sink's thread. */
+  failure: string;
+}
+
+export interface NativeSink { port(): number; stats(): NativeSinkStats; stop(): void }
 
 export interface NativeAddon {
+  /** The packet of amphora's heartbeat `seq` (from 0). */
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
+  /** Opens and connects a UDP socket per endpoint; throws (code ENDPOINT_ERROR) naming an unusable one. */
+  checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
-  blastPayload(host: string, port: number, payloadBytes: number, threads: number, durationMs: number): Promise<BlastResult>;
+  blastPayload(host: string, port: number, payloadBytes: number, threads: number,
+    durationMs: number): Promise<BlastResult>;
+  /** zlib.compress(data, level) with the engine's zlib (the system's, as Python uses). */
+  deflate(data: Buffer, level: number): Buffer;
+  /** Version of the zlib whose deflate the engine calls (the system's, not node's bundled one). */
+  zlibVersion: string;
   /** malloc_trim(0): return the C heap's free pages to the system. */
   releaseMemory(): void;
   /** Sends remembered per amphora by Fleet.history. */
@@ -44,7 +68,8 @@ export function native(): NativeAddon {
     try {
       addon = require(path) as NativeAddon;
     } catch (e) {
-      throw new EnvError(`the native heartbeat engine is not built (${path}): run npm install (${(e as Error).message.split('\n')[0]})`);
+      const why = (e as Error).message.split('\n')[0];
+      throw new EnvError(`the native heartbeat engine is not built (${path}): run npm install (${why})`);
     }
   }
   return addon;

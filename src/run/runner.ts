@@ -168,7 +168,7 @@ class StressRun {
   private async sendAndDrain(graph: GhostGraph): Promise<SendFigures> {
     const { req, r } = this;
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
-    const fleet = Fleet.prepare(spec);
+    const fleet = new Fleet(spec);
     const startedAt = new Date();
     const logs = new HmLogFollower(req.hmLogs);
     const monitor = new Monitor(this.session, fleet.amphoraIds, req.cfg.heartbeatInterval, req.cfg.heartbeatTimeout, startedAt.getTime());
@@ -225,6 +225,8 @@ class StressRun {
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
         this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state });
+        const failure = fleet.stats().failure;
+        if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
         const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;
         if (hopeless) {
           this.abortedBecause = hopeless;

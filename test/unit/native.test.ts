@@ -1,4 +1,5 @@
-// The native engine: its packets equal the TypeScript reference encoder's byte for byte,
+// The native engine: its packets equal the TypeScript reference encoder's byte for byte
+// (JSON text and HMAC computed independently, zlib shared: see amphora_bytes.test.ts),
 // Octavia's own unwrap_envelope accepts every one, a fleet's heartbeats all reach a
 // verifying sink, oversize messages are refused, and stop() ends the threads.
 
@@ -12,22 +13,23 @@ import { native } from '../../src/engine/native';
 import { Fleet, packSpec } from '../../src/engine/fleet';
 import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
-import { sampleSpec } from '../helpers/fleets';
+import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 
 const CHURNS = [
   { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
   { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 },
 ];
 
-test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn)', () => {
+test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ids)', () => {
   let compared = 0;
   for (const version of [1, 2, 3] as const) {
     for (const legacyDigest of [false, true]) {
       for (const churn of CHURNS) {
         const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
+        spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
         const buf = packSpec(spec);
         for (let a = 0; a < spec.amphorae.length; a++) {
-          for (const seq of [1, 2, 5, 97]) {
+          for (const seq of [0, 1, 4, 97]) {
             assert.deepEqual(native().encodeHeartbeat(buf, a, seq), encodeHeartbeat(spec, a, seq), `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`);
             compared++;
           }
@@ -54,7 +56,7 @@ test("every packet of a sample fleet unwraps with Octavia's own status_message.u
       const packets: string[] = [];
       const intended: unknown[] = [];
       for (let a = 0; a < spec.amphorae.length; a++) {
-        for (const seq of [1, 3]) {
+        for (const seq of [0, 2]) {
           packets.push(native().encodeHeartbeat(buf, a, seq).toString('hex'));
           intended.push(buildMessage(spec, a, seq));
         }
@@ -78,7 +80,7 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   const sinks = [new (native().Sink)('127.0.0.1', 0, key), new (native().Sink)('::1', 0, key)];
   const spec: FleetSpec = sampleSpec(3, 100, 1, 1, 2, { key, intervalMs: 1000, threads: 2 });
   spec.endpoints = [{ host: '127.0.0.1', port: sinks[0].port() }, { host: '::1', port: sinks[1].port() }];
-  const fleet = Fleet.prepare(spec);
+  const fleet = new Fleet(spec);
   fleet.start();
   try {
     await until(() => sinks[0].stats().valid + sinks[1].stats().valid >= 400, 5000);
@@ -95,8 +97,10 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   const h = fleet.sendHistory();
   assert.equal(h.times.length, 200 * h.depth);
   for (let a = 0; a < 200; a++) {
-    const seqs = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth)).filter((s) => s > 0).sort((x, y) => x - y);
-    assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `amphora ${a} sent seq 1..n`);
+    const seqs = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth))
+      .filter((_, j) => h.times[a * h.depth + j] > 0).sort((x, y) => x - y);
+    assert.ok(seqs.length > 0);
+    assert.deepEqual(seqs, seqs.map((_, i) => i), `amphora ${a} sent seq 0..n-1`);
   }
   const sentAfterStop = fleet.stats().sent;
   await new Promise((r) => setTimeout(r, 300));
@@ -106,7 +110,7 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
 test('a heartbeat above the UDP size limit is refused before anything is sent', () => {
   const spec = sampleSpec(3, 1, 1, 1, 1);
   spec.lbs[0].pools[0].members = Array.from({ length: 4000 }, () => randomUUID()); // random ids barely compress
-  assert.throws(() => Fleet.prepare(spec), (e: unknown) => e instanceof UsageError && /bytes, above the 65,507-byte UDP limit/.test((e as Error).message));
+  assert.throws(() => new Fleet(spec), (e: unknown) => e instanceof UsageError && /bytes, above the 65,507-byte UDP limit/.test((e as Error).message));
 });
 
 test('blast replays pre-encoded heartbeats as fast as it can, all valid', async () => {
@@ -125,28 +129,39 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
 for (const version of [2, 3] as const) test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
   // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
   // rest are encoded in the window ahead of their send time, with churn changing statuses.
-  const rx = createSocket('udp4');
+  const rx = createSocket({ type: 'udp4', recvBufferSize: 32 << 20 });
   await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
   const packets: Buffer[] = [];
   rx.on('message', (m) => packets.push(m));
   const spec = sampleSpec(version, 5000, 1, 1, 2, { key: 'ring-key', intervalMs: 2000, threads: 1,
     churn: { down: 0.1, drain: 0, maint: 0, nocheck: 0, listenerFull: 0.1, perInterval: 500 },
     endpoints: [{ host: '127.0.0.1', port: rx.address().port }] });
-  const fleet = Fleet.prepare(spec);
+  const fleet = new Fleet(spec);
   fleet.start();
   try {
     await until(() => packets.length >= 22000, 15000);
+    fleet.stop();
+    await until(() => packets.length >= fleet.stats().sent, 5000); // every packet sent is read
   } finally {
     fleet.stop();
     rx.close();
   }
   const index = new Map(spec.amphorae.map((a, i) => [a.id, i]));
   const secondBeyondWindow = new Set<number>();
+  const received = spec.amphorae.map(() => new Set<number>());
   for (const p of packets) {
     const msg = JSON.parse(inflateSync(p.subarray(0, p.length - 64)).toString()) as { id: string; seq: number };
     const a = index.get(msg.id)!;
     assert.deepEqual(p, encodeHeartbeat(spec, a, msg.seq), `amphora ${a} seq ${msg.seq}`);
-    if (a >= 4096 && msg.seq === 2) secondBeyondWindow.add(a);
+    received[a].add(msg.seq);
+    if (a >= 4096 && msg.seq === 1) secondBeyondWindow.add(a);
   }
-  assert.ok(secondBeyondWindow.size > 5000, `seq 2 of amphorae beyond the window: ${secondBeyondWindow.size}`);
+  assert.ok(secondBeyondWindow.size > 5000, `seq 1 of amphorae beyond the window: ${secondBeyondWindow.size}`);
+  // The send history holds the seqs the packets carried (computed in one place).
+  const h = fleet.sendHistory();
+  received.forEach((seqs, a) => {
+    const recorded = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth)).filter((_, j) => h.times[a * h.depth + j] > 0);
+    assert.ok(recorded.length > 0 && recorded.every((s) => seqs.has(s)), `amphora ${a}: history ${recorded} vs packets ${[...seqs]}`);
+    assert.equal(Math.max(...recorded), Math.max(...seqs), `amphora ${a}: last seq`);
+  });
 });

@@ -1,32 +1,50 @@
-// The reference encoder: known-answer messages for v1, v2 and v3, the envelope (zlib +
-// HMAC hex or raw), stats arithmetic, churn and the operating status the HM derives.
+// The reference encoder: known-answer messages for v1, v2 and v3 as an amphora writes them
+// (Python json.dumps text, the health daemon's key order, seq from 0), json.dumps text
+// checked against Python's own, the envelope (zlib + HMAC hex or raw), stats arithmetic,
+// churn and the operating status the HM derives.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
-import { buildMessage, encodeHeartbeat, expectedStatus, memberStatus, statsAt, statsDelta } from '../../src/engine/wire';
-import { LB1, sampleSpec, tinySpec } from '../helpers/fleets';
+import { execFileSync } from 'node:child_process';
+import { buildMessage, encodeHeartbeat, messageJson, memberStatus, statsAt, statsDelta } from '../../src/engine/wire';
+import { pyJsonDumps } from '../../src/engine/pyjson';
+import { expectedStatus, LB1, ODD_STRINGS, sampleSpec, tinySpec } from '../helpers/fleets';
 
 const L = LB1.listener, P = LB1.pool, [M1, M2] = LB1.members, A = LB1.amphora;
 
-test('v3 known answer: deltas, top-level pools keyed pool:listener', () => {
-  assert.equal(JSON.stringify(buildMessage(tinySpec(3), 0, 1)),
-    `{"id":"${A}","seq":1,"ver":3,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":59400,"rx":13300,"conns":1,"totconns":11,"ereq":0}}},` +
-    `"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}`);
+test('v3 known answer: deltas, top-level pools keyed pool:listener, ver last, Python separators', () => {
+  assert.equal(messageJson(tinySpec(3), 0, 1),
+    `{"id": "${A}", "seq": 1, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
+    `{"tx": 59400, "rx": 13300, "conns": 1, "totconns": 11, "ereq": 0}}}, ` +
+    `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 3}`);
+  assert.equal(messageJson(tinySpec(3, { compactJson: true }), 0, 0),
+    `{"id":"${A}","seq":0,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":54000,"rx":12000,"conns":0,"totconns":10,` +
+    `"ereq":1}}},"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}},"ver":3}`);
 });
 
-test('v2 known answer: absolute stats summed over heartbeats 1..seq', () => {
-  // seq 1: totconns 11, seq 2: totconns 12 -> 23; rx 13300 + 14600; tx 23 * 5400; conns is current (2)
-  assert.equal(JSON.stringify(buildMessage(tinySpec(2), 0, 2)),
-    `{"id":"${A}","seq":2,"ver":2,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":124200,"rx":27900,"conns":2,"totconns":23,"ereq":0}}},` +
-    `"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}`);
+test('v2 known answer: absolute stats summed over heartbeats 0..seq', () => {
+  // totconns 10 + 11 + 12 = 33; rx 12000 + 13300 + 14600; tx 33 * 5400; conns is current (2); ereq 1 at seq 0
+  assert.equal(messageJson(tinySpec(2), 0, 2),
+    `{"id": "${A}", "seq": 2, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
+    `{"tx": 178200, "rx": 39900, "conns": 2, "totconns": 33, "ereq": 1}}}, ` +
+    `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 2}`);
 });
 
 test('v1 known answer: no ver, pools nested in their listener', () => {
-  assert.equal(JSON.stringify(buildMessage(tinySpec(1), 0, 1)),
-    `{"id":"${A}","seq":1,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":59400,"rx":13300,"conns":1,"totconns":11,"ereq":0},` +
-    `"pools":{"${P}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}}}}}`);
+  assert.equal(messageJson(tinySpec(1), 0, 1),
+    `{"id": "${A}", "seq": 1, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
+    `{"tx": 113400, "rx": 25300, "conns": 1, "totconns": 21, "ereq": 1}, ` +
+    `"pools": {"${P}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}}}}`);
+});
+
+test("pyJsonDumps writes exactly what Python's json.dumps writes (ensure_ascii, separators, key order)", () => {
+  const value = { strings: ODD_STRINGS, keys: Object.fromEntries(ODD_STRINGS.map((k, i) => [k, i])), n: [0, 7, 9007199254740991] };
+  const script = 'import json, sys; v = json.loads(sys.stdin.read()); print(json.dumps(v)); print(json.dumps(v, separators=(",", ":")))';
+  const [py, pyCompact] = execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(value), encoding: 'utf8' }).split('\n');
+  assert.equal(pyJsonDumps(value), py);
+  assert.equal(pyJsonDumps(value, true), pyCompact);
 });
 
 test('the envelope is zlib(JSON) followed by the HMAC-SHA256 hex digest, or the raw digest', () => {
@@ -47,8 +65,8 @@ test('stats are never negative and v3 deltas add up to v2 totals', () => {
       const d = statsDelta(a, 1, s);
       assert.ok(Object.values(d).every((v) => Number.isInteger(v) && v >= 0));
     }
-    const sum = Array.from({ length: 200 }, (_, k) => statsDelta(a, 1, k + 1)).reduce((x, d) => x + d.totconns, 0);
-    assert.equal(statsAt(2, a, 1, 200).totconns, sum);
+    const sum = Array.from({ length: 201 }, (_, k) => statsDelta(a, 1, k)).reduce((x, d) => x + d.totconns, 0);
+    assert.equal(statsAt(2, a, 1, 200).totconns, sum, 'heartbeats 0..200');
   }
 });
 

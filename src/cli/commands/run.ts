@@ -1,5 +1,6 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
+import { EnvError } from '../../errors';
 import { CommandContext, CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { runStress } from '../../run/runner';
 import { RunRecord } from '../../run/record';
@@ -111,6 +112,7 @@ export const blastCommand: CommandSpec = {
     r.packetsPerThread.forEach((p, i) => ctx.out.write(`  thread ${i}: ${Math.round(p / r.seconds).toLocaleString('en-US')} packets/s\n`));
     const errs = Object.entries(errnoNames(r.errors));
     if (errs.length) ctx.out.write(`send errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    if (r.failure) throw new EnvError(`a blast thread failed: ${r.failure}`);
     return 0;
   },
 };
