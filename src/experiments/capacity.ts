@@ -23,6 +23,10 @@ export interface CapacityStep {
   processedPerSec: number;
   lagP99: number;
   drops?: number;
+  /** Database statements per processed heartbeat (server counters), when they could be read. */
+  statementsPerHeartbeat?: number;
+  /** HM CPU seconds per 1,000 processed heartbeats (listener plus pools), for an HM on this machine. */
+  cpuSecsPer1000?: number;
 }
 
 export interface CapacityResult {
@@ -59,7 +63,8 @@ export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: Capaci
 
 function stepOf(rate: number, amphorae: number, r: RunRecord, secs: number): CapacityStep {
   return { rate, amphorae, verdict: r.verdict, processedShare: r.final.processedShare, processedPerSec: r.final.processed / secs,
-    lagP99: r.final.lagP99, drops: r.final.log?.drops };
+    lagP99: r.final.lagP99, drops: r.final.log?.drops, statementsPerHeartbeat: r.db?.statementsPerHeartbeat,
+    cpuSecsPer1000: r.hm?.cpuSecsPer1000 ? r.hm.cpuSecsPer1000.listener + r.hm.cpuSecsPer1000.pools : undefined };
 }
 
 export async function searchCapacity(base: { files: string[]; overrides: Overrides }, o: CapacityOptions,

@@ -183,3 +183,22 @@ test('--abort-on-fail stops a run whose SLA failed beyond recovery, long before 
   assert.match(p.out, /VERDICT: FAILING/);
   assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
 });
+
+test('--ghost_busy true (and every spelling) writes busy = 1, so a real HM never fails a ghost over; false writes 0', () => {
+  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const cases: Array<[string[], string]> = [
+    [['--ghost_busy', 'true'], '1'], [['--ghost-busy=yes'], '1'], [['--ghost_busy'], '1'], [['--no-ghost-busy'], '0'],
+    [['--ghost_busy', 'false'], '0'],
+  ];
+  for (const [flag, want] of cases) {
+    const r = spawnSync(process.execPath, [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
+      { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)![1];
+    const busy = mysql(`SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l `
+      + `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`, shared.name).trim();
+    assert.equal(busy, want, flag.join(' '));
+    runPrinted(`stresshm clean ${prefix} --octavia_db_connection ${shared.url}`);
+  }
+  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+});

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
@@ -16,7 +16,10 @@ import { createTestDb, mysql } from '../helpers/testdb';
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-measure-'));
 const sandboxes: Sandbox[] = [];
-after(async () => { await Promise.all(sandboxes.map((s) => s.stop())); });
+after(async () => {
+  await Promise.all(sandboxes.map((s) => s.stop()));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function stresshm(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300000 });
@@ -34,7 +37,7 @@ test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () 
   assert.equal(r.status, 0, r.out + r.err);
   assert.match(r.out, /VERDICT: KEEPING UP/);
   assert.match(r.out, /HM log: 0 dropped/);
-  assert.match(readFileSync(junit, 'utf8'), /tests="5" failures="0"/);
+  assert.match(readFileSync(junit, 'utf8'), /tests="6" failures="0"/);
   assert.equal(sb.hmLogs.map(notGood).reduce((a, b) => a + b, 0), 0);
 });
 

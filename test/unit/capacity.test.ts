@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { amphoraeFor, growthRates, kneeText, searchCapacity } from '../../src/experiments/capacity';
 import { RunRecord } from '../../src/run/record';
+import { parseSweep } from '../../src/experiments/sweep';
+import { UsageError } from '../../src/errors';
 import { Config } from '../../src/config/config';
 
 test('rates grow geometrically up to the bound; amphorae come in ACTIVE_STANDBY pairs', () => {
@@ -36,4 +38,12 @@ test('the search grows until the SLA fails, then bisects between last good and f
   assert.equal(res.lastGood?.rate, 600);
   assert.equal(res.firstBad?.rate, 700);
   assert.match(res.knee, /^sustains 600 heartbeats\/s = 6,000 amphorae at 10 s; at 700/);
+});
+
+test('--sweep DIM=V1,V2: a known shape dimension and whole values, else one clear usage error', () => {
+  assert.deepEqual(parseSweep('members=1,10,50'), { dimension: 'members', values: [1, 10, 50] });
+  assert.deepEqual(parseSweep(' pools=1, 2 '), { dimension: 'pools', values: [1, 2] });
+  for (const bad of ['members=1', 'amphorae=1,2', 'members=0,5', 'members=1.5,2', 'members', 'members=1,x']) {
+    assert.throws(() => parseSweep(bad), UsageError, bad);
+  }
 });

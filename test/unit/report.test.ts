@@ -2,9 +2,9 @@
 // criterion, and the self-contained HTML renders its charts in headless Chromium
 // (Debian's chromium, driven by playwright-core) without console errors or network.
 
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -33,6 +33,7 @@ function record(): RunRecord {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-report-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const paths = { json: join(dir, 'r.json'), html: join(dir, 'r.html'), junit: join(dir, 'r.xml'), record: join(dir, 'r.msgpack') };
 writeReports(record(), paths);
 

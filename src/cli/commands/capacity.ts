@@ -1,8 +1,8 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
 import { writeFileSync } from 'node:fs';
-import { CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
-import { searchCapacity, CapacityStep } from '../../experiments/capacity';
+import { CommandContext, CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
+import { CapacityOptions, CapacityStep, StepRunner, searchCapacity } from '../../experiments/capacity';
 import { runStress } from '../../run/runner';
 import { cleanCommandLine } from './ghosts';
 import { renderCapacityHtml } from '../../report/capacity';
@@ -11,6 +11,29 @@ import { checkOutputPath } from '../../report';
 import { checkHmLogs } from '../../run/preflight';
 import { interruptRequested } from '../../lifecycle/interrupt';
 import { capacityFlags } from '../flags';
+import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
+import { renderSweepHtml } from '../../report/sweep';
+
+function stepLine(s: CapacityStep): string {
+  return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
+    + `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`;
+}
+
+async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, runStep: StepRunner,
+  out: { json?: string; html?: string }): Promise<number> {
+  ctx.out.write(`capacity sweep over ${sweep.dimension} = ${sweep.values.join(', ')}\n`);
+  const res = await sweepCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, sweep, o, runStep,
+    (value, s) => ctx.out.write(`  ${sweep.dimension} ${value}: ${stepLine(s)}\n`));
+  ctx.out.write(`\n${sweep.dimension.padEnd(10)} knee/s   CPU s/1000   statements/heartbeat\n`);
+  for (const p of res.points) {
+    ctx.out.write(`${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}`
+      + `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`);
+  }
+  if (out.json) { writeFileSync(out.json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
+  if (out.html) { writeFileSync(out.html, renderSweepHtml(res)); ctx.out.write(`  report: ${out.html}\n`); }
+  if (interruptRequested()) return EXIT_INTERRUPTED;
+  return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
+}
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
@@ -21,6 +44,8 @@ export const capacityCommand: CommandSpec = {
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
     { name: 'abort_on_fail', type: 'bool', help: 'End each step as soon as its SLA has failed beyond recovery (faster searches).' },
+    { name: 'sweep', type: 'string', help: 'One search per LB shape, e.g. members=1,10,50 (or listeners=, pools=): knee, CPU '
+      + 'and statements per heartbeat against the shape.' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
   ],
@@ -36,11 +61,14 @@ export const capacityCommand: CommandSpec = {
     checkHmLogs(hmLogs);
     if (json) checkOutputPath('report-json', json);
     if (html) checkOutputPath('report-html', html);
+    const sweepText = flagString(ctx, 'sweep');
+    const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
+    const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out,
+      quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+    if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true,
-        abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
-      (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
+      runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
     if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
