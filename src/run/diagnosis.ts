@@ -50,8 +50,9 @@ function cpuFacts(i: DiagnosisInputs): string[] {
   if (i.db && i.db.processed > 0) {
     const p = i.db.perHeartbeat;
     out.push(`${i.db.statementsPerHeartbeat.toFixed(1)} statements per processed heartbeat (${p.select.toFixed(1)} SELECT, `
-      + `${p.update.toFixed(1)} UPDATE, ${p.insert.toFixed(1)} INSERT, ${p.commit.toFixed(1)} COMMIT), ${p.rowsRead.toFixed(0)} rows read, `
-      + `${i.db.rowLockWaits} row lock waits`);
+      + `${p.update.toFixed(1)} UPDATE, ${p.insert.toFixed(1)} INSERT, ${p.commit.toFixed(1)} COMMIT)`
+      + `${p.rowsRead === undefined ? '' : `, ${p.rowsRead.toFixed(0)} rows read`}`
+      + `${i.db.rowLockWaits === undefined ? '' : `, ${i.db.rowLockWaits} row lock waits in all`}`);
   }
   return out;
 }

@@ -94,14 +94,15 @@ test('the diagnosis cites measured figures only, and says nothing of what was no
 
 test('database work per processed heartbeat subtracts the run\'s own statements', () => {
   const zero = { Questions: 0, Com_select: 0, Com_insert: 0, Com_update: 0, Com_delete: 0, Com_replace: 0, Com_commit: 0,
-    Com_rollback: 0, Innodb_rows_read: 0, Innodb_rows_inserted: 0, Innodb_rows_updated: 0, Innodb_rows_deleted: 0,
-    Innodb_row_lock_waits: 0, Innodb_row_lock_time: 0 };
-  const after = { ...zero, Questions: 5100, Com_select: 2100, Com_update: 1000, Com_commit: 2000, Innodb_rows_read: 8000,
-    Innodb_rows_updated: 1000, Innodb_row_lock_waits: 3 };
+    Com_rollback: 0, Rows_read: 0, Handler_write: 0, Handler_update: 0, Handler_delete: 0, Innodb_row_lock_waits: 0 };
+  const after = { ...zero, Questions: 5100, Com_select: 2100, Com_update: 1000, Com_commit: 2000, Rows_read: 8000,
+    Handler_update: 1000, Innodb_row_lock_waits: 3 };
   const w = dbWork(zero, after, 1000, 100);
   assert.equal(w.statementsPerHeartbeat, 5);
   assert.equal(w.perHeartbeat.select, 2);
   assert.equal(w.perHeartbeat.update, 1);
   assert.equal(w.perHeartbeat.rowsRead, 8);
   assert.equal(w.rowLockWaits, 3);
+  assert.equal(w.perHeartbeat.rowsWritten, 1);
+  assert.equal(w.rowLockTimeMs, undefined); // the server did not report it: not measured, not 0
 });
