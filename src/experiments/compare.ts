@@ -1,9 +1,10 @@
-// A/B comparison of two health manager builds on the same scenario: for each build (an
-// Octavia source checkout or the installed package) a fresh sandbox, two runs at a fixed load
+// A/B comparison of two health manager builds on the same scenario: for each build (the
+// installed package, a Debian suite's root or an Octavia source checkout) a fresh sandbox, two runs at a fixed load
 // (processing lag, HM CPU seconds per 1,000 heartbeats; the pair gives the noise) and a
 // capacity search (the knee). Differences are printed in percent beside the stated noise.
 
 import { startSandbox, Sandbox } from '../octavia/sandbox';
+import { OctaviaChoice, choiceLabel } from '../octavia/release';
 import { treeCpuSeconds } from '../octavia/processes';
 import { Config, loadConfig } from '../config/config';
 import { RunRecord } from '../run/record';
@@ -14,6 +15,8 @@ import { checkInterrupted, setInterruptHint } from '../lifecycle/interrupt';
 
 export interface BuildFigures {
   build: string;
+  /** "Octavia 19.0.0 (Debian sid)" (absent in reports written before releases were named). */
+  version?: string;
   lagP50: number[];
   cpuPer1000: number[];
   knee: CapacityResult;
@@ -45,9 +48,11 @@ async function fixedRun(sb: Sandbox, o: CompareOptions): Promise<{ lagP50: numbe
   return { lagP50: r.final.lagP50, cpuPer1000: (1000 * used) / Math.max(1, r.final.processed) };
 }
 
-export async function measureBuild(build: string, o: CompareOptions, onLine: (s: string) => void): Promise<BuildFigures> {
+export async function measureBuild(choice: OctaviaChoice, o: CompareOptions, onLine: (s: string) => void): Promise<BuildFigures> {
+  const build = choiceLabel(choice);
   const sb = await startSandbox({ hms: 1, heartbeatInterval: o.intervalSecs, healthUpdateThreads: o.healthUpdateThreads, statsUpdateThreads: 1,
-    octaviaSource: build === 'installed' ? undefined : build });
+    octavia: choice });
+  onLine(`  ${build}: ${sb.octaviaVersion}`);
   setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
   try {
     const a = await fixedRun(sb, o);
@@ -59,7 +64,7 @@ export async function measureBuild(build: string, o: CompareOptions, onLine: (s:
       (cfg) => sandboxRun(sb, cfg),
       (s) => onLine(`  ${build}: capacity step ${s.rate}/s -> ${s.verdict}`));
     checkInterrupted();
-    return { build, lagP50: [a.lagP50, b.lagP50], cpuPer1000: [a.cpuPer1000, b.cpuPer1000], knee };
+    return { build, version: sb.octaviaVersion, lagP50: [a.lagP50, b.lagP50], cpuPer1000: [a.cpuPer1000, b.cpuPer1000], knee };
   } finally {
     await sb.stop();
   }

@@ -5,7 +5,8 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CommandContext, CommandSpec, flagInt, flagString } from '../command';
-import { startSandbox, Sandbox, ensureOctavia } from '../../octavia/sandbox';
+import { startSandbox, Sandbox, readyOctavia } from '../../octavia/sandbox';
+import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { CompareOptions, compareFigures, measureBuild } from '../../experiments/compare';
 import { renderCompareHtml } from '../../report/compare';
 import { loadConfig } from '../../config/config';
@@ -27,8 +28,10 @@ import { Progress } from '../../terminal/progress';
 import { renderApiBenchHtml } from '../../report/apibench';
 import { printSummary } from './run';
 
+const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
+
 function describe(ctx: CommandContext, sb: Sandbox): void {
-  ctx.out.write(`Sandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
+  ctx.out.write(`${sb.octaviaVersion}\nSandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
   if (sb.api) ctx.out.write(`  API ${sb.api.url} (noauth)\n`);
   ctx.out.write(`  HM logs ${sb.hmLogs.join(', ')}\n  stresshm config ${sb.stresshmConf}\n`);
 }
@@ -46,7 +49,7 @@ function portList(ctx: CommandContext, name: string): number[] | undefined {
 export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'Start a throwaway Octavia on loopback (DB, real health managers, optional API) until Ctrl-C.',
-  usage: 'stresshm sandbox [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
+  usage: 'stresshm sandbox [--octavia installed|SUITE|PATH] [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
   description: 'The database goes on the local MariaDB (root@127.0.0.1:3306); when none answers, or with --private-db,\n'
     + 'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n'
     + 'on Ctrl-C, and when any part of the sandbox dies (exit 3).',
@@ -58,12 +61,14 @@ export const sandboxCommand: CommandSpec = {
     { name: 'health_update_threads', type: 'string', help: 'health_update_threads of each HM (default 2).' },
     { name: 'heartbeat_interval', type: 'string', help: 'heartbeat_interval of the HMs and the written stresshm.conf (default 10).' },
     { name: 'private_db', type: 'boolean', help: 'Use a private mariadbd even when the local MariaDB answers.' },
+    octaviaFlag,
   ],
   async run(ctx) {
     const hmPorts = portList(ctx, 'hm_ports');
     const apiPort = portList(ctx, 'api_port')?.[0];
     const sb = await startSandbox({ hms: hmPorts?.length ?? flagInt(ctx, 'hms', 2, 1, 16), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
-      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: flagInt(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+      healthUpdateThreads: flagInt(ctx, 'health_update_threads', 2, 1, 64), heartbeatInterval: flagInt(ctx, 'heartbeat_interval', 10, 1, 3600), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s),
+      octavia: parseOctaviaChoice(flagString(ctx, 'octavia')) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     let crash: string | undefined;
     try {
@@ -82,16 +87,18 @@ export const sandboxCommand: CommandSpec = {
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary: 'Sandbox + 60 s stress run of 1,000 amphorae with the live dashboard, verdict and HTML report.',
-  usage: 'stresshm demo [--amphorae 1000] [--duration 60]',
+  usage: 'stresshm demo [--octavia installed|SUITE|PATH] [--amphorae 1000] [--duration 60]',
   flags: [
+    octaviaFlag,
     { name: 'amphorae', type: 'string', help: 'Ghost amphorae (2 per load balancer; default 1000).' },
     { name: 'duration', type: 'string', help: 'Seconds of heartbeats (default 60).' },
   ],
   async run(ctx) {
     const amphorae = flagInt(ctx, 'amphorae', 1000, 2, 200000);
     const duration = flagInt(ctx, 'duration', 60, 5, 3600);
+    const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
     ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
-    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s) });
+    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s), octavia });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     try {
       describe(ctx, sb);
@@ -105,6 +112,7 @@ export const demoCommand: CommandSpec = {
       const res = await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, out: ctx.out, cleanHint: (p) => `stresshm --config-file ${sb.stresshmConf} clean ${p}`,
         reports: { html, json: join(reports, `demo-${stamp}.json`) } });
       printSummary(ctx, res.record, res.reportFiles);
+      ctx.out.write(`Octavia under test: ${sb.octaviaVersion}\n`);
       return res.exitCode;
     } finally {
       await sb.stop();
@@ -115,9 +123,10 @@ export const demoCommand: CommandSpec = {
 
 export const compareCommand: CommandSpec = {
   name: 'compare',
-  summary: 'The same scenario against two HM builds (source checkouts or "installed"): knee, lag, CPU per 1,000 heartbeats.',
-  usage: 'stresshm compare A B [--fixed-rate 200] [--fixed-secs 20] [--interval 2] [--start-rate 100] [--factor 2] [--max-rate 3000] [--step-secs 15] [--report-json F] [--report-html F]',
-  description: 'A and B are paths to Octavia source checkouts (run with the system\'s Octavia dependencies) or "installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
+  summary: 'The same scenario against two Octavias (installed, a Debian suite, a checkout): knee, lag, CPU per 1,000 heartbeats.',
+  usage: 'stresshm compare A B (each installed|SUITE|PATH) [--fixed-rate 200] [--fixed-secs 20] [--interval 2] [--start-rate 100] [--factor 2] [--max-rate 3000] [--step-secs 15] [--report-json F] [--report-html F]',
+  description: 'A and B are each "installed" (the host\'s packages), a Debian suite (trixie, sid: a cached root built once\n'
+    + 'with debootstrap) or the path of an Octavia source checkout (run with the system\'s Octavia dependencies).\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
   flags: [
     { name: 'fixed_rate', type: 'string', help: 'Heartbeats/s of the fixed-load runs (default 200).' },
     { name: 'fixed_secs', type: 'string', help: 'Seconds of each fixed-load run (default 20).' },
@@ -133,8 +142,11 @@ export const compareCommand: CommandSpec = {
   ],
   async run(ctx) {
     const [a, b] = ctx.positional;
-    if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
-    for (const build of [a, b]) await ensureOctavia(build === 'installed' ? undefined : build, (s) => ctx.out.write(s));
+    if (!a || !b) throw new UsageError('compare needs two Octavias: stresshm compare installed|SUITE|PATH installed|SUITE|PATH');
+    const choices = [parseOctaviaChoice(a), parseOctaviaChoice(b)];
+    const versions: string[] = [];
+    for (const c of choices) versions.push((await readyOctavia(c, (s) => ctx.out.write(s))).version);
+    ctx.out.write(`A: ${versions[0]}\nB: ${versions[1]}\n`);
     const interval = flagInt(ctx, 'interval', 2, 1, 60);
     const o: CompareOptions = {
       fixedRate: flagInt(ctx, 'fixed_rate', 200, 1, 100000), fixedSecs: flagInt(ctx, 'fixed_secs', 20, 5, 3600), intervalSecs: interval,
@@ -144,12 +156,12 @@ export const compareCommand: CommandSpec = {
     };
     if (!(o.capacity.factor > 1 && o.capacity.factor <= 10)) throw new UsageError('--factor must be a number above 1 and at most 10');
     const line = (s: string) => ctx.out.write(`${s}\n`);
-    const fa = await measureBuild(a, o, line);
-    const fb = await measureBuild(b, o, line);
+    const fa = await measureBuild(choices[0], o, line);
+    const fb = await measureBuild(choices[1], o, line);
     const rows = compareFigures(fa, fb);
     line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
     for (const r of rows) line(`${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`);
-    line(`A: ${fa.knee.knee}\nB: ${fb.knee.knee}`);
+    line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
     if (json) writeFileSync(json, `${JSON.stringify({ kind: 'compare', a: fa, b: fb, rows }, null, 2)}\n`);
@@ -177,10 +189,11 @@ function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; po
 export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
-  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes 100,1000,10000] [--repeat 5] [--report-json F] [--report-html F]',
+  usage: 'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file F) [--sizes 100,1000,10000] [--repeat 5] [--report-json F] [--report-html F]',
   description: 'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
   flags: [
     { name: 'sandbox', type: 'boolean', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
+    octaviaFlag,
     { name: 'api_url', type: 'string', help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).' },
     { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
     { name: 'sizes', type: 'string', help: 'Population sizes in load balancers (default 100,1000,10000).' },
@@ -196,7 +209,10 @@ export const apiBenchCommand: CommandSpec = {
     const pageSize = flagInt(ctx, 'page_size', 100, 1, 10000);
     const useSandbox = ctx.flags.sandbox === true;
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
-    const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s) }) : undefined;
+    if (!useSandbox && flagString(ctx, 'octavia')) throw new UsageError('--octavia chooses the sandbox\'s Octavia; give it with --sandbox');
+    const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
+    const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s), octavia }) : undefined;
+    if (sb) ctx.out.write(`${sb.octaviaVersion}, API ${sb.api!.url}\n`);
     const projectId = randomUUID();
     const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
     const t: ApiTarget = { url: sb?.api?.url ?? flagString(ctx, 'api_url')!, token: flagString(ctx, 'token'), projectId };
@@ -233,7 +249,7 @@ export const apiBenchCommand: CommandSpec = {
     }
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
-    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, repeat, pageSize, timings }, null, 2)}\n`);
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`);
     if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
     if (bad.length) {
