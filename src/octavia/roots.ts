@@ -79,7 +79,7 @@ export async function ensureRoot(suite: string, o: RootOptions = {}): Promise<st
       builder(suite, tmp, say);
       if (!existsSync(join(tmp, HM))) throw new EnvError(`the ${suite} root has no /${HM} after its build`);
       writeFileSync(join(tmp, MARKER), `${JSON.stringify({ suite, built: new Date().toISOString() })}\n`);
-      renameSync(tmp, root);
+      moveIntoPlace(tmp, root);
     } catch (e) {
       if (existsSync(tmp)) removeTree(tmp);
       throw e;
@@ -87,6 +87,17 @@ export async function ensureRoot(suite: string, o: RootOptions = {}): Promise<st
   }, 30 * 60000, `building the ${suite} root`);
   if (rootState(root) !== 'ready') throw new EnvError(`the ${suite} root in ${root} is not usable after its build`);
   return root;
+}
+
+/** Renames a finished build into place; when another process got there first, its root is kept. */
+function moveIntoPlace(tmp: string, root: string): void {
+  try {
+    renameSync(tmp, root);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || rootState(root) !== 'ready') throw e;
+    removeTree(tmp);
+  }
 }
 
 /** Not root, no debootstrap (and cannot install it), no mirror: one line with the command to run. */
