@@ -42,7 +42,10 @@ function tryTake(path: string): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     if (stale(path)) {
       const aside = `${path}.stale-${process.pid}-${Date.now()}`;
-      try { renameSync(path, aside); rmSync(aside, { recursive: true, force: true }); } catch { /* another taker won */ }
+      try {
+        renameSync(path, aside);
+        rmSync(aside, { recursive: true, force: true });
+      } catch { /* another taker won */ }
     }
     return false;
   }
@@ -51,7 +54,8 @@ function tryTake(path: string): boolean {
 }
 
 /** Runs `fn` holding the lock `path`; waits for another holder up to `timeoutMs`. */
-export async function withDirLock<T>(path: string, fn: () => Promise<T> | T, timeoutMs: number, what: string): Promise<T> {
+export async function withDirLock<T>(path: string, fn: () => Promise<T> | T, timeoutMs: number,
+  what: string): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (!tryTake(path)) {
     if (Date.now() > end) throw new EnvError(`${what}: lock ${path} held by pid ${ownerOf(path) ?? '?'} for too long`);

@@ -15,7 +15,8 @@ const run = promisify(execFile);
 export async function upgradeHead(oct: OctaviaRuntime, innerConf: string): Promise<void> {
   const dbm = oct.command('db-manage', ['--config-file', innerConf, 'upgrade', 'head']);
   await run(dbm.cmd, dbm.args, { env: dbm.env }).catch((e) => {
-    throw new EnvError(`octavia-db-manage upgrade head (${oct.version}) failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0]}`);
+    const last = String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0];
+    throw new EnvError(`octavia-db-manage upgrade head (${oct.version}) failed: ${last}`);
   });
 }
 

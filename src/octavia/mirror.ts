@@ -34,7 +34,8 @@ export function parseDeb822Sources(text: string): AptSource[] {
     }
     const words = (k: string) => (fields.get(k) ?? '').split(/\s+/).filter(Boolean);
     if (!fields.has('uris')) continue;
-    out.push({ types: words('types'), uris: words('uris'), suites: words('suites'), enabled: fields.get('enabled') !== 'no' });
+    const enabled = fields.get('enabled') !== 'no';
+    out.push({ types: words('types'), uris: words('uris'), suites: words('suites'), enabled });
   }
   return out;
 }

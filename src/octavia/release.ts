@@ -25,7 +25,8 @@ export function parseOctaviaChoice(spec: string | undefined): OctaviaChoice {
   if (existsSync(join(spec, 'octavia', 'cmd'))) return { kind: 'source', path: resolve(spec) };
   if (spec.includes('/') || spec.startsWith('.')) return { kind: 'source', path: resolve(spec) };
   if (/^[a-z][a-z0-9-]*$/.test(spec)) return { kind: 'suite', suite: spec };
-  throw new UsageError(`--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), not "${spec}"`);
+  throw new UsageError(`--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), `
+    + `not "${spec}"`);
 }
 
 export function choiceLabel(c: OctaviaChoice): string {
@@ -82,8 +83,10 @@ function sourceRuntime(path: string): OctaviaRuntime {
   return {
     choice: { kind: 'source', path }, root: '', ...hostDirs,
     version: `Octavia ${sourceVersion(path)} (source ${path})`,
-    command: (tool, args) => ({ cmd: '/usr/bin/python3', args: ['-c', `import sys; from ${MODULES[tool]} import main; sys.exit(main())`, ...args],
-      env: { ...process.env, PYTHONPATH: path } }),
+    command: (tool, args) => ({
+      cmd: '/usr/bin/python3', args: ['-c', `import sys; from ${MODULES[tool]} import main; sys.exit(main())`, ...args],
+      env: { ...process.env, PYTHONPATH: path },
+    }),
   };
 }
 
@@ -91,7 +94,9 @@ function suiteRuntime(suite: string, root: string): OctaviaRuntime {
   return {
     choice: { kind: 'suite', suite }, root,
     version: `Octavia ${upstream(packageVersion(root, 'python3-octavia'))} (Debian ${suite})`,
-    command: (tool, args) => ({ cmd: '/usr/sbin/chroot', args: [root, `/usr/bin/octavia-${tool}`, ...args], env: chrootEnv() }),
+    command: (tool, args) => ({
+      cmd: '/usr/sbin/chroot', args: [root, `/usr/bin/octavia-${tool}`, ...args], env: chrootEnv(),
+    }),
     makeDir: (prefix) => mkdtempSync(join(root, 'tmp', prefix)),
     inner: (p) => {
       if (!p.startsWith(`${root}/`)) throw new Error(`${p} is outside the root ${root}`);
@@ -105,7 +110,8 @@ function suiteRuntime(suite: string, root: string): OctaviaRuntime {
  * Makes the chosen Octavia ready: a suite's root is built (or reused: `say` tells where), a
  * checkout is checked. The installed package is checked by the sandbox (it may install it).
  */
-export async function prepareOctavia(c: OctaviaChoice, say: (s: string) => void = () => undefined): Promise<OctaviaRuntime> {
+export async function prepareOctavia(c: OctaviaChoice,
+  say: (s: string) => void = () => undefined): Promise<OctaviaRuntime> {
   if (c.kind === 'installed') return installedRuntime();
   if (c.kind === 'source') return sourceRuntime(c.path);
   const root = await ensureRoot(c.suite, { say });

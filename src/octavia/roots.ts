@@ -5,7 +5,9 @@
 // is moved aside and rebuilt. Two processes building at once never share a directory.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EnvError } from '../errors';
 import { hostMirror } from './mirror';
@@ -103,13 +105,21 @@ function moveIntoPlace(tmp: string, root: string): void {
 /** Not root, no debootstrap (and cannot install it), no mirror: one line with the command to run. */
 function checkCanBuild(suite: string): void {
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot) throw new EnvError(`building the Debian ${suite} root for Octavia needs root; run as root: node bin/stresshm.js sandbox --octavia ${suite}`);
+  if (!asRoot) {
+    throw new EnvError(`building the Debian ${suite} root for Octavia needs root; `
+      + `run as root: node bin/stresshm.js sandbox --octavia ${suite}`);
+  }
   if (!hasDebootstrap()) {
-    const r = spawnSync('apt-get', ['install', '-y', '-q', 'debootstrap'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, encoding: 'utf8' });
-    if (r.status !== 0 || !hasDebootstrap()) throw new EnvError('debootstrap is missing and could not be installed; run: apt-get update && apt-get install -y debootstrap');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const r = spawnSync('apt-get', ['install', '-y', '-q', 'debootstrap'], { env, encoding: 'utf8' });
+    if (r.status !== 0 || !hasDebootstrap()) {
+      throw new EnvError('debootstrap is missing and could not be installed; '
+        + 'run: apt-get update && apt-get install -y debootstrap');
+    }
   }
   if (!hostMirror()) {
-    throw new EnvError('no Debian mirror for the host\'s release in /etc/apt/sources.list(.d); run with STRESSHM_DEBIAN_MIRROR=URL (your Debian mirror)');
+    throw new EnvError('no Debian mirror for the host\'s release in /etc/apt/sources.list(.d); '
+      + 'run with STRESSHM_DEBIAN_MIRROR=URL (your Debian mirror)');
   }
 }
 
@@ -121,22 +131,28 @@ function hasDebootstrap(): boolean {
 export const debootstrapRoot: RootBuilder = (suite, tmp, say) => {
   const mirror = hostMirror()!;
   const log = `${tmp}.log`;
-  say(`Building a Debian ${suite} root with Octavia in ${tmp} from ${mirror} (debootstrap, a few minutes; log ${log})...\n`);
+  say(`Building a Debian ${suite} root with Octavia in ${tmp} from ${mirror} `
+    + `(debootstrap, a few minutes; log ${log})...\n`);
   const fd = openSync(log, 'w');
   try {
-    const r = spawnSync('debootstrap', ['--variant=minbase', `--include=${ROOT_PACKAGES.join(',')}`, suite, tmp, mirror],
-      { stdio: ['ignore', fd, fd], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const args = ['--variant=minbase', `--include=${ROOT_PACKAGES.join(',')}`, suite, tmp, mirror];
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const r = spawnSync('debootstrap', args, { stdio: ['ignore', fd, fd], env });
     if (r.status !== 0) {
-      const tail = readFileSync(log, 'utf8').trim().split('\n').filter((l) => /^[EW]:/.test(l)).slice(-1)[0] ?? `status ${r.status}`;
+      const problems = readFileSync(log, 'utf8').trim().split('\n').filter((l) => /^[EW]:/.test(l));
+      const tail = problems[problems.length - 1] ?? `status ${r.status}`;
       throw new EnvError(`debootstrap of ${suite} failed (${tail}); log ${log}`);
     }
   } finally {
     closeSync(fd);
   }
   writeFileSync(join(tmp, 'etc/apt/apt.conf.d/99stresshm'), 'Acquire::Check-Valid-Until "false";\n');
-  const check = spawnSync('chroot', [tmp, '/usr/bin/python3', '-c', 'import octavia, pymysql, cryptography.hazmat.bindings._rust'],
-    { encoding: 'utf8', env: chrootEnv() });
-  if (check.status !== 0) throw new EnvError(`the ${suite} root cannot import Octavia: ${String(check.stderr).trim().split('\n').slice(-1)[0]}`);
+  const imports = 'import octavia, pymysql, cryptography.hazmat.bindings._rust';
+  const check = spawnSync('chroot', [tmp, '/usr/bin/python3', '-c', imports], { encoding: 'utf8', env: chrootEnv() });
+  if (check.status !== 0) {
+    const last = String(check.stderr).trim().split('\n').slice(-1)[0];
+    throw new EnvError(`the ${suite} root cannot import Octavia: ${last}`);
+  }
   rmSync(log, { force: true });
 };
 

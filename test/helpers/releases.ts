@@ -24,7 +24,8 @@ export function releasesUnderTest(wanted: string[]): ReleaseUnderTest[] {
     if (choice.kind !== 'suite' || ci) return { choice, label: name, skip: false };
     const root = join(rootsDir(), choice.suite);
     const skip = rootState(root) === 'ready' ? false
-      : `Debian ${choice.suite} root not built (${root}); build it with \`node bin/stresshm.js sandbox --octavia ${choice.suite}\` or run with CI=true`;
+      : `Debian ${choice.suite} root not built (${root}); build it with `
+        + `\`node bin/stresshm.js sandbox --octavia ${choice.suite}\` or run with CI=true`;
     return { choice, label: name, skip };
   });
 }

@@ -28,13 +28,15 @@ async function snapshot(conn: Conn, schema: Schema): Promise<Record<string, stri
   const out: Record<string, string> = {};
   for (const table of [...schema.tables.keys()].sort()) {
     const rows: Array<Record<string, unknown>> = await conn.query(`SELECT * FROM \`${table}\``);
-    out[table] = `${rows.length}:${createHash('sha256').update(rows.map((r) => JSON.stringify(r)).sort().join('\n')).digest('hex')}`;
+    const lines = rows.map((r) => JSON.stringify(r)).sort().join('\n');
+    out[table] = `${rows.length}:${createHash('sha256').update(lines).digest('hex')}`;
   }
   return out;
 }
 
 function columns(db: string, table: string): string[] {
-  return mysql(`SELECT column_name FROM information_schema.columns WHERE table_schema = '${db}' AND table_name = '${table}'`)
+  return mysql('SELECT column_name FROM information_schema.columns '
+    + `WHERE table_schema = '${db}' AND table_name = '${table}'`)
     .trim().split('\n');
 }
 
@@ -59,7 +61,8 @@ for (const rel of releasesUnderTest(['sid', 'trixie'])) {
         assert.deepEqual((await populate(conn, schema, a)).counts, expectedCounts(a));
         const cleaned = await cleanPrefix(conn, schema, a.prefix, 2);
         assert.equal(cleaned.counts.load_balancer, 3);
-        assert.deepEqual(await snapshot(conn, schema), before, 'after clean every table is as before, the other prefix untouched');
+        assert.deepEqual(await snapshot(conn, schema), before,
+          'after clean every table is as before, the other prefix untouched');
       } finally {
         await conn.end();
       }

@@ -17,21 +17,25 @@ function cache(): string {
   return d;
 }
 
-test('not root: building a root is one line naming the command, exit 3, nothing made', { skip: process.getuid?.() !== 0 && 'needs root to run as nobody' }, () => {
+const asRoot = process.getuid?.() === 0;
+
+test('not root: building a root is one line naming the command, exit 3, nothing made', { skip: !asRoot && 'needs root' }, () => {
   const d = cache();
   try {
-    const r = spawnSync('runuser', ['-u', 'nobody', '--', 'env', `STRESSHM_ROOTS_DIR=${join(d, 'roots')}`, process.execPath, BIN,
-      'sandbox', '--octavia', 'trixie'], { encoding: 'utf8', timeout: 30000 });
+    const asNobody = ['-u', 'nobody', '--', 'env', `STRESSHM_ROOTS_DIR=${join(d, 'roots')}`];
+    const r = spawnSync('runuser', [...asNobody, process.execPath, BIN, 'sandbox', '--octavia', 'trixie'],
+      { encoding: 'utf8', timeout: 30000 });
     assert.equal(r.status, 3, r.stdout + r.stderr);
     assert.deepEqual(r.stderr.trim().split('\n'),
-      ['stresshm: error: building the Debian trixie root for Octavia needs root; run as root: node bin/stresshm.js sandbox --octavia trixie']);
+      ['stresshm: error: building the Debian trixie root for Octavia needs root; '
+        + 'run as root: node bin/stresshm.js sandbox --octavia trixie']);
     assert.ok(!existsSync(join(d, 'roots')), 'no cache directory made');
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
 });
 
-test('a suite debootstrap does not know: one line, exit 3, nothing left in the cache', { skip: process.getuid?.() !== 0 && 'needs root' }, () => {
+test('a suite debootstrap does not know: one line, exit 3, nothing left in the cache', { skip: !asRoot && 'needs root' }, () => {
   const d = cache();
   try {
     const r = spawnSync(process.execPath, [BIN, 'sandbox', '--octavia', 'nosuchsuite'],

@@ -47,7 +47,8 @@ test('the host mirror: the deb entry of the host release, in deb822 and one-line
   assert.equal(pickMirror(sec, 'bookworm'), undefined, 'a security-only source is no mirror');
   const disabled = parseDeb822Sources('Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nEnabled: no\n');
   assert.equal(pickMirror(disabled, 'bookworm'), undefined);
-  const one = parseOneLineSources('# deb http://old.example/debian bookworm main\ndeb-src http://src.example/debian bookworm main\n'
+  const one = parseOneLineSources('# deb http://old.example/debian bookworm main\n'
+    + 'deb-src http://src.example/debian bookworm main\n'
     + 'deb [arch=amd64 signed-by=/k.gpg] http://one.example/debian/ bookworm main\n');
   assert.equal(pickMirror(one, 'bookworm'), 'http://one.example/debian');
   assert.equal(pickMirror(one, 'trixie'), undefined);
@@ -57,8 +58,9 @@ test('hostAptSources reads sources.list and *.list / *.sources of sources.list.d
   const etc = mkdtempSync(join(tmpdir(), 'stresshm-apt-'));
   try {
     mkdirSync(join(etc, 'sources.list.d'));
-    writeFileSync(join(etc, 'sources.list.d', 'a.sources.disabled'), 'Types: deb\nURIs: http://no.example/debian\nSuites: bookworm\n');
-    writeFileSync(join(etc, 'sources.list.d', 'b.sources'), 'Types: deb\nURIs: http://b.example/debian\nSuites: bookworm\n');
+    const d = join(etc, 'sources.list.d');
+    writeFileSync(join(d, 'a.sources.disabled'), 'Types: deb\nURIs: http://no.example/debian\nSuites: bookworm\n');
+    writeFileSync(join(d, 'b.sources'), 'Types: deb\nURIs: http://b.example/debian\nSuites: bookworm\n');
     writeFileSync(join(etc, 'sources.list.d', 'c.list'), 'deb http://c.example/debian bookworm main\n');
     assert.deepEqual(hostAptSources(etc).map((s) => s.uris[0]), ['http://b.example/debian', 'http://c.example/debian']);
     writeFileSync(join(etc, 'sources.list'), 'deb http://main.example/debian bookworm main\n');
@@ -106,7 +108,10 @@ test('root cache: built once, reused, a partial root (no mark, or no HM) rebuilt
 }));
 
 test('root cache: a failed build leaves no root and no temporary directory', () => withCache(async (dir) => {
-  const failing: RootBuilder = (suite, tmp) => { mkdirSync(join(tmp, 'etc'), { recursive: true }); throw new Error('mirror down'); };
+  const failing: RootBuilder = (suite, tmp) => {
+    mkdirSync(join(tmp, 'etc'), { recursive: true });
+    throw new Error('mirror down');
+  };
   await assert.rejects(ensureRoot('trixie', { builder: failing }), /mirror down/);
   assert.equal(rootState(join(dir, 'trixie')), 'absent');
   assert.deepEqual(readdirSync(dir), []);
@@ -137,8 +142,11 @@ test('dpkg version of a package in a root', () => {
   const root = mkdtempSync(join(tmpdir(), 'stresshm-dpkg-'));
   try {
     mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
-    writeFileSync(join(root, 'var/lib/dpkg/status'), 'Package: python3-octavia-lib\nStatus: install ok installed\nVersion: 3.0.0-1\n\n'
-      + 'Package: python3-octavia\nStatus: install ok installed\nVersion: 19.0.0-10\n\nPackage: gone\nStatus: deinstall ok config-files\nVersion: 1\n');
+    writeFileSync(join(root, 'var/lib/dpkg/status'), [
+      'Package: python3-octavia-lib\nStatus: install ok installed\nVersion: 3.0.0-1',
+      'Package: python3-octavia\nStatus: install ok installed\nVersion: 19.0.0-10',
+      'Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n',
+    ].join('\n\n'));
     assert.equal(packageVersion(root, 'python3-octavia'), '19.0.0-10');
     assert.equal(packageVersion(root, 'gone'), undefined);
   } finally {
