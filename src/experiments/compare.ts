@@ -90,19 +90,25 @@ function compareKnee(a: BuildFigures, b: BuildFigures): Comparison {
     withinNoise: ka.low <= kb.high && kb.low <= ka.high };
 }
 
+/** Processing lag is read from whole-second timestamps: differences below half a second are not resolved. */
+const LAG_RESOLUTION_SECS = 0.5;
+
 /**
  * Noise of a measured metric: twice the larger relative spread of the repeated runs of either
- * build, with a floor (whole-second lag, 10% for CPU) below which nothing is resolved.
+ * build, with a floor (whole-second lag, 10% for CPU) below which nothing is resolved. Lags
+ * that differ by less than the lag resolution are within noise whatever their ratio.
  */
 export function compareFigures(a: BuildFigures, b: BuildFigures): Comparison[] {
   const spread = (v: number[]) => (mean(v) === 0 ? 0 : (100 * (Math.max(...v) - Math.min(...v))) / mean(v));
-  const lagFloor = (100 * 0.5) / Math.max(0.5, mean([...a.lagP50, ...b.lagP50]));
-  const rows: Array<[string, number, number, number]> = [
-    ['processing lag p50 at fixed load (s)', mean(a.lagP50), mean(b.lagP50), Math.max(2 * spread(a.lagP50), 2 * spread(b.lagP50), lagFloor)],
-    ['HM CPU seconds per 1,000 heartbeats', mean(a.cpuPer1000), mean(b.cpuPer1000), Math.max(2 * spread(a.cpuPer1000), 2 * spread(b.cpuPer1000), 10)],
+  const lagFloor = (100 * LAG_RESOLUTION_SECS) / Math.max(LAG_RESOLUTION_SECS, mean([...a.lagP50, ...b.lagP50]));
+  const rows: Array<[string, number, number, number, number]> = [
+    ['processing lag p50 at fixed load (s)', mean(a.lagP50), mean(b.lagP50),
+      Math.max(2 * spread(a.lagP50), 2 * spread(b.lagP50), lagFloor), LAG_RESOLUTION_SECS],
+    ['HM CPU seconds per 1,000 heartbeats', mean(a.cpuPer1000), mean(b.cpuPer1000),
+      Math.max(2 * spread(a.cpuPer1000), 2 * spread(b.cpuPer1000), 10), 0],
   ];
-  return [compareKnee(a, b), ...rows.map(([metric, x, y, noise]) => {
+  return [compareKnee(a, b), ...rows.map(([metric, x, y, noise, absolute]) => {
     const d = pct(x, y);
-    return { metric, a: x, b: y, diffPct: d, noisePct: noise, withinNoise: Math.abs(d) <= noise };
+    return { metric, a: x, b: y, diffPct: d, noisePct: noise, withinNoise: Math.abs(d) <= noise || Math.abs(y - x) < absolute };
   })];
 }
