@@ -57,7 +57,9 @@ function upstream(debianVersion: string | undefined): string {
   return (debianVersion ?? 'unknown').replace(/^\d+:/, '').replace(/-[^-]*$/, '');
 }
 
+/** `git describe` of the checkout itself (not of a repository it happens to lie in). */
 function sourceVersion(path: string): string {
+  if (!existsSync(join(path, '.git'))) return 'unknown version';
   const r = spawnSync('git', ['-C', path, 'describe', '--tags', '--always'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : 'unknown version';
 }
