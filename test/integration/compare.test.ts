@@ -32,8 +32,8 @@ function sandboxDirs(out: string): string[] {
 }
 
 function runCompare(a: string, b: string, json: string, html: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [BIN, 'compare', a, b, '--fixed-secs', '8', '--fixed-rate', '100',
-    '--start-rate', '150', '--factor', '2', '--max-rate', '1200', '--step-secs', '8', '--refine', '0',
+  return spawnSync(process.execPath, [BIN, 'compare', a, b, '--fixed-secs', '8', '--fixed-rate', '50',
+    '--start-rate', '25', '--factor', '2', '--max-rate', '1200', '--step-secs', '8', '--refine', '0',
     '--report-json', json, '--report-html', html], { encoding: 'utf8', timeout: 900000 });
 }
 
