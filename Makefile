@@ -31,8 +31,9 @@ test-unit: build
 test-integration: build
 	$(NODE) --test --test-concurrency=1 --test-timeout=900000 dist/test/integration/
 
+# make demo OCTAVIA=sid (or trixie, or a checkout path) runs another Octavia release
 demo: system build
-	$(NODE) bin/stresshm.js demo
+	$(NODE) bin/stresshm.js demo $(if $(OCTAVIA),--octavia $(OCTAVIA))
 
 bench: build
 	$(NODE) dist/bench/run-all.js

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts the system parts stresshm's demo and tests need, when missing:
 # Debian's python3-octavia (real Octavia 11 HM, API, db-manage), chromium (report test),
-# and a running MariaDB on 127.0.0.1:3306. As non-root it prints the command to run instead.
+# debootstrap in CI (the tests build Debian roots with sid's and trixie's Octavia), and a
+# running MariaDB on 127.0.0.1:3306. As non-root it prints the command to run instead.
 set -euo pipefail
 need=()
 [ -x /usr/bin/octavia-health-manager ] || need+=(python3-octavia)
@@ -11,6 +12,7 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # the fault tests type Ctrl-C into a real terminal
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
+if [ "${CI:-}" = true ] && [ ! -x /usr/sbin/debootstrap ]; then need+=(debootstrap); fi
 if [ "${WITH_CHROMIUM:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -1,12 +1,11 @@
 // A throwaway Octavia on loopback: its own database on the local MariaDB (or on a private
-// mariadbd when none answers) with the schema from Debian's octavia-db-manage, N real health
+// mariadbd when none answers) with the schema from the chosen Octavia's octavia-db-manage
+// (installed, a Debian suite's root, or a source checkout: release.ts), N real health
 // managers (noop drivers) and optionally the API (noauth); plus the matching stresshm
 // configuration. stop() removes all of it; `crashed` settles when any part dies on its own.
 
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { connect } from '../ghostdb/db';
@@ -15,8 +14,8 @@ import { EnvError, UsageError } from '../errors';
 import { renderOctaviaConf } from './conf';
 import { Proc, freeTcpPort, freeUdpPort, httpAnswers, startProc, stopProc, tcpPortFree, udpPortBound, udpPortFree, waitReady } from './processes';
 import { PrivateMariadb, serverAnswers, startPrivateMariadb } from './mariadbd';
-
-const run = promisify(execFile);
+import { upgradeHead } from './migrate';
+import { OctaviaChoice, OctaviaRuntime, parseOctaviaChoice, prepareOctavia } from './release';
 
 export interface SandboxOptions {
   hms?: number;
@@ -24,7 +23,9 @@ export interface SandboxOptions {
   heartbeatInterval?: number;
   healthUpdateThreads?: number;
   statsUpdateThreads?: number;
-  /** An Octavia source checkout to run instead of the installed package. */
+  /** Which Octavia: installed (default), a Debian suite (trixie, sid) or a source checkout path. */
+  octavia?: string | OctaviaChoice;
+  /** An Octavia source checkout to run instead of the installed package (same as octavia: PATH). */
   octaviaSource?: string;
   /** MariaDB server to create the database on (default root@127.0.0.1:3306). */
   server?: Omit<DbTarget, 'database'>;
@@ -41,6 +42,10 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   dir: string;
+  /** The Octavia it runs: "Octavia 19.0.0 (Debian sid)". */
+  octaviaVersion: string;
+  /** The root its Octavia runs in ('' on the host). */
+  octaviaRoot: string;
   dbUrl: string;
   database: string;
   heartbeatKey: string;
@@ -104,12 +109,6 @@ export async function ensureOctavia(source?: string, say: (s: string) => void = 
   requireOctavia(source);
 }
 
-function octaviaCommand(tool: 'health-manager' | 'api' | 'db-manage', source?: string): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
-  if (!source) return { cmd: `/usr/bin/octavia-${tool}`, args: [], env: process.env };
-  const module = { 'health-manager': 'octavia.cmd.health_manager', api: 'octavia.cmd.api', 'db-manage': 'octavia.db.migration.cli' }[tool];
-  return { cmd: '/usr/bin/python3', args: ['-c', `import sys; from ${module} import main; sys.exit(main())`], env: { ...process.env, PYTHONPATH: source } };
-}
-
 /** One statement on the server's `mysql` database (CREATE / DROP DATABASE). */
 async function onServer(server: Omit<DbTarget, 'database'>, sql: string): Promise<void> {
   const conn = await connect({ ...server, database: 'mysql' }, 3);
@@ -120,10 +119,21 @@ async function onServer(server: Omit<DbTarget, 'database'>, sql: string): Promis
   }
 }
 
+function choiceOf(o: SandboxOptions): OctaviaChoice {
+  if (o.octaviaSource) return { kind: 'source', path: o.octaviaSource };
+  return typeof o.octavia === 'object' ? o.octavia : parseOctaviaChoice(o.octavia);
+}
+
+/** The chosen Octavia, ready to run (installed: packages installed when missing and root). */
+export async function readyOctavia(choice: OctaviaChoice, say?: (s: string) => void): Promise<OctaviaRuntime> {
+  if (choice.kind === 'installed') await ensureOctavia(undefined, say);
+  return prepareOctavia(choice, say);
+}
+
 export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
-  await ensureOctavia(o.octaviaSource, o.say);
+  const oct = await readyOctavia(choiceOf(o), o.say);
   await checkPorts(o);
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'stresshm-sandbox-'));
+  const dir = o.dir ?? oct.makeDir('stresshm-sandbox-');
   let privateDb: PrivateMariadb | undefined;
   let server = o.server ?? DEFAULT_SERVER;
   const database = `stresshm_sandbox_${randomBytes(4).toString('hex')}`;
@@ -131,9 +141,11 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   const procs: Proc[] = [];
   let api: Sandbox['api'];
   let stopping = false;
+  let deactivate: () => Promise<void> = async () => undefined;
   const stop = async () => {
     stopping = true;
     await Promise.all(procs.map((p) => stopProc(p)));
+    await deactivate();
     if (privateDb) await privateDb.stop();
     else await onServer(server, `DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -149,6 +161,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     watch(p);
   };
   try {
+    deactivate = await oct.activate();
     if (!o.server && (o.privateDb || !(await serverAnswers(DEFAULT_SERVER)))) {
       privateDb = await startPrivateMariadb(dir);
       server = privateDb.server;
@@ -159,30 +172,28 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const ports = o.hmPorts ?? await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort()));
     const endpoints = ports.map((p) => `127.0.0.1:${p}`);
     const apiPort = o.api ? o.apiPort ?? await freeTcpPort() : undefined;
+    /** Writes the conf of process i; returns the path the Octavia program sees. */
     const confFor = (i: number, logFile: string) => {
       const f = join(dir, `octavia-${i}.conf`);
       writeFileSync(f, renderOctaviaConf({
-        dbUrl, logFile, heartbeatKey: key, heartbeatInterval: o.heartbeatInterval ?? 10, hmPort: ports[i] ?? ports[0],
+        dbUrl, logFile: oct.inner(logFile), heartbeatKey: key, heartbeatInterval: o.heartbeatInterval ?? 10, hmPort: ports[i] ?? ports[0],
         controllerIpPortList: endpoints, healthUpdateThreads: o.healthUpdateThreads ?? 2, statsUpdateThreads: o.statsUpdateThreads ?? 2, apiPort,
       }));
-      return f;
+      return oct.inner(f);
     };
-    const dbm = octaviaCommand('db-manage', o.octaviaSource);
-    await run(dbm.cmd, [...dbm.args, '--config-file', confFor(0, join(dir, 'db-manage.log')), 'upgrade', 'head'], { env: dbm.env }).catch((e) => {
-      throw new EnvError(`octavia-db-manage upgrade head failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0]}`);
-    });
+    await upgradeHead(oct, confFor(0, join(dir, 'db-manage.log')));
     const hms = ports.map((port, i) => {
       const log = join(dir, `health-manager-${i}.log`);
-      const hm = octaviaCommand('health-manager', o.octaviaSource);
-      const p = startProc(`octavia-health-manager ${i}`, hm.cmd, [...hm.args, '--config-file', confFor(i, log)], log, hm.env);
+      const hm = oct.command('health-manager', ['--config-file', confFor(i, log)]);
+      const p = startProc(`octavia-health-manager ${i}`, hm.cmd, hm.args, log, hm.env);
       track(p);
       return p;
     });
     await Promise.all(hms.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
     if (apiPort) {
       const log = join(dir, 'api.log');
-      const a = octaviaCommand('api', o.octaviaSource);
-      const p = startProc('octavia-api', a.cmd, [...a.args, '--config-file', confFor(0, log)], log, a.env);
+      const a = oct.command('api', ['--config-file', confFor(0, log)]);
+      const p = startProc('octavia-api', a.cmd, a.args, log, a.env);
       track(p);
       const url = `http://127.0.0.1:${apiPort}`;
       await waitReady(p, () => httpAnswers(url), 60000);
@@ -190,7 +201,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     }
     const stresshmConf = join(dir, 'stresshm.conf');
     writeFileSync(stresshmConf, `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`);
-    return { dir, dbUrl, database, heartbeatKey: key, endpoints, hmLogs: hms.map((p) => p.logFile), hms, api, stresshmConf, privateDb, crashed, stop };
+    return { dir, octaviaVersion: oct.version, octaviaRoot: oct.root, dbUrl, database, heartbeatKey: key, endpoints, hmLogs: hms.map((p) => p.logFile), hms, api, stresshmConf, privateDb, crashed, stop };
   } catch (e) {
     await stop();
     throw e;

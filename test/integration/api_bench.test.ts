@@ -1,5 +1,6 @@
-// api-bench against its own sandbox API: every list call answers 200 with the expected
-// count at each size; an API that answers 401 is one clear line and exit 3.
+// api-bench against its own sandbox API (Octavia 11, and sid's 19 with --octavia sid): every
+// list call answers 200 with the expected count at each size; an API that answers 401 is one
+// clear line and exit 3.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,26 +10,30 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb } from '../helpers/testdb';
+import { releasesUnderTest } from '../helpers/releases';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
-test('api-bench on the sandbox API: every call 200 with the expected counts, sizes growing', () => {
-  const json = join(mkdtempSync(join(tmpdir(), 'stresshm-apibench-')), 'api.json');
-  const r = spawnSync(process.execPath, [BIN, 'api-bench', '--sandbox', '--sizes', '10,40', '--repeat', '2', '--page-size', '15',
-    '--l7policies', '1', '--l7rules', '2', '--members', '3', '--report-json', json], { encoding: 'utf8', timeout: 300000 });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  const report = JSON.parse(readFileSync(json, 'utf8'));
-  const calls = new Set(report.timings.map((t: { call: string }) => t.call));
-  assert.deepEqual([...calls].sort(), ['amphorae', 'healthmonitors', 'l7policies', 'l7rules', 'listeners', 'loadbalancers', 'members', 'pools']);
-  for (const t of report.timings) {
-    assert.equal(t.status, 200, JSON.stringify(t));
-    assert.equal(t.count, t.expected, JSON.stringify(t));
-  }
-  const lb40 = report.timings.find((t: { size: number; call: string; variant: string }) => t.size === 40 && t.call === 'loadbalancers' && t.variant === 'full');
-  assert.equal(lb40.count, 40);
-  const page = report.timings.find((t: { size: number; call: string; variant: string }) => t.size === 40 && t.call === 'loadbalancers' && t.variant === 'page');
-  assert.equal(page.count, 15, 'the second page of 15');
-});
+for (const rel of releasesUnderTest(['installed', 'sid'])) {
+  test(`api-bench on the sandbox API of Octavia ${rel.label}: every call 200 with the expected counts, sizes growing`, { skip: rel.skip }, () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'stresshm-apibench-')), 'api.json');
+    const r = spawnSync(process.execPath, [BIN, 'api-bench', '--sandbox', '--octavia', rel.label, '--sizes', '10,40', '--repeat', '2', '--page-size', '15',
+      '--l7policies', '1', '--l7rules', '2', '--members', '3', '--report-json', json], { encoding: 'utf8', timeout: 300000 });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    assert.match(report.octavia, rel.choice.kind === 'suite' ? new RegExp(`\\(Debian ${rel.label}\\)$`) : /\(installed, /);
+    const calls = new Set(report.timings.map((t: { call: string }) => t.call));
+    assert.deepEqual([...calls].sort(), ['amphorae', 'healthmonitors', 'l7policies', 'l7rules', 'listeners', 'loadbalancers', 'members', 'pools']);
+    for (const t of report.timings) {
+      assert.equal(t.status, 200, JSON.stringify(t));
+      assert.equal(t.count, t.expected, JSON.stringify(t));
+    }
+    const lb40 = report.timings.find((t: { size: number; call: string; variant: string }) => t.size === 40 && t.call === 'loadbalancers' && t.variant === 'full');
+    assert.equal(lb40.count, 40);
+    const page = report.timings.find((t: { size: number; call: string; variant: string }) => t.size === 40 && t.call === 'loadbalancers' && t.variant === 'page');
+    assert.equal(page.count, 15, 'the second page of 15');
+  });
+}
 
 test('an API that answers 401 is one line and exit 3', async () => {
   const server = createServer((_, res) => { res.statusCode = 401; res.end('{"error": "unauthorized"}'); });

@@ -1,15 +1,19 @@
 // The sandbox command end to end: two sandboxes side by side (one on the local MariaDB with two
 // HMs, one on a private mariadbd); a short stress run against each keeps up; a crashed HM tears
 // its sandbox down (exit 3); Ctrl-C tears the other down; afterwards no process of either is
-// alive and their databases and files are gone. A taken port is one line and exit 2.
+// alive and their databases and files are gone. A taken port is one line and exit 2. Two
+// sandboxes on the sid root share its /proc mount; the last one out unmounts it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { releasesUnderTest } from '../helpers/releases';
+import { procMounted } from '../../src/octavia/procmount';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
@@ -140,5 +144,41 @@ test('a UDP port already taken is one line and exit 2, and nothing is started', 
     assert.deepEqual(readdirSync(tmpdir()).filter((d) => d.startsWith('stresshm-sandbox-')), before, 'no sandbox directory made');
   } finally {
     sock.close();
+  }
+});
+
+const sidSkip = releasesUnderTest(['sid'])[0].skip;
+
+test('two sandboxes on the Debian sid root: chrooted HMs, /proc shared until the last one leaves', { skip: sidSkip }, async () => {
+  const a = await startSandboxCli(['--hms', '1', '--octavia', 'sid']);
+  let b: Running | undefined;
+  try {
+    b = await startSandboxCli(['--hms', '1', '--octavia', 'sid']);
+    const root = /Octavia root for Debian sid: (\S+)/.exec(a.out)![1];
+    assert.match(a.out, /^Octavia \d+\.\d+\.\d+ \(Debian sid\)$/m, 'the version it runs');
+    assert.ok(a.dir.startsWith(`${root}/tmp/`), 'the sandbox files are inside the root');
+    const hmA = descendants(a.child.pid!).filter((p) => p.cmd.includes('octavia-health-manager'));
+    const hmB = descendants(b.child.pid!).filter((p) => p.cmd.includes('octavia-health-manager'));
+    assert.ok(hmA.length >= 1 && hmB.length >= 1);
+    assert.equal(realpathSync(`/proc/${hmA[0].pid}/root`), root, 'the HM runs in the sid root');
+    assert.ok(procMounted(root), '/proc is mounted in the root');
+    const run = shortRun(a, 30);
+    assert.equal(run.status, 0, run.out);
+    assert.match(run.out, /KEEPING UP/);
+
+    a.child.kill('SIGINT');
+    assert.equal(await a.exit, 0, a.out + a.err);
+    assert.deepEqual(hmA.filter((p) => alive(p.pid)), [], 'no process of sandbox A is alive');
+    assert.ok(!existsSync(a.dir), 'A files removed');
+    assert.ok(procMounted(root), '/proc stays mounted while B runs');
+    assert.ok(hmB.every((p) => alive(p.pid)), 'B still runs');
+
+    b.child.kill('SIGINT');
+    assert.equal(await b.exit, 0, b.out + b.err);
+    assert.deepEqual(hmB.filter((p) => alive(p.pid)), [], 'no process of sandbox B is alive');
+    const others = readdirSync(join(root, 'run', 'stresshm-users')).filter((f) => alive(Number(f.split('-')[0])));
+    assert.equal(procMounted(root), others.length > 0, `/proc unmounted after the last user (others: ${others.join(' ')})`);
+  } finally {
+    for (const s of [a, b]) if (s && s.child.exitCode === null) { s.child.kill('SIGINT'); await s.exit; }
   }
 });

@@ -1,9 +1,10 @@
-// The stress run against two real octavia-health-manager processes (Debian's Octavia 11,
-// noop drivers, loopback) for heartbeat versions 1, 2 and 3: every amphora_health row
-// advances, operating_status matches what the heartbeats said (churn included),
-// listener_statistics holds the reported stats, the HM logs are clean, nothing is left.
+// The stress run against two real octavia-health-manager processes (noop drivers, loopback)
+// for heartbeat versions 1, 2 and 3, on each release under test (Debian 12's Octavia 11;
+// in CI also sid's 19 and trixie's 16): every amphora_health row advances, operating_status
+// matches what the heartbeats said (churn included), listener_statistics holds the reported
+// stats, the HM logs are clean, nothing is left.
 
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
 import { loadConfig } from '../../src/config/config';
@@ -14,10 +15,7 @@ import { FleetSpec, statsAt } from '../../src/engine/wire';
 import { expectedStatus } from '../helpers/fleets';
 import { isAlive } from '../../src/octavia/processes';
 import { mysql } from '../helpers/testdb';
-
-let sb: Sandbox;
-before(async () => { sb = await startSandbox({ hms: 2, heartbeatInterval: 4 }); });
-after(async () => { await sb?.stop(); });
+import { releasesUnderTest } from '../helpers/releases';
 
 const devnull = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
 
@@ -95,30 +93,40 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
   });
 }
 
-for (const version of [1, 2, 3] as const) {
-  test(`stress run, heartbeat v${version}: 200 amphorae against two real health managers`, async () => {
-    const cfg = loadConfig([sb.stresshmConf], {
-      heartbeat_version: String(version), load_balancers: '100', listeners: '1', pools: '2', members: '3', l7policies: '1', l7rules: '1',
-      test_runtime_secs: '13', heartbeat_interval: '4', member_down_share: '0.1', member_drain_share: '0.05', member_maint_share: '0.05',
-      member_nocheck_share: '0.05', churn_per_interval: '40', listener_full_share: '0.1', drain_timeout_secs: '20',
+for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
+  describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
+    let sb: Sandbox;
+    before(async () => { sb = await startSandbox({ hms: 2, heartbeatInterval: 4, octavia: rel.choice }); });
+    after(async () => { await sb?.stop(); });
+    test('the sandbox runs the chosen release', () => {
+      assert.match(sb.octaviaVersion, rel.choice.kind === 'suite' ? new RegExp(`^Octavia \\d+\\.\\d+\\.\\d+ \\(Debian ${rel.label}\\)$`) : /^Octavia 11\./);
     });
-    const runStartSec = Math.floor(Date.now() / 1000);
-    let inspected = false;
-    const res = await runStress({
-      cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: devnull, cleanHint: (p) => p,
-      inspect: async (fleet, spec, conn) => { await checkDatabase(spec, fleet, conn, runStartSec); inspected = true; },
-    });
-    assert.ok(inspected);
-    const f = res.record.final;
-    assert.equal(res.record.amphorae, 200);
-    assert.ok(f.sent >= 200 * 3, `sent ${f.sent}`);
-    assert.equal(f.processed, f.sent, `every heartbeat was processed: ${JSON.stringify({ ...f, sendErrors: undefined })}`);
-    assert.deepEqual(f.sendErrors, {});
-    assert.deepEqual(f.log, { drops: 0, listenerMismatch: 0, hmacFailures: 0, tracebacks: 0, failovers: 0 });
-    assert.equal(res.record.verdict, 'KEEPING UP');
-    assert.equal(res.exitCode, 0);
-    const left = mysql('SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)', sb.database);
-    assert.equal(Number(left.trim()), 0, 'no ghost row is left');
-    assert.ok(sb.hms.every(isAlive), 'both health managers still run');
+    for (const version of [1, 2, 3] as const) {
+      test(`stress run, heartbeat v${version}: 200 amphorae against two real health managers`, async () => {
+        const cfg = loadConfig([sb.stresshmConf], {
+          heartbeat_version: String(version), load_balancers: '100', listeners: '1', pools: '2', members: '3', l7policies: '1', l7rules: '1',
+          test_runtime_secs: '13', heartbeat_interval: '4', member_down_share: '0.1', member_drain_share: '0.05', member_maint_share: '0.05',
+          member_nocheck_share: '0.05', churn_per_interval: '40', listener_full_share: '0.1', drain_timeout_secs: '20',
+        });
+        const runStartSec = Math.floor(Date.now() / 1000);
+        let inspected = false;
+        const res = await runStress({
+          cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: devnull, cleanHint: (p) => p,
+          inspect: async (fleet, spec, conn) => { await checkDatabase(spec, fleet, conn, runStartSec); inspected = true; },
+        });
+        assert.ok(inspected);
+        const f = res.record.final;
+        assert.equal(res.record.amphorae, 200);
+        assert.ok(f.sent >= 200 * 3, `sent ${f.sent}`);
+        assert.equal(f.processed, f.sent, `every heartbeat was processed: ${JSON.stringify({ ...f, sendErrors: undefined })}`);
+        assert.deepEqual(f.sendErrors, {});
+        assert.deepEqual(f.log, { drops: 0, listenerMismatch: 0, hmacFailures: 0, tracebacks: 0, failovers: 0, missingFromDb: 0 });
+        assert.equal(res.record.verdict, 'KEEPING UP');
+        assert.equal(res.exitCode, 0);
+        const left = mysql('SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)', sb.database);
+        assert.equal(Number(left.trim()), 0, 'no ghost row is left');
+        assert.ok(sb.hms.every(isAlive), 'both health managers still run');
+      });
+    }
   });
 }

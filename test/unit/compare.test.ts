@@ -36,3 +36,12 @@ test('a slower build: disjoint knees and doubled CPU are beyond noise', () => {
   assert.equal(cpu.noisePct, 10, 'the floor: repeat spreads are below 5%');
   assert.equal(cpu.withinNoise, false);
 });
+
+test('lags below the whole-second resolution are within noise whatever their ratio', () => {
+  // the lags of compare installed sid on a loaded machine: 0.01 s vs 0.12 s (+757%, spread noise 375%)
+  const rows = compareFigures(build('A', 50, 75, [0.01, 0.01], [7, 7]), build('B', 50, 75, [0.01, 0.23], [7, 7]));
+  assert.ok(rows[1].diffPct > rows[1].noisePct, 'the ratio alone exceeds the noise');
+  assert.ok(rows[1].withinNoise, 'but 0.11 s is below the lag resolution');
+  const slow = compareFigures(build('A', 50, 75, [0.01, 0.01], [7, 7]), build('B', 50, 75, [1.5, 1.7], [7, 7]));
+  assert.equal(slow[1].withinNoise, false, '1.6 s more lag is resolved');
+});

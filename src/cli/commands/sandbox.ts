@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CommandContext, CommandSpec, flagNumber, flagString, flagText } from '../command';
 import { capacityFlags } from '../flags';
-import { startSandbox, Sandbox, ensureOctavia } from '../../octavia/sandbox';
+import { startSandbox, Sandbox, readyOctavia } from '../../octavia/sandbox';
+import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { CompareOptions, compareFigures, measureBuild } from '../../experiments/compare';
 import { renderCompareHtml } from '../../report/compare';
 import { loadConfig } from '../../config/config';
@@ -28,8 +29,10 @@ import { Progress } from '../../terminal/progress';
 import { renderApiBenchHtml } from '../../report/apibench';
 import { printSummary } from './run';
 
+const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
+
 function describe(ctx: CommandContext, sb: Sandbox): void {
-  ctx.out.write(`Sandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
+  ctx.out.write(`${sb.octaviaVersion}\nSandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`);
   if (sb.api) ctx.out.write(`  API ${sb.api.url} (noauth)\n`);
   ctx.out.write(`  HM logs ${sb.hmLogs.join(', ')}\n  stresshm config ${sb.stresshmConf}\n`);
 }
@@ -47,7 +50,7 @@ function portList(ctx: CommandContext, name: string): number[] | undefined {
 export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'Start a throwaway Octavia on loopback (DB, real health managers, optional API) until Ctrl-C.',
-  usage: 'stresshm sandbox [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
+  usage: 'stresshm sandbox [--octavia installed|SUITE|PATH] [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
   description: 'The database goes on the local MariaDB (root@127.0.0.1:3306); when none answers, or with --private-db,\n'
     + 'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n'
     + 'on Ctrl-C, and when any part of the sandbox dies (exit 3).',
@@ -61,12 +64,14 @@ export const sandboxCommand: CommandSpec = {
     { name: 'heartbeat_interval', type: 'int', default: 10, min: 1, max: 3600,
       help: 'heartbeat_interval of the HMs and the written stresshm.conf.' },
     { name: 'private_db', type: 'bool', help: 'Use a private mariadbd even when the local MariaDB answers.' },
+    octaviaFlag,
   ],
   async run(ctx) {
     const hmPorts = portList(ctx, 'hm_ports');
     const apiPort = portList(ctx, 'api_port')?.[0];
     const sb = await startSandbox({ hms: hmPorts?.length ?? flagNumber(ctx, 'hms'), hmPorts, api: ctx.flags.api === true || apiPort !== undefined, apiPort,
-      healthUpdateThreads: flagNumber(ctx, 'health_update_threads'), heartbeatInterval: flagNumber(ctx, 'heartbeat_interval'), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s) });
+      healthUpdateThreads: flagNumber(ctx, 'health_update_threads'), heartbeatInterval: flagNumber(ctx, 'heartbeat_interval'), privateDb: ctx.flags.private_db === true, say: (s) => ctx.out.write(s),
+      octavia: parseOctaviaChoice(flagString(ctx, 'octavia')) });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     let crash: string | undefined;
     try {
@@ -85,8 +90,9 @@ export const sandboxCommand: CommandSpec = {
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary: 'Sandbox + 60 s stress run of 1,000 amphorae with the live dashboard, verdict and HTML report.',
-  usage: 'stresshm demo [--amphorae N] [--duration SECS]',
+  usage: 'stresshm demo [--octavia installed|SUITE|PATH] [--amphorae N] [--duration SECS]',
   flags: [
+    octaviaFlag,
     { name: 'amphorae', type: 'int', default: 1000, min: 2, max: 200000,
       help: 'Ghost amphorae (2 per load balancer).' },
     { name: 'duration', type: 'int', default: 60, min: 5, max: 3600, help: 'Seconds of heartbeats.' },
@@ -94,8 +100,9 @@ export const demoCommand: CommandSpec = {
   async run(ctx) {
     const amphorae = flagNumber(ctx, 'amphorae');
     const duration = flagNumber(ctx, 'duration');
+    const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
     ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
-    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s) });
+    const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s), octavia });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     try {
       describe(ctx, sb);
@@ -109,6 +116,7 @@ export const demoCommand: CommandSpec = {
       const res = await runStress({ cfg, keep: false, yes: true, hmLogs: sb.hmLogs, out: ctx.out, cleanHint: (p) => `stresshm --config-file ${sb.stresshmConf} clean ${p}`,
         reports: { html, json: join(reports, `demo-${stamp}.json`) } });
       printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
+      ctx.out.write(`Octavia under test: ${sb.octaviaVersion}\n`);
       return res.exitCode;
     } finally {
       await sb.stop();
@@ -137,8 +145,11 @@ export const compareCommand: CommandSpec = {
   ],
   async run(ctx) {
     const [a, b] = ctx.positional;
-    if (!a || !b) throw new UsageError('compare needs two builds: stresshm compare PATH_OR_installed PATH_OR_installed');
-    for (const build of [a, b]) await ensureOctavia(build === 'installed' ? undefined : build, (s) => ctx.out.write(s));
+    if (!a || !b) throw new UsageError('compare needs two Octavias: stresshm compare installed|SUITE|PATH installed|SUITE|PATH');
+    const choices = [parseOctaviaChoice(a), parseOctaviaChoice(b)];
+    const versions: string[] = [];
+    for (const c of choices) versions.push((await readyOctavia(c, (s) => ctx.out.write(s))).version);
+    ctx.out.write(`A: ${versions[0]}\nB: ${versions[1]}\n`);
     const interval = flagNumber(ctx, 'interval');
     const o: CompareOptions = {
       fixedRate: flagNumber(ctx, 'fixed_rate'), fixedSecs: flagNumber(ctx, 'fixed_secs'), intervalSecs: interval,
@@ -147,12 +158,12 @@ export const compareCommand: CommandSpec = {
         stepSecs: flagNumber(ctx, 'step_secs'), refineSteps: flagNumber(ctx, 'refine') },
     };
     const line = (s: string) => ctx.out.write(`${s}\n`);
-    const fa = await measureBuild(a, o, line);
-    const fb = await measureBuild(b, o, line);
+    const fa = await measureBuild(choices[0], o, line);
+    const fb = await measureBuild(choices[1], o, line);
     const rows = compareFigures(fa, fb);
     line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
     for (const r of rows) line(`${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`);
-    line(`A: ${fa.knee.knee}\nB: ${fb.knee.knee}`);
+    line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
     if (json) writeFileSync(json, `${JSON.stringify({ kind: 'compare', a: fa, b: fb, rows }, null, 2)}\n`);
@@ -180,10 +191,11 @@ function callsFor(t: ApiTarget, cfg: Config, size: number, ids: { lb: string; po
 export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
-  usage: 'stresshm api-bench (--sandbox | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
+  usage: 'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
   description: 'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
   flags: [
     { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
+    octaviaFlag,
     { name: 'api_url', type: 'string', help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).' },
     { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
     { name: 'sizes', type: 'string', default: '100,1000,10000', help: 'Population sizes in load balancers, increasing.' },
@@ -199,7 +211,10 @@ export const apiBenchCommand: CommandSpec = {
     const pageSize = flagNumber(ctx, 'page_size');
     const useSandbox = ctx.flags.sandbox === true;
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
-    const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s) }) : undefined;
+    if (!useSandbox && flagString(ctx, 'octavia')) throw new UsageError('--octavia chooses the sandbox\'s Octavia; give it with --sandbox');
+    const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
+    const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s), octavia }) : undefined;
+    if (sb) ctx.out.write(`${sb.octaviaVersion}, API ${sb.api!.url}\n`);
     const projectId = randomUUID();
     const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
     const t: ApiTarget = { url: sb?.api?.url ?? flagString(ctx, 'api_url')!, token: flagString(ctx, 'token'), projectId };
@@ -236,7 +251,7 @@ export const apiBenchCommand: CommandSpec = {
     }
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
-    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, repeat, pageSize, timings }, null, 2)}\n`);
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`);
     if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
     if (bad.length) {

@@ -1,0 +1,71 @@
+// The live schema of newer Octavia releases (sid's 19, trixie's 16), built by that release's
+// own octavia-db-manage in its Debian root: it has what migrations after Zed added, and
+// populate then clean leave every table exactly as before, a second prefix untouched.
+// (Octavia 11's live schema is covered by ghosts_schemas.test.ts.)
+
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mysql } from '../helpers/testdb';
+import { releasesUnderTest } from '../helpers/releases';
+import { prepareOctavia } from '../../src/octavia/release';
+import { migrateDatabase } from '../../src/octavia/migrate';
+import { connect, Conn } from '../../src/ghostdb/db';
+import { loadSchema, Schema } from '../../src/ghostdb/schema';
+import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
+import { populate } from '../../src/ghostdb/populate';
+import { cleanPrefix } from '../../src/ghostdb/clean';
+
+const created: string[] = [];
+after(() => created.forEach((d) => mysql(`DROP DATABASE IF EXISTS \`${d}\``)));
+
+function plan(over: Partial<GhostPlan> = {}): GhostPlan {
+  return { prefix: randomUUID(), projectId: randomUUID(), loadBalancers: 3, listeners: 2, pools: 2, healthMonitors: 1,
+    members: 3, l7policies: 2, l7rules: 2, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 2, ...over };
+}
+
+async function snapshot(conn: Conn, schema: Schema): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of [...schema.tables.keys()].sort()) {
+    const rows: Array<Record<string, unknown>> = await conn.query(`SELECT * FROM \`${table}\``);
+    const lines = rows.map((r) => JSON.stringify(r)).sort().join('\n');
+    out[table] = `${rows.length}:${createHash('sha256').update(lines).digest('hex')}`;
+  }
+  return out;
+}
+
+function columns(db: string, table: string): string[] {
+  return mysql('SELECT column_name FROM information_schema.columns '
+    + `WHERE table_schema = '${db}' AND table_name = '${table}'`)
+    .trim().split('\n');
+}
+
+for (const rel of releasesUnderTest(['sid', 'trixie'])) {
+  describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
+    test('octavia-db-manage of the release builds the schema; populate and clean leave it as before', async () => {
+      const oct = await prepareOctavia(rel.choice);
+      const name = `stresshm_t_${rel.label}_${randomBytes(4).toString('hex')}`;
+      mysql(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+      created.push(name);
+      await migrateDatabase(oct, `mysql+pymysql://root@127.0.0.1:3306/${name}`);
+      assert.ok(columns(name, 'vip').includes('vnic_type'), `${oct.version}: vip.vnic_type`);
+      assert.ok(columns(name, 'listener').includes('hsts_max_age'), `${oct.version}: listener.hsts_max_age`);
+      assert.ok(columns(name, 'vip_security_group').length > 1, 'table vip_security_group');
+      const conn = await connect({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: name });
+      try {
+        const schema = await loadSchema(conn, name);
+        const other = plan({ topology: 'SINGLE', loadBalancers: 2, l7policies: 0, l7rules: 0 });
+        await populate(conn, schema, other);
+        const before = await snapshot(conn, schema);
+        const a = plan();
+        assert.deepEqual((await populate(conn, schema, a)).counts, expectedCounts(a));
+        const cleaned = await cleanPrefix(conn, schema, a.prefix, 2);
+        assert.equal(cleaned.counts.load_balancer, 3);
+        assert.deepEqual(await snapshot(conn, schema), before,
+          'after clean every table is as before, the other prefix untouched');
+      } finally {
+        await conn.end();
+      }
+    });
+  });
+}
