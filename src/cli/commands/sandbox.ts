@@ -18,9 +18,13 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Config } from '../../config/config';
 import { ApiTarget, CallTiming, ListCall, benchCalls, firstId, preflight } from '../../experiments/apibench';
-import { connect } from '../../ghostdb/db';
+import { DbSession } from '../../ghostdb/session';
+import { checkPrivileges } from '../../ghostdb/privileges';
+import { holdPrefixLock } from '../../ghostdb/lock';
+import { checkOutputPath } from '../../report';
+import { cleanCommandLine } from './ghosts';
 import { parseDbUrl } from '../../config/dburl';
-import { loadSchema } from '../../ghostdb/schema';
+import { Schema, loadSchema } from '../../ghostdb/schema';
 import { planFromConfig } from '../../ghostdb/ghosts';
 import { populate } from '../../ghostdb/populate';
 import { cleanPrefix } from '../../ghostdb/clean';
@@ -213,6 +217,10 @@ export const apiBenchCommand: CommandSpec = {
     if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
     if (!useSandbox && flagString(ctx, 'octavia')) throw new UsageError('--octavia chooses the sandbox\'s Octavia; give it with --sandbox');
     const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
+    const json = flagString(ctx, 'report_json');
+    const html = flagString(ctx, 'report_html');
+    if (json) checkOutputPath('report-json', json);
+    if (html) checkOutputPath('report-html', html);
     const sb = useSandbox ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s), octavia }) : undefined;
     if (sb) ctx.out.write(`${sb.octaviaVersion}, API ${sb.api!.url}\n`);
     const projectId = randomUUID();
@@ -221,15 +229,23 @@ export const apiBenchCommand: CommandSpec = {
     const prefixes: string[] = [];
     const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
     const db = parseDbUrl(cfg.dbConnection);
-    const conn = await connect(db, 3);
+    // The run's lifecycle rules: bounded statements and reconnects, privileges and the prefix lock before
+    // the first write, one cleanup path whatever stops it, and the exact clean commands when it cannot.
+    const session = new DbSession(db);
     const timings: CallTiming[] = [];
+    const cleanHint = () => prefixes.map((p) => cleanCommandLine(ctx, p)).join('; ');
+    setInterruptHint(() => (prefixes.length ? `Remove the ghosts with: ${cleanHint()}` : undefined));
+    let schema: Schema | undefined;
     try {
       await preflight(t);
-      const schema = await loadSchema(conn, db.database, 3);
+      const conn = await session.conn();
+      schema = await loadSchema(conn, db.database, 3);
+      await checkPrivileges(conn, schema, 'write', 3);
       await confirmTarget(conn, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
       let have = 0;
       for (const size of sizes) {
         const plan = planFromConfig({ ...cfg, loadBalancers: size - have });
+        await holdPrefixLock(conn, plan.prefix);
         prefixes.push(plan.prefix);
         await populate(conn, schema, plan, { progress: new Progress(`populate to ${size} LBs`) });
         have = size;
@@ -245,12 +261,18 @@ export const apiBenchCommand: CommandSpec = {
         }
       }
     } finally {
-      for (const p of prefixes) await cleanPrefix(conn, await loadSchema(conn, db.database, 3), p, cfg.batchSize).catch(() => undefined);
-      await conn.end().catch(() => undefined);
-      await sb?.stop();
+      try {
+        for (const p of [...prefixes]) {
+          if (schema) await session.retry('clean', (c) => cleanPrefix(c, schema!, p, cfg.batchSize));
+          prefixes.splice(prefixes.indexOf(p), 1);
+        }
+      } catch (e) {
+        throw new EnvError(`${e instanceof Error ? e.message : String(e)}; remove the ghosts with: ${cleanHint()}`);
+      } finally {
+        await session.end();
+        await sb?.stop();
+      }
     }
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
     if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`);
     if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
