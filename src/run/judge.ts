@@ -41,20 +41,21 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
   phases: RunRecord['phases']): RunRecord {
   const st = s.fleet.stats();
   const o = s.observer;
+  // Sent means attempted: a send that failed is a send error in the ledger, never silently dropped.
+  const ledger = o.ledger();
   const figures: RunFigures = {
-    sent: st.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: o.resolutionSecs(),
+    sent: ledger.sent, processed: o.processed, lagP99Secs: o.lags.percentile(0.99), lagResolutionSecs: o.resolutionSecs(),
     intervalSecs: cfg.heartbeatInterval, timeoutStaleMax: o.timeoutStaleMax,
     logDrops: s.logs.following ? s.logs.counts.drops : undefined, kernelDrops: o.kernel.total(),
   };
   const sla = slaFrom(cfg.settings);
-  const ledger = o.ledger();
   const v = verdict(figures, sla, s.interrupted !== undefined);
   return {
     kind: 'run', tool: 'stresshm', startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
     loadBalancers: graph.loadBalancers.length, intervalSecs: cfg.heartbeatInterval, heartbeatVersion: cfg.heartbeatVersion,
     endpoints: cfg.controllerIpPortList, config: configForRecord(cfg.settings), phases, samples: o.samples,
     final: {
-      sent: st.sent, processed: o.processed, processedShare: processedShare(figures), bytes: st.bytes,
+      sent: ledger.sent, processed: o.processed, processedShare: processedShare(figures), bytes: st.bytes,
       lagP50: o.lags.percentile(0.5), lagP95: o.lags.percentile(0.95), lagP99: o.lags.percentile(0.99), lagMax: o.lags.maximum,
       lagResolutionSecs: o.resolutionSecs(), staleOver1Max: o.staleOver1Max, staleOver2Max: o.staleOver2Max,
       timeoutStaleMax: o.timeoutStaleMax, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, scheduleLagMaxMs: st.lagMaxMs,

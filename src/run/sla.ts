@@ -69,7 +69,7 @@ export function criteria(f: RunFigures, sla: Sla): Criterion[] {
       actual: f.logDrops === undefined ? 'not checked (no --hm-log)' : String(f.logDrops), limit: `<= ${sla.maxLogDrops}` },
     { id: 'kernel_drops', name: 'heartbeats dropped by the kernel at the HM socket',
       ok: f.kernelDrops === undefined || f.kernelDrops === null ? null : f.kernelDrops <= sla.maxKernelDrops,
-      actual: f.kernelDrops === undefined || f.kernelDrops === null ? 'not measurable (HM not on this machine)' : String(f.kernelDrops),
+      actual: f.kernelDrops === undefined || f.kernelDrops === null ? 'not measurable (no HM socket of that endpoint on this machine)' : String(f.kernelDrops),
       limit: `<= ${sla.maxKernelDrops}` },
   ];
 }

@@ -68,7 +68,7 @@ test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () =
     ['p99_lag', false, '7.00 s', '<= 5.00 s (± 0.50 s resolution)'],
     ['timeout_stale', true, '0', '<= 0'],
     ['log_drops', true, '0', '<= 0'],
-    ['kernel_drops', null, 'not measurable (HM not on this machine)', '<= 0'],
+    ['kernel_drops', null, 'not measurable (no HM socket of that endpoint on this machine)', '<= 0'],
   ]);
   assert.equal(verdict({ ...base, kernelDrops: 1 }, SLA), 'FALLING BEHIND');
   assert.equal(verdict({ ...base, kernelDrops: 0 }, SLA), 'KEEPING UP');

@@ -26,9 +26,9 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
   const l = r.ledger;
   if (l) {
     const m = (v: number | null) => (v === null ? 'not measurable' : n(v));
-    out.write(`  ledger: sent ${n(l.sent)} = processed ${n(l.processed)} + stale-dropped by the HM ${m(l.staleDropped)}`
-      + ` + kernel-dropped ${m(l.kernelDropped)} + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)}`
-      + ` + unaccounted ${n(l.unaccounted)}\n`);
+    out.write(`  ledger: sent ${n(l.sent)} = processed ${n(l.processed)}\n`
+      + `    + stale-dropped by the HM ${m(l.staleDropped)} + kernel-dropped ${m(l.kernelDropped)}\n`
+      + `    + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)} + unaccounted ${n(l.unaccounted)}\n`);
   }
   if (r.diagnosis?.length) {
     out.write('  diagnosis:\n');
