@@ -4,7 +4,7 @@
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
 import {
-  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, rowsPerLb, sampleRows, sqlDateTime,
+  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, sampleRows, sqlDateTime, totalRows,
 } from './ghosts';
 import { interruptRequested } from '../lifecycle/interrupt';
 import { InterruptedError } from '../errors';
@@ -109,7 +109,7 @@ export async function populate(writers: Conn | Conn[], schema: Schema, plan: Gho
   const slots: Array<Promise<void>> = conns.map(() => Promise.resolve());
   let failure: unknown;
   let next = 0;
-  opts.progress?.start(plan.loadBalancers * rowsPerLb(plan));
+  opts.progress?.start(totalRows(plan));
   try {
     for (const group of generateGroups(plan)) {
       if (interruptRequested()) throw new InterruptedError('interrupted during populate');
