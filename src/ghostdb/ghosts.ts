@@ -7,7 +7,8 @@ import { Config } from '../config/config';
 import { UsageError } from '../errors';
 import { lbName } from './names';
 import {
-  LbShape, ListenerShape, MemberStatus, PoolShape, ShapePlan, memberStatusAt, membersOf, poolCount, rolesOf,
+  LbShape, ListenerShape, MemberStatus, PoolShape, Profile, ShapePlan, memberStatusAt, membersOf, planShapes, poolCount,
+  profileChurn, rolesOf,
 } from './shapes';
 import { ChurnSpec, MemberWord, memberStatus } from '../engine/wire';
 
@@ -45,6 +46,20 @@ export function planFromConfig(cfg: Config, prefix: string = randomUUID()): Ghos
     ghostBusy: cfg.ghostBusy,
     batchSize: cfg.batchSize,
   };
+}
+
+/** A profile's ghosts at `scale` for `seed`, with the configuration's project, busy flag and batch size. */
+export function planFromProfile(cfg: Config, profile: Profile, scale: number, seed: number,
+  prefix: string = randomUUID()): GhostPlan {
+  const shapes = planShapes(profile, scale, seed);
+  return { ...planFromConfig(cfg, prefix), loadBalancers: shapes.lbShape.length, shapes, churn: profileChurn(profile) };
+}
+
+/** The configuration with the profile's member status shares (the heartbeats report the ghosts' statuses). */
+export function withProfileShares(cfg: Config, profile: Profile): Config {
+  const c = profileChurn(profile);
+  return { ...cfg, memberDownShare: c.down, memberDrainShare: c.drain, memberMaintShare: c.maint,
+    memberNocheckShare: c.nocheck };
 }
 
 export function amphoraeOf(topology: GhostPlan['topology']): number {

@@ -225,6 +225,19 @@ function seededShuffle(list: Uint32Array, rnd: () => number): void {
   }
 }
 
+/** The profile's member status shares, normalised (no members: all ONLINE). */
+export function normalisedShares(profile: Profile): number[] {
+  const shares = MEMBER_STATUSES.map((s) => profile.member_operating_status[s] ?? 0);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  return sum > 0 ? shares.map((x) => x / sum) : shares.map((_, i) => (i === 0 ? 1 : 0));
+}
+
+/** The shares as the heartbeat encoder's member status buckets (ERROR=DOWN, DRAINING, OFFLINE=MAINT, NO_MONITOR). */
+export function profileChurn(profile: Profile): { down: number; drain: number; maint: number; nocheck: number } {
+  const [, down, drain, maint, nocheck] = normalisedShares(profile);
+  return { down, drain, maint, nocheck };
+}
+
 export function planShapes(profile: Profile, scale: number, seed: number): ShapePlan {
   const shapes = profile.shapes.map((s) => s.shape);
   const counts = largestRemainder(profile.shapes.map((s) => s.count), scale, seed);
@@ -240,9 +253,7 @@ export function planShapes(profile: Profile, scale: number, seed: number): Shape
     memberBase[i] = m;
     m += membersOf(shapes[lbShape[i]]);
   }
-  const shares = MEMBER_STATUSES.map((s) => profile.member_operating_status[s] ?? 0);
-  const sum = shares.reduce((a, b) => a + b, 0);
-  const norm = sum > 0 ? shares.map((x) => x / sum) : shares.map((_, i) => (i === 0 ? 1 : 0));
+  const norm = normalisedShares(profile);
   const per = largestRemainder(norm, m, seed, m);
   const statusCounts = Object.fromEntries(MEMBER_STATUSES.map((s, i) => [s, per[i]])) as Record<MemberStatus, number>;
   let permA = 1;

@@ -8,7 +8,7 @@ import { Config, get } from '../config/config';
 import { Conn, connect } from '../ghostdb/db';
 import { DbSession, SessionLimits } from '../ghostdb/session';
 import { Schema, loadSchema } from '../ghostdb/schema';
-import { checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
+import { GhostPlan, checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
 import { holdPrefixLock } from '../ghostdb/lock';
 import { checkPrivileges } from '../ghostdb/privileges';
 import { populate } from '../ghostdb/populate';
@@ -38,6 +38,8 @@ export interface RunRequest {
   cfg: Config;
   /** Reuse this population instead of writing a new one. */
   prefix?: string;
+  /** The ghosts to write (a fleet profile's plan); default: the [test_params] multipliers of cfg. */
+  plan?: GhostPlan;
   /** Leave the ghosts in place afterwards. */
   keep: boolean;
   yes: boolean;
@@ -125,7 +127,7 @@ class StressRun {
       this.hint();
       return g;
     }
-    const plan = planFromConfig(req.cfg);
+    const plan = req.plan ?? planFromConfig(req.cfg);
     checkPlanSize(plan);
     await checkPrivileges(conn, this.schema, 'write', EXIT_ENV);
     await confirmTarget(conn, this.r.target, 'write ghost load balancers', { yes: req.yes });

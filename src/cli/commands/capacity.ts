@@ -10,11 +10,29 @@ import { EXIT_INTERRUPTED } from '../../errors';
 import { checkOutputPath } from '../../report';
 import { checkHmLogs } from '../../run/preflight';
 import { interruptRequested } from '../../lifecycle/interrupt';
+import { PROFILE_FLAGS, ProfileChoice, profileChoice } from './profile';
+import { planFromProfile, withProfileShares, GhostPlan } from '../../ghostdb/ghosts';
+import { rolesOf } from '../../ghostdb/shapes';
+import { Config } from '../../config/config';
+import { ProfileStep, headroomText } from '../../experiments/headroom';
+import { UsageError } from '../../errors';
+
+/** A step's ghosts from the profile: scale = the step's amphorae / the profile's (recorded for the headroom). */
+function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, ProfileStep>): { cfg: Config; plan: GhostPlan } {
+  const target = cfg.loadBalancers * 2;
+  const scale = target / choice.profile.amphorae;
+  const shaped = withProfileShares(cfg, choice.profile);
+  const plan = planFromProfile(shaped, choice.profile, scale, choice.seed);
+  const sp = plan.shapes!;
+  const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
+  steps.set(target, { scale, amphorae });
+  return { cfg: shaped, plan };
+}
 
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
-  usage: 'stresshm --config-file F capacity [--start-rate 100] [--factor 2] [--max-rate 5000] [--step-secs 30] [--refine 2] [--hm-log FILE] [--report-html F] [--report-json F]',
+  usage: 'stresshm --config-file F capacity [--profile FILE [--seed N]] [--start-rate 100] [--factor 2] [--max-rate 5000] [--step-secs 30] [--refine 2] [--hm-log FILE] [--report-html F] [--report-json F]',
   description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
     { name: 'start_rate', type: 'string', help: 'First offered load in heartbeats/s (default 100).' },
@@ -25,6 +43,7 @@ export const capacityCommand: CommandSpec = {
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
+    ...PROFILE_FLAGS,
   ],
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
@@ -35,15 +54,23 @@ export const capacityCommand: CommandSpec = {
     const hmLogs = flagStrings(ctx, 'hm_log');
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
+    const choice = profileChoice(ctx, false);
+    if (choice && choice.profile.amphorae === 0) throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
+    const profiled = new Map<number, ProfileStep>();
     checkHmLogs(hmLogs);
     if (json) checkOutputPath('report-json', json);
     if (html) checkOutputPath('report-html', html);
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record,
+      async (stepCfg) => {
+        const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
+        return (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+      },
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+    if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
+    const out = choice ? { ...res, headroom: headroomText(res, profiled), profile: choice.file } : res;
+    if (json) { writeFileSync(json, `${JSON.stringify(out, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
     if (interruptRequested()) return EXIT_INTERRUPTED;
     return res.lastGood ? 0 : 1;

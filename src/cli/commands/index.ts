@@ -6,6 +6,7 @@ import { runCommand, blastCommand } from './run';
 import { capacityCommand } from './capacity';
 import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './sandbox';
 import { sampleConfigCommand } from './sample-config';
+import { profileCommand } from './profile';
 
 export const COMMANDS: CommandSpec[] = [
   runCommand,
@@ -14,6 +15,7 @@ export const COMMANDS: CommandSpec[] = [
   cleanCommand,
   blastCommand,
   capacityCommand,
+  profileCommand,
   sandboxCommand,
   demoCommand,
   compareCommand,
