@@ -4,7 +4,7 @@
 
 import { Conn } from './db';
 import { Schema, hasColumn } from './schema';
-import { ghostNameSql } from './names';
+import { ghostNameSql, prefixNameSql } from './names';
 import {
   K_ANONYMITY, LbShape, MEMBER_STATUSES, MemberStatus, PoolShape, Profile, countShapes, mergeRareShapes,
 } from './shapes';
@@ -16,10 +16,11 @@ function live(schema: Schema, table: string, alias: string): string {
   return hasColumn(schema, table, 'provisioning_status') ? `${alias}.provisioning_status <> 'DELETED'` : '1 = 1';
 }
 
-function liveLbs(schema: Schema): Q {
-  const ghost = ghostNameSql("COALESCE(lb.name, '')");
-  return { sql: `SELECT lb.id FROM load_balancer lb WHERE ${live(schema, 'load_balancer', 'lb')} AND NOT ${ghost.sql}`,
-    params: ghost.params };
+/** The live LBs that are not ghosts, or (with `prefix`) the ghosts of one run. */
+function liveLbs(schema: Schema, prefix?: string): Q {
+  const ghost = prefix ? prefixNameSql('lb.name', prefix) : ghostNameSql("COALESCE(lb.name, '')");
+  return { sql: `SELECT lb.id FROM load_balancer lb WHERE ${live(schema, 'load_balancer', 'lb')} AND ${prefix ? '' : 'NOT '}`
+    + ghost.sql, params: ghost.params };
 }
 
 interface Raw {
@@ -34,8 +35,8 @@ interface Raw {
 }
 
 /** The aggregate queries, in one read-only snapshot. */
-async function readRaw(conn: Conn, schema: Schema): Promise<Raw> {
-  const L = liveLbs(schema);
+async function readRaw(conn: Conn, schema: Schema, prefix?: string): Promise<Raw> {
+  const L = liveLbs(schema, prefix);
   const q = async <T>(sql: string): Promise<T[]> => conn.query(sql.replace(/\bLIVE_LBS\b/g, L.sql),
     sql.split('LIVE_LBS').slice(1).flatMap(() => L.params));
   const enabled = hasColumn(schema, 'listener', 'enabled') ? 'AND l.enabled = 1' : '';
@@ -120,18 +121,25 @@ export function statusShares(counts: Record<string, number>): Record<MemberStatu
   return out;
 }
 
-/** Builds the profile of the database's live, non-ghost load balancers (read-only). */
-export async function readProfile(conn: Conn, schema: Schema, k = K_ANONYMITY): Promise<Profile> {
-  await conn.query('SET SESSION TRANSACTION READ ONLY');
-  await conn.query('START TRANSACTION');
-  let raw: Raw;
+/** The raw aggregates in one read-only transaction (a consistent snapshot that cannot write). */
+async function readOnly(conn: Conn, schema: Schema, prefix?: string): Promise<Raw> {
+  await conn.query('START TRANSACTION READ ONLY');
   try {
-    raw = await readRaw(conn, schema);
+    return await readRaw(conn, schema, prefix);
   } finally {
     await conn.query('COMMIT').catch(() => undefined);
-    await conn.query('SET SESSION TRANSACTION READ WRITE').catch(() => undefined);
   }
-  const { shapes, statuses } = shapesOf(raw);
+}
+
+/** Every LB's shape, unmerged, with member status counts: the live fleet, or the ghosts of `prefix`. */
+export async function readShapes(conn: Conn, schema: Schema, prefix?: string)
+  : Promise<{ shapes: LbShape[]; statuses: Record<string, number> }> {
+  return shapesOf(await readOnly(conn, schema, prefix));
+}
+
+/** Builds the profile of the database's live, non-ghost load balancers (read-only). */
+export async function readProfile(conn: Conn, schema: Schema, k = K_ANONYMITY): Promise<Profile> {
+  const { shapes, statuses } = await readShapes(conn, schema);
   const { shapes: merged, merged: mergedLbs } = mergeRareShapes(countShapes(shapes), k);
   // Amphorae as the profile describes them (after merging), so scale 1 gives exactly this many.
   const amphorae = merged.reduce((n, s) => n + s.count * s.shape.amphorae, 0);
