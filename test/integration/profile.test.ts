@@ -24,12 +24,21 @@ import { createTestDb, checksums } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
+const SCHEMA = join(__dirname, '..', '..', '..', 'docs', 'profile.schema.json');
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-profile-'));
 const PROJECT = randomUUID().replace(/-/g, '');
 let sb: Sandbox;
 let conn: Conn;
 /** Every identifier, name and address the production fleet has (none may reach the profile). */
 const secrets = new Set<string>([PROJECT]);
+
+/** Validates a JSON file against docs/profile.schema.json (python3-jsonschema, an Octavia dependency). */
+function validateAgainstSchema(file: string): void {
+  const py = 'import json,sys,jsonschema;jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))'
+    + '.validate(json.load(open(sys.argv[2])))';
+  const r = spawnSync('/usr/bin/python3', ['-c', py, SCHEMA, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${file} does not follow the schema: ${r.stderr.trim().split('\n').pop()}`);
+}
 
 function stresshm(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 600000 });
@@ -165,6 +174,8 @@ test('profile: read-only, the fleet\'s shapes (rare one merged), no identifier, 
   assert.deepEqual(checksums(sb.database), before, 'profile wrote nothing');
   const text = readFileSync(profileFile, 'utf8');
   profile = checkProfile(JSON.parse(text));
+  validateAgainstSchema(profileFile);
+  validateAgainstSchema(SAMPLE);
   assert.equal(profile.load_balancers, 16, 'live LBs only: the DELETED one is left out');
   assert.equal(profile.merged_load_balancers, 1);
   assert.deepEqual(profile.shapes.map((s) => s.count).sort(), [5, 5, 6]);
