@@ -225,6 +225,22 @@ test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listene
   assert.doesNotMatch(log, /health message reports \d+ listeners when \d+ expected/);
 });
 
+test('capacity --profile sizes every step from the profile and answers in multiples of the profiled fleet', () => {
+  const json = join(dir, 'capacity.json');
+  const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--profile', profileFile, '--seed', '3',
+    '--start-rate', '8', '--factor', '2', '--max-rate', '16', '--step-secs', '6', '--refine', '0', '--report-json', json,
+    '--yes']);
+  assert.ok(r.status === 0 || r.status === 1, r.err);
+  // 21 profiled amphorae; steps of 16 and 32 amphorae at a 2 s interval are 16/21 and 32/21 of the fleet.
+  const head = /HEADROOM: (.*)/.exec(r.out)?.[1] ?? '';
+  assert.match(head, /(sustains|does not sustain).* (0\.8|1\.5)x the profiled fleet/);
+  const rep = JSON.parse(readFileSync(json, 'utf8')) as { headroom: string; steps: Array<{ amphorae: number }> };
+  assert.equal(rep.headroom, head);
+  assert.deepEqual(rep.steps.map((s) => s.amphorae), [16, 32]);
+  const about = Number(/about (\d+) amphorae|\((\d+) amphorae\)/.exec(head)!.slice(1).find(Boolean));
+  assert.ok(Math.abs(about - (head.includes('1.5x') ? 32 : 16)) <= 3, `${about} ghost amphorae follow the scaled profile`);
+});
+
 test('profiles read an Octavia 3.0.0 (Rocky) database: the sample fleet comes back shape for shape', async () => {
   const db = createTestDb('3.0.0', 'profile3');
   try {
