@@ -3,8 +3,8 @@
 
 import { CapacityResult, CapacityStep } from './capacity';
 
-/** What one capacity step ran with a profile: its scale and the ghost amphorae that scale gave. */
-export interface ProfileStep { scale: number; amphorae: number }
+/** What one capacity step ran with a profile: its scale and the ghosts (read back by the run) it gave. */
+export interface ProfileStep { scale: number; amphorae: number; loadBalancers: number }
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const x = (s: number) => `${s >= 10 ? s.toFixed(0) : s.toFixed(1)}x`;

@@ -25,7 +25,7 @@ function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, Prof
   const plan = planFromProfile(shaped, choice.profile, scale, choice.seed);
   const sp = plan.shapes!;
   const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
-  steps.set(target, { scale, amphorae });
+  steps.set(target, { scale, amphorae, loadBalancers: plan.loadBalancers });
   return { cfg: shaped, plan };
 }
 
@@ -64,12 +64,17 @@ export const capacityCommand: CommandSpec = {
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
       async (stepCfg) => {
         const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
-        return (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+        const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+        // What the step really ran (read back from the database), not what the plan intended.
+        const ran = profiled.get(stepCfg.loadBalancers * 2);
+        if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
+        return rec;
       },
       (s: CapacityStep) => ctx.out.write(`  ${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s (${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
     if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
-    const out = choice ? { ...res, headroom: headroomText(res, profiled), profile: choice.file } : res;
+    const out = choice ? { ...res, headroom: headroomText(res, profiled), profile: choice.file,
+      profile_steps: [...profiled.values()] } : res;
     if (json) { writeFileSync(json, `${JSON.stringify(out, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
     if (interruptRequested()) return EXIT_INTERRUPTED;
