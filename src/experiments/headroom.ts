@@ -24,7 +24,10 @@ export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep
     return `this HM sustains ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae at ${interval}); `
       + badPart(res.firstBad!, bad);
   }
-  if (good) return `this HM sustains at least ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae at ${interval}), the most tried`;
+  if (good) {
+    return `this HM sustains at least ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae`
+      + ` at ${interval}), the most tried`;
+  }
   if (bad) return `this HM does not sustain even ${x(bad.scale)} the profiled fleet: ${badPart(res.firstBad!, bad)}`;
   return 'no step completed';
 }

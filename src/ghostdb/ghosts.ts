@@ -146,7 +146,8 @@ interface Counters { listener: number; pool: number; member: number; l7policy: n
 
 /** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
 interface Ctx {
-  p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string; shape: LbShape; n: Counters;
+  p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string; shape: LbShape;
+  n: Counters;
 }
 
 export function sqlDateTime(d: Date): string {
@@ -163,15 +164,16 @@ function common(ctx: Ctx, name: string): Row {
 
 /** The uniform shape of a plan without profile: the [test_params] multipliers. */
 export function uniformShape(p: GhostPlan): LbShape {
-  const pool = (): PoolShape => ({ protocol: 'HTTP', members: p.members, health_monitor: p.healthMonitors > 0 ? 'HTTP' : null,
-    session_persistence: 'HTTP_COOKIE' });
+  const pool = (): PoolShape => ({ protocol: 'HTTP', members: p.members,
+    health_monitor: p.healthMonitors > 0 ? 'HTTP' : null, session_persistence: 'HTTP_COOKIE' });
   const listener = (): ListenerShape => ({
     protocol: 'HTTP', default_pool: p.pools > 0 ? pool() : null,
     redirect_pools: Array.from({ length: Math.max(0, p.pools - 1) }, pool),
     l7policies: Array.from({ length: p.l7policies }, () => p.l7rules),
   });
   const amphorae = amphoraeOf(p.topology);
-  return { topology: p.topology, amphorae, listeners: Array.from({ length: p.listeners }, listener), unattached_pools: [] };
+  const listeners = Array.from({ length: p.listeners }, listener);
+  return { topology: p.topology, amphorae, listeners, unattached_pools: [] };
 }
 
 /** The shape of ghost LB number `lbN` (1-based). */
@@ -372,8 +374,9 @@ export function sampleRows(p: GhostPlan): TableRows {
   const one = (n: number) => Math.min(1, n);
   // A profile plan may write any table: its sample is one LB with one of everything.
   const full = p.shapes !== undefined;
-  const mini: GhostPlan = { ...p, shapes: undefined, churn: undefined, loadBalancers: 1, listeners: full ? 1 : one(p.listeners),
-    pools: full ? 1 : one(p.pools), members: 1, healthMonitors: full ? 1 : p.healthMonitors,
+  const mini: GhostPlan = { ...p, shapes: undefined, churn: undefined, loadBalancers: 1,
+    listeners: full ? 1 : one(p.listeners), pools: full ? 1 : one(p.pools), members: 1,
+    healthMonitors: full ? 1 : p.healthMonitors,
     l7policies: full ? 1 : one(p.l7policies), l7rules: full ? 1 : one(p.l7rules), topology: 'SINGLE' };
   const out: TableRows = new Map();
   for (const [table, row] of loadBalancerRows(mini, 1)) if (!out.has(table)) out.set(table, [row]);

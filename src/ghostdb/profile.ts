@@ -19,8 +19,8 @@ function live(schema: Schema, table: string, alias: string): string {
 /** The live LBs that are not ghosts, or (with `prefix`) the ghosts of one run. */
 function liveLbs(schema: Schema, prefix?: string): Q {
   const ghost = prefix ? prefixNameSql('lb.name', prefix) : ghostNameSql("COALESCE(lb.name, '')");
-  return { sql: `SELECT lb.id FROM load_balancer lb WHERE ${live(schema, 'load_balancer', 'lb')} AND ${prefix ? '' : 'NOT '}`
-    + ghost.sql, params: ghost.params };
+  const where = `${live(schema, 'load_balancer', 'lb')} AND ${prefix ? '' : 'NOT '}${ghost.sql}`;
+  return { sql: `SELECT lb.id FROM load_balancer lb WHERE ${where}`, params: ghost.params };
 }
 
 interface Raw {

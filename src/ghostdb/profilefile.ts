@@ -12,7 +12,9 @@ function fail(where: string, what: string): never {
 }
 
 function count(v: unknown, where: string, max = 1_000_000): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) fail(where, `must be a whole number from 0 to ${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    fail(where, `must be a whole number from 0 to ${max}`);
+  }
   return v;
 }
 
@@ -34,24 +36,31 @@ function list(v: unknown, where: string): unknown[] {
 
 function checkPool(v: unknown, where: string): PoolShape {
   const o = obj(v, where);
-  return { protocol: word(o.protocol, `${where}.protocol`, false)!, members: count(o.members, `${where}.members`, 65535),
+  return {
+    protocol: word(o.protocol, `${where}.protocol`, false)!, members: count(o.members, `${where}.members`, 65535),
     health_monitor: word(o.health_monitor ?? null, `${where}.health_monitor`, true),
-    session_persistence: word(o.session_persistence ?? null, `${where}.session_persistence`, true) };
+    session_persistence: word(o.session_persistence ?? null, `${where}.session_persistence`, true),
+  };
 }
 
 function checkListener(v: unknown, where: string): ListenerShape {
   const o = obj(v, where);
   return {
     protocol: word(o.protocol, `${where}.protocol`, false)!,
-    default_pool: o.default_pool === null || o.default_pool === undefined ? null : checkPool(o.default_pool, `${where}.default_pool`),
-    redirect_pools: list(o.redirect_pools ?? [], `${where}.redirect_pools`).map((p, i) => checkPool(p, `${where}.redirect_pools[${i}]`)),
-    l7policies: list(o.l7policies ?? [], `${where}.l7policies`).map((r, i) => count(r, `${where}.l7policies[${i}]`, 1000)),
+    default_pool: o.default_pool === null || o.default_pool === undefined
+      ? null : checkPool(o.default_pool, `${where}.default_pool`),
+    redirect_pools: list(o.redirect_pools ?? [], `${where}.redirect_pools`)
+      .map((p, i) => checkPool(p, `${where}.redirect_pools[${i}]`)),
+    l7policies: list(o.l7policies ?? [], `${where}.l7policies`)
+      .map((r, i) => count(r, `${where}.l7policies[${i}]`, 1000)),
   };
 }
 
 function checkShape(v: unknown, where: string): LbShape {
   const o = obj(v, where);
-  if (o.topology !== 'SINGLE' && o.topology !== 'ACTIVE_STANDBY') fail(`${where}.topology`, 'must be SINGLE or ACTIVE_STANDBY');
+  if (o.topology !== 'SINGLE' && o.topology !== 'ACTIVE_STANDBY') {
+    fail(`${where}.topology`, 'must be SINGLE or ACTIVE_STANDBY');
+  }
   return {
     topology: o.topology, amphorae: count(o.amphorae, `${where}.amphorae`, 2),
     listeners: list(o.listeners, `${where}.listeners`).map((l, i) => checkListener(l, `${where}.listeners[${i}]`)),
@@ -75,7 +84,9 @@ export function checkProfile(v: unknown): Profile {
   const st = obj(o.member_operating_status ?? {}, '"member_operating_status"');
   const member_operating_status = Object.fromEntries(MEMBER_STATUSES.map((s) => {
     const x = st[s] ?? 0;
-    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) fail(`member_operating_status.${s}`, 'must be a share from 0 to 1');
+    if (typeof x !== 'number' || !(x >= 0 && x <= 1)) {
+      fail(`member_operating_status.${s}`, 'must be a share from 0 to 1');
+    }
     return [s, x];
   })) as Profile['member_operating_status'];
   const lbs = shapes.reduce((n, s) => n + s.count, 0);

@@ -19,7 +19,7 @@ import { parseDbUrl } from '../../src/config/dburl';
 import { loadSchema } from '../../src/ghostdb/schema';
 import { readShapes } from '../../src/ghostdb/profile';
 import { checkProfile } from '../../src/ghostdb/profilefile';
-import { Profile, countShapes, planShapes, rolesOf, shapeKey } from '../../src/ghostdb/shapes';
+import { MEMBER_STATUSES, Profile, countShapes, planShapes, rolesOf, shapeKey } from '../../src/ghostdb/shapes';
 import { createTestDb, checksums } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -67,10 +67,14 @@ async function post(path: string, key: string, body: Record<string, unknown>): P
 }
 
 async function lb(name: string, amphorae: string[]): Promise<string> {
-  const id = await post('/v2/lbaas/loadbalancers', 'loadbalancer', { name, vip_subnet_id: randomUUID(), project_id: PROJECT });
-  const vip: Array<{ ip_address: string }> = await conn.query('SELECT ip_address FROM vip WHERE load_balancer_id = ?', [id]);
+  const id = await post('/v2/lbaas/loadbalancers', 'loadbalancer',
+    { name, vip_subnet_id: randomUUID(), project_id: PROJECT });
+  const vip: Array<{ ip_address: string }> = await conn.query(
+    'SELECT ip_address FROM vip WHERE load_balancer_id = ?', [id]);
   for (const v of vip) if (v.ip_address) secrets.add(v.ip_address);
-  if (amphorae.length === 2) await conn.query("UPDATE load_balancer SET topology = 'ACTIVE_STANDBY' WHERE id = ?", [id]);
+  if (amphorae.length === 2) {
+    await conn.query("UPDATE load_balancer SET topology = 'ACTIVE_STANDBY' WHERE id = ?", [id]);
+  }
   for (const [i, role] of amphorae.entries()) {
     const ip = `10.77.${secrets.size % 250}.${i + 1}`;
     secrets.add(ip);
@@ -99,7 +103,8 @@ async function members(poolId: string, n: number, tag: string): Promise<void> {
 
 async function monitor(poolId: string, type: string): Promise<void> {
   const http = type === 'HTTP' ? { url_path: '/healthz', http_method: 'GET', expected_codes: '200' } : {};
-  await post('/v2/lbaas/healthmonitors', 'healthmonitor', { pool_id: poolId, type, delay: 5, timeout: 3, max_retries: 2, ...http });
+  await post('/v2/lbaas/healthmonitors', 'healthmonitor',
+    { pool_id: poolId, type, delay: 5, timeout: 3, max_retries: 2, ...http });
 }
 
 /** HTTP site with L7 policies: a redirect to an unmonitored pool (2 rules) and a reject (1 rule). */
@@ -116,14 +121,17 @@ async function webShop(i: number): Promise<void> {
   for (const value of ['/api', '/v2']) {
     await post(`/v2/lbaas/l7policies/${redirect}/rules`, 'rule', { type: 'PATH', compare_type: 'STARTS_WITH', value });
   }
-  const reject = await post('/v2/lbaas/l7policies', 'l7policy', { listener_id: l, action: 'REJECT', name: `shop-deny-${i}` });
-  await post(`/v2/lbaas/l7policies/${reject}/rules`, 'rule', { type: 'PATH', compare_type: 'STARTS_WITH', value: '/admin' });
+  const reject = await post('/v2/lbaas/l7policies', 'l7policy',
+    { listener_id: l, action: 'REJECT', name: `shop-deny-${i}` });
+  await post(`/v2/lbaas/l7policies/${reject}/rules`, 'rule',
+    { type: 'PATH', compare_type: 'STARTS_WITH', value: '/admin' });
 }
 
 /** ACTIVE_STANDBY TCP + UDP service, and a pool on no listener. */
 async function dnsService(i: number): Promise<void> {
   const id = await lb(`dns-${i}`, ['MASTER', 'BACKUP']);
-  const tcp = await pool({ listener_id: await listener(id, 'TCP', 443, `dns-tcp-${i}`) }, 'TCP', `dns-tcp-${i}`, 'SOURCE_IP');
+  const tcpListener = await listener(id, 'TCP', 443, `dns-tcp-${i}`);
+  const tcp = await pool({ listener_id: tcpListener }, 'TCP', `dns-tcp-${i}`, 'SOURCE_IP');
   await members(tcp, 3, `dns-tcp-${i}`);
   await monitor(tcp, 'TCP');
   const udp = await pool({ listener_id: await listener(id, 'UDP', 53, `dns-udp-${i}`) }, 'UDP', `dns-udp-${i}`);
@@ -204,6 +212,12 @@ test('populate --scale 3 into another database writes exactly three times every 
       const got = countShapes((await readShapes(c, await loadSchema(c, db.name), prefix)).shapes);
       const want = new Map(profile.shapes.map((s) => [shapeKey(s.shape), 3 * s.count]));
       assert.deepEqual(new Map(got.map((s) => [shapeKey(s.shape), s.count])), want);
+      // Member statuses: the exact largest-remainder counts of the plan for this scale and seed.
+      const rows: Array<{ s: string; n: number }> = await c.query(`SELECT operating_status AS s, COUNT(*) AS n
+        FROM member WHERE description = 'stresshm ghost' GROUP BY operating_status`);
+      const counts = Object.fromEntries(rows.map((r) => [r.s, Number(r.n)]));
+      const plan = planShapes(profile, 3, 11);
+      for (const s of MEMBER_STATUSES) assert.equal(counts[s] ?? 0, plan.statusCounts[s], s);
     } finally {
       await c.end();
     }
@@ -217,7 +231,8 @@ test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listene
   const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--profile', profileFile, '--scale', '3', '--seed', '5',
     '--heartbeat_version', '1', '--test_runtime_secs', '12', '--hm-log', sb.hmLogs[0], '--report-json', json, '--yes']);
   assert.ok(r.status === 0 || r.status === 1, r.err);
-  const rec = JSON.parse(readFileSync(json, 'utf8')) as { final: { processed: number; log?: { listenerMismatch: number } } };
+  type Final = { processed: number; log?: { listenerMismatch: number } };
+  const rec = JSON.parse(readFileSync(json, 'utf8')) as { final: Final };
   assert.ok(rec.final.processed > 0, 'the HM processed heartbeats of the fleet');
   assert.equal(rec.final.log?.listenerMismatch, 0);
   const log = readFileSync(sb.hmLogs[0], 'utf8');
@@ -228,21 +243,23 @@ test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listene
 test('capacity --profile sizes every step from the profile and answers in multiples of the profiled fleet', () => {
   const json = join(dir, 'capacity.json');
   const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--profile', profileFile, '--seed', '3',
-    '--start-rate', '8', '--factor', '2', '--max-rate', '16', '--step-secs', '6', '--refine', '0', '--report-json', json,
-    '--yes']);
+    '--start-rate', '8', '--factor', '2', '--max-rate', '16', '--step-secs', '6', '--refine', '0',
+    '--report-json', json, '--yes']);
   assert.ok(r.status === 0 || r.status === 1, r.err);
   // 21 profiled amphorae; steps of 16 and 32 amphorae at a 2 s interval are 16/21 and 32/21 of the fleet.
   const head = /HEADROOM: (.*)/.exec(r.out)?.[1] ?? '';
   assert.match(head, /(sustains|does not sustain).* (0\.8|1\.5)x the profiled fleet/);
   type Ran = { scale: number; amphorae: number; loadBalancers: number };
-  const rep = JSON.parse(readFileSync(json, 'utf8')) as { headroom: string; steps: Array<{ amphorae: number }>; profile_steps: Ran[] };
+  type Report = { headroom: string; steps: Array<{ amphorae: number }>; profile_steps: Ran[] };
+  const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
   assert.equal(rep.headroom, head);
   assert.deepEqual(rep.steps.map((s) => s.amphorae), [16, 32]);
   // The ghosts each step really ran (read back by the run) are the profile's shapes at that step's scale.
   rep.profile_steps.forEach((ran, i) => {
     const plan = planShapes(profile, rep.steps[i].amphorae / profile.amphorae, 3);
     const amphorae = plan.counts.reduce((n, c, k) => n + c * rolesOf(plan.shapes[k]).length, 0);
-    assert.deepEqual(ran, { scale: rep.steps[i].amphorae / profile.amphorae, amphorae, loadBalancers: plan.lbShape.length });
+    const scale = rep.steps[i].amphorae / profile.amphorae;
+    assert.deepEqual(ran, { scale, amphorae, loadBalancers: plan.lbShape.length });
   });
 });
 

@@ -153,7 +153,8 @@ test('profile files with a bad field are refused with one line naming it', () =>
   for (const [mutate, re] of bad) {
     const p = JSON.parse(JSON.stringify(good));
     mutate(p);
-    assert.throws(() => checkProfile(p), (e: Error) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'));
+    assert.throws(() => checkProfile(p),
+      (e: Error) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'));
   }
   assert.doesNotThrow(() => checkProfile(good));
 });
@@ -167,22 +168,27 @@ test('v1 heartbeats leave out UDP listeners whose default pool has no member; v2
       { id: 'udp-nopool', protocolPort: 3, protocol: 'UDP', defaultPoolId: null },
       { id: 'tcp-nopool', protocolPort: 4, protocol: 'TCP', defaultPoolId: null },
     ],
-    pools: [{ id: 'p1', listenerId: 'udp-members', memberIds: ['m'] }, { id: 'p2', listenerId: 'udp-empty', memberIds: [] }],
+    pools: [{ id: 'p1', listenerId: 'udp-members', memberIds: ['m'] },
+      { id: 'p2', listenerId: 'udp-empty', memberIds: [] }],
   };
-  assert.deepEqual(lb.listeners.filter((l) => reportsListener(l, lb, 1)).map((l) => l.id), ['udp-members', 'tcp-nopool']);
+  const v1 = lb.listeners.filter((l) => reportsListener(l, lb, 1)).map((l) => l.id);
+  assert.deepEqual(v1, ['udp-members', 'tcp-nopool']);
   for (const v of [2, 3]) assert.equal(lb.listeners.filter((l) => reportsListener(l, lb, v)).length, 4);
 });
 
 test('headroom: the knee in multiples of the profiled fleet, with the amphorae and the failing step\'s lag', () => {
-  const step = (rate: number, amphorae: number, verdict: 'KEEPING UP' | 'FALLING BEHIND', lagP99: number, share: number) =>
+  type V = 'KEEPING UP' | 'FALLING BEHIND';
+  const step = (rate: number, amphorae: number, verdict: V, lagP99: number, share: number) =>
     ({ rate, amphorae, verdict, processedShare: share, processedPerSec: rate * share, lagP99 });
   const good = step(960, 9600, 'KEEPING UP', 1, 1);
   const bad = step(1040, 10400, 'FALLING BEHIND', 14, 0.912);
-  const res = { kind: 'capacity' as const, intervalSecs: 10, steps: [good, bad], lastGood: good, firstBad: bad, knee: '' };
+  const res = { kind: 'capacity' as const, intervalSecs: 10, steps: [good, bad], lastGood: good, firstBad: bad,
+    knee: '' };
   const steps = new Map([[9600, { scale: 2.4, amphorae: 9598, loadBalancers: 5000 }],
     [10400, { scale: 2.6, amphorae: 10401, loadBalancers: 5400 }]]);
-  assert.equal(headroomText(res, steps), 'this HM sustains 2.4x the profiled fleet (about 9,598 amphorae at heartbeat_interval 10);'
-    + ' at 2.6x (10,401 amphorae) p99 lag reaches 14.0 s and 91.2% are processed (FALLING BEHIND)');
+  assert.equal(headroomText(res, steps), 'this HM sustains 2.4x the profiled fleet'
+    + ' (about 9,598 amphorae at heartbeat_interval 10); at 2.6x (10,401 amphorae) p99 lag reaches 14.0 s'
+    + ' and 91.2% are processed (FALLING BEHIND)');
   assert.match(headroomText({ ...res, firstBad: undefined }, steps), /sustains at least 2\.4x .*9,598 amphorae/);
   assert.match(headroomText({ ...res, lastGood: undefined }, steps), /does not sustain even 2\.6x/);
 });

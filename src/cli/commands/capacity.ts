@@ -18,7 +18,8 @@ import { ProfileStep, headroomText } from '../../experiments/headroom';
 import { UsageError } from '../../errors';
 
 /** A step's ghosts from the profile: scale = the step's amphorae / the profile's (recorded for the headroom). */
-function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, ProfileStep>): { cfg: Config; plan: GhostPlan } {
+function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, ProfileStep>)
+  : { cfg: Config; plan: GhostPlan } {
   const target = cfg.loadBalancers * 2;
   const scale = target / choice.profile.amphorae;
   const shaped = withProfileShares(cfg, choice.profile);
@@ -55,7 +56,9 @@ export const capacityCommand: CommandSpec = {
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
     const choice = profileChoice(ctx, false);
-    if (choice && choice.profile.amphorae === 0) throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
+    if (choice && choice.profile.amphorae === 0) {
+      throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
+    }
     const profiled = new Map<number, ProfileStep>();
     checkHmLogs(hmLogs);
     if (json) checkOutputPath('report-json', json);
@@ -64,7 +67,8 @@ export const capacityCommand: CommandSpec = {
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
       async (stepCfg) => {
         const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
-        const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+        const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out,
+          quiet: true, cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
         // What the step really ran (read back from the database), not what the plan intended.
         const ran = profiled.get(stepCfg.loadBalancers * 2);
         if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });

@@ -66,17 +66,19 @@ function ghostPlan(ctx: CommandContext): GhostPlan {
   if (!choice) return planFromConfig(ctx.config());
   const plan = planFromProfile(ctx.config(), choice.profile, choice.scale, choice.seed);
   const shapes = plan.shapes!.counts.filter((n) => n > 0).length;
-  ctx.out.write(`Profile ${choice.file} at scale ${choice.scale}, seed ${choice.seed}: ${plan.loadBalancers} load balancers`
-    + ` in ${shapes} shapes\n`);
+  ctx.out.write(`Profile ${choice.file} at scale ${choice.scale}, seed ${choice.seed}: `
+    + `${plan.loadBalancers} load balancers in ${shapes} shapes\n`);
   return plan;
 }
 
 export const populateCommand: CommandSpec = {
   name: 'populate',
   summary: 'Write ghost load balancers into the Octavia database and print the run prefix.',
-  usage: 'stresshm --config-file stresshm.conf populate [--profile FILE [--scale X] [--seed N]] [--yes]   (or --db_create_only)',
-  description: 'Writes complete ghost load balancer graphs ([test_params] multipliers, or the shapes of a fleet profile at\n'
-    + '--scale) in chunked transactions and prints "Your run prefix ID is: <prefix>" and the command that removes them again.',
+  usage: 'stresshm --config-file stresshm.conf populate [--profile FILE [--scale X] [--seed N]] [--yes]'
+    + '   (or --db_create_only)',
+  description: 'Writes complete ghost load balancer graphs ([test_params] multipliers, or the shapes of a fleet\n'
+    + 'profile at --scale) in chunked transactions and prints "Your run prefix ID is: <prefix>" and the command\n'
+    + 'that removes them again.',
   flags: [...PROFILE_FLAGS],
   async run(ctx) {
     const plan = ghostPlan(ctx);

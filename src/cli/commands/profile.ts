@@ -10,7 +10,8 @@ import { Profile } from '../../ghostdb/shapes';
 import { UsageError } from '../../errors';
 
 export const PROFILE_FLAGS: FlagSpec[] = [
-  { name: 'profile', type: 'string', help: 'Ghosts follow this fleet profile (from `stresshm profile`) instead of [test_params].' },
+  { name: 'profile', type: 'string',
+    help: 'Ghosts follow this fleet profile (from `stresshm profile`) instead of [test_params].' },
   { name: 'scale', type: 'string', help: 'With --profile: this many times the profiled fleet (default 1).' },
   { name: 'seed', type: 'string', help: 'With --profile: seed of the LB order and member statuses (default 1).' },
 ];
@@ -25,7 +26,9 @@ export function profileChoice(ctx: CommandContext, scaleFlag = true): ProfileCho
     if (stray) throw new UsageError(`--${stray} needs --profile FILE`);
     return undefined;
   }
-  if (!scaleFlag && ctx.flags.scale !== undefined) throw new UsageError('--scale does not apply here: capacity chooses it per step');
+  if (!scaleFlag && ctx.flags.scale !== undefined) {
+    throw new UsageError('--scale does not apply here: capacity chooses it per step');
+  }
   const scale = flagNumber(ctx, 'scale', 1, 0.001, 100000);
   const seed = flagInt(ctx, 'seed', 1, 0, 4294967295);
   return { profile: loadProfile(file), scale, seed, file };
@@ -35,10 +38,10 @@ export const profileCommand: CommandSpec = {
   name: 'profile',
   summary: 'Write the fleet profile of the Octavia database (shapes of its live load balancers) as JSON.',
   usage: 'stresshm --config-file octavia.conf profile [-o FILE]',
-  description: 'Read-only aggregate queries over the live load balancers (not DELETED, not stresshm ghosts): topology and\n'
-    + 'amphorae, listeners by protocol, pools, members and their operating status shares, health monitors, session\n'
-    + 'persistence, L7 policies and rules. No identifier, name, address or project is written; shapes of fewer than\n'
-    + '5 LBs are merged into their nearest common shape. The summary goes to stderr.',
+  description: 'Read-only aggregate queries over the live load balancers (not DELETED, not stresshm ghosts):\n'
+    + 'topology and amphorae, listeners by protocol, pools, members and their operating status shares, health\n'
+    + 'monitors, session persistence, L7 policies and rules. No identifier, name, address or project is written;\n'
+    + 'shapes of fewer than 5 LBs are merged into their nearest common shape. The summary goes to stderr.',
   flags: [{ name: 'output', type: 'string', alias: 'o', help: 'Write the profile to FILE instead of stdout.' }],
   async run(ctx) {
     const out = flagString(ctx, 'output');
