@@ -103,7 +103,7 @@ export function loadProfile(file: string): Profile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--profile ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new UsageError(`--profile ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let parsed: unknown;
   try {
