@@ -184,7 +184,8 @@ export function shapeOfLb(p: GhostPlan, lbN: number): LbShape {
 function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
   const { p, lbN, lbId } = ctx;
   yield ['load_balancer', {
-    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), topology: ctx.shape.topology, provider: 'amphora',
+    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), operating_status: lbStatus(ctx), topology: ctx.shape.topology,
+    provider: 'amphora',
   }];
   yield ['vip', {
     load_balancer_id: lbId, ip_address: docIp(2, lbN), port_id: randomUUID(), subnet_id: randomUUID(),
@@ -213,12 +214,44 @@ function nextMember(ctx: Ctx): { id: string; status: string } {
 
 const HM_HTTP = new Set(['HTTP', 'HTTPS']);
 
+/** Status of the member with fleet-wide ordinal `j` (uniform plans: all ONLINE). */
+function statusAt(p: GhostPlan, j: number): MemberStatus {
+  return p.shapes && p.churn ? memberStatusAt(p.shapes, j) : 'ONLINE';
+}
+
+/**
+ * The operating status the HM derives for a reported pool from its members' words: every member
+ * DOWN is ERROR, some DOWN is DEGRADED, otherwise ONLINE (written so the fleet starts steady).
+ */
+function poolStatus(ctx: Ctx, first: number, members: number): string {
+  let down = 0;
+  for (let k = 0; k < members; k++) if (statusAt(ctx.p, first + k) === 'ERROR') down++;
+  if (members > 0 && down === members) return 'ERROR';
+  return down > 0 ? 'DEGRADED' : 'ONLINE';
+}
+
+/** The LB's status from its reported pools (pools on no listener are not reported): ERROR, DEGRADED or ONLINE. */
+function lbStatus(ctx: Ctx): string {
+  let j = ctx.n.memberOrdinal;
+  let worst = 'ONLINE';
+  for (const l of ctx.shape.listeners) {
+    for (const pool of [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]) {
+      const s = poolStatus(ctx, j, pool.members);
+      j += pool.members;
+      if (s === 'ERROR') return 'ERROR';
+      if (s === 'DEGRADED') worst = 'DEGRADED';
+    }
+  }
+  return worst;
+}
+
 function* addPool(ctx: Ctx, shape: PoolShape, listenerId: string | null): Generator<RowOut, string> {
   const id = randomUUID();
   const n = ++ctx.n.pool;
   const tie = listenerId ? ` listener=${listenerId}` : '';
   yield ['pool', {
     id, ...common(ctx, `${ctx.p.prefix}-pool${n}`), description: `${GHOST_DESCRIPTION}${tie}`,
+    operating_status: listenerId ? poolStatus(ctx, ctx.n.memberOrdinal, shape.members) : 'OFFLINE',
     protocol: shape.protocol, lb_algorithm: 'ROUND_ROBIN', load_balancer_id: ctx.lbId, tls_enabled: 0,
   }];
   if (shape.session_persistence) {

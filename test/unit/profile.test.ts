@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   LbShape, MEMBER_STATUSES, Profile, ShapeCount, countShapes, largestRemainder, memberStatusAt, mergeRareShapes,
-  planShapes, shapeKey,
+  planShapes, profileChurn, shapeKey,
 } from '../../src/ghostdb/shapes';
 import { checkProfile, loadProfile } from '../../src/ghostdb/profilefile';
-import { expectedCounts, memberIdFor, shapeCounts } from '../../src/ghostdb/ghosts';
+import { GhostPlan, expectedCounts, generateGroups, memberIdFor, shapeCounts } from '../../src/ghostdb/ghosts';
 import { memberStatus } from '../../src/engine/wire';
 import { reportsListener } from '../../src/engine/fleet';
 import { GraphLoadBalancer } from '../../src/ghostdb/graph';
@@ -191,4 +191,36 @@ test('headroom: the knee in multiples of the profiled fleet, with the amphorae a
     + ' and 91.2% are processed (FALLING BEHIND)');
   assert.match(headroomText({ ...res, firstBad: undefined }, steps), /sustains at least 2\.4x .*9,598 amphorae/);
   assert.match(headroomText({ ...res, lastGood: undefined }, steps), /does not sustain even 2\.6x/);
+});
+
+test('profile ghosts start steady: pool and LB rows carry the status the HM derives from their members', () => {
+  const p = loadProfile(SAMPLE);
+  const plan: GhostPlan = { prefix: randomUUID(), projectId: 'x', loadBalancers: 0, listeners: 1, pools: 1,
+    healthMonitors: 1, members: 1, l7policies: 0, l7rules: 0, topology: 'SINGLE', ghostBusy: true, batchSize: 10,
+    shapes: planShapes(p, 3, 2), churn: profileChurn(p) };
+  plan.loadBalancers = plan.shapes!.lbShape.length;
+  const rows = new Map<string, Array<Record<string, unknown>>>();
+  for (const g of generateGroups(plan)) {
+    for (const piece of g.pieces()) for (const [t, list] of piece) rows.set(t, [...(rows.get(t) ?? []), ...list]);
+  }
+  const membersOf = new Map<unknown, string[]>();
+  for (const m of rows.get('member')!) {
+    membersOf.set(m.pool_id, [...(membersOf.get(m.pool_id) ?? []), String(m.operating_status)]);
+  }
+  const lbWorst = new Map<unknown, string>();
+  const seen = new Set<string>();
+  for (const pool of rows.get('pool')!) {
+    const ms = membersOf.get(pool.id) ?? [];
+    const down = ms.filter((s) => s === 'ERROR').length;
+    const attached = String(pool.description).includes('listener=');
+    const derived = ms.length > 0 && down === ms.length ? 'ERROR' : down > 0 ? 'DEGRADED' : 'ONLINE';
+    const want = attached ? derived : 'OFFLINE';
+    assert.equal(pool.operating_status, want);
+    seen.add(want);
+    const rank = ['ONLINE', 'DEGRADED', 'ERROR'];
+    const cur = lbWorst.get(pool.load_balancer_id) ?? 'ONLINE';
+    if (attached && rank.indexOf(want) > rank.indexOf(cur)) lbWorst.set(pool.load_balancer_id, want);
+  }
+  for (const lb of rows.get('load_balancer')!) assert.equal(lb.operating_status, lbWorst.get(lb.id) ?? 'ONLINE');
+  assert.ok(seen.has('DEGRADED') && seen.has('OFFLINE') && seen.has('ONLINE'), [...seen].join());
 });
