@@ -161,6 +161,12 @@ before(async () => {
     await syslog(i);
   }
   await oddOne();
+  // Member statuses as a health manager would have left them: mostly ONLINE, some of every other kind.
+  await conn.query("UPDATE member SET operating_status = 'ONLINE'");
+  for (const [status, n] of [['ERROR', 6], ['DRAINING', 3], ['OFFLINE', 3], ['NO_MONITOR', 4]] as const) {
+    await conn.query(`UPDATE member SET operating_status = ? WHERE operating_status = 'ONLINE' ORDER BY id LIMIT ${n}`,
+      [status]);
+  }
   const gone = await lb('deleted-one', ['STANDALONE']);
   await conn.query("UPDATE load_balancer SET provisioning_status = 'DELETED' WHERE id = ?", [gone]);
 });
@@ -188,6 +194,9 @@ test('profile: read-only, the fleet\'s shapes (rare one merged), no identifier, 
   assert.equal(profile.merged_load_balancers, 1);
   assert.deepEqual(profile.shapes.map((s) => s.count).sort(), [5, 5, 6]);
   assert.equal(profile.amphorae, 5 * 1 + 5 * 2 + 5 * 1 + 1);
+  const share = (n: number) => Math.round((n / 44) * 1e6) / 1e6;
+  assert.deepEqual(profile.member_operating_status,
+    { ONLINE: share(28), ERROR: share(6), DRAINING: share(3), OFFLINE: share(3), NO_MONITOR: share(4) });
   const dns = profile.shapes.find((s) => s.shape.topology === 'ACTIVE_STANDBY')!.shape;
   assert.deepEqual(dns.listeners.map((l) => l.protocol).sort(), ['TCP', 'UDP']);
   assert.equal(dns.unattached_pools.length, 1);
