@@ -6,10 +6,20 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
 import { Config } from '../config/config';
-import { GhostGraph } from '../ghostdb/graph';
+import { GhostGraph, GraphListener, GraphLoadBalancer } from '../ghostdb/graph';
 import { AMPHORA_ZLIB_LEVEL, FleetSpec, SpecEndpoint } from './wire';
 import { ENDPOINT_ERROR, native, NativeFleet, NativeFleetStats } from './native';
 import { EnvError, UsageError } from '../errors';
+
+/**
+ * Does an amphora report this listener? v2/v3: every enabled listener. v1 (no "ver"): a UDP listener
+ * only once its default pool has a member (the HM discounts the others: _update_listener_count_for_UDP).
+ */
+export function reportsListener(l: GraphListener, lb: GraphLoadBalancer, version: number): boolean {
+  if (version >= 2 || l.protocol !== 'UDP') return true;
+  const pool = l.defaultPoolId ? lb.pools.find((p) => p.id === l.defaultPoolId) : undefined;
+  return (pool?.memberIds.length ?? 0) > 0;
+}
 
 export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEndpoint[], key: string): FleetSpec {
   const spec: FleetSpec = {
@@ -31,7 +41,7 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
   };
   graph.loadBalancers.forEach((lb, i) => {
     spec.lbs.push({
-      listeners: lb.listeners.map((l) => l.id),
+      listeners: lb.listeners.filter((l) => reportsListener(l, lb, spec.version)).map((l) => l.id),
       pools: lb.pools.map((p) => ({ id: p.id, listener: p.listenerId, members: p.memberIds })),
     });
     for (const a of lb.amphorae) spec.amphorae.push({ id: a.id, lb: i });

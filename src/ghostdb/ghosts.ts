@@ -6,11 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { Config } from '../config/config';
 import { UsageError } from '../errors';
 import { lbName } from './names';
+import {
+  LbShape, ListenerShape, MemberStatus, PoolShape, Profile, ShapePlan, memberStatusAt, membersOf, planShapes, poolCount,
+  profileChurn, rolesOf,
+} from './shapes';
+import { ChurnSpec, MemberWord, memberStatus } from '../engine/wire';
 
 /** What to write: the configuration's shape of a ghost LB, under one run prefix. */
 export interface GhostPlan extends Pick<Config, 'projectId' | 'loadBalancers' | 'listeners' | 'pools' | 'healthMonitors' | 'members'
   | 'l7policies' | 'l7rules' | 'topology' | 'ghostBusy' | 'batchSize'> {
   prefix: string;
+  /** From a profile: each LB's shape and every member's status (absent: the uniform multipliers). */
+  shapes?: ShapePlan;
+  /** The member status shares the heartbeats use (a profile's); member ids are drawn to match them. */
+  churn?: Pick<ChurnSpec, 'down' | 'drain' | 'maint' | 'nocheck'>;
 }
 
 export type Row = Record<string, string | number | null>;
@@ -39,33 +48,88 @@ export function planFromConfig(cfg: Config, prefix: string = randomUUID()): Ghos
   };
 }
 
+/** A profile's ghosts at `scale` for `seed`, with the configuration's project, busy flag and batch size. */
+export function planFromProfile(cfg: Config, profile: Profile, scale: number, seed: number,
+  prefix: string = randomUUID()): GhostPlan {
+  const shapes = planShapes(profile, scale, seed);
+  return { ...planFromConfig(cfg, prefix), loadBalancers: shapes.lbShape.length, shapes, churn: profileChurn(profile) };
+}
+
+/** The configuration with the profile's member status shares (the heartbeats report the ghosts' statuses). */
+export function withProfileShares(cfg: Config, profile: Profile): Config {
+  const c = profileChurn(profile);
+  return { ...cfg, memberDownShare: c.down, memberDrainShare: c.drain, memberMaintShare: c.maint,
+    memberNocheckShare: c.nocheck };
+}
+
 export function amphoraeOf(topology: GhostPlan['topology']): number {
   return topology === 'ACTIVE_STANDBY' ? 2 : 1;
 }
 
-/** Rows per table for the whole plan (what populate must write). */
-export function expectedCounts(p: GhostPlan): Record<string, number> {
-  const lbs = p.loadBalancers;
-  const listeners = lbs * p.listeners;
-  const pools = listeners * p.pools;
-  const l7policies = listeners * p.l7policies;
+/** Rows per table of one LB shape. */
+export function shapeCounts(s: LbShape): Record<string, number> {
+  const pools = [...s.listeners.flatMap((l) => [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]),
+    ...s.unattached_pools];
+  const amps = rolesOf(s).length;
+  const l7policies = s.listeners.reduce((n, l) => n + l.l7policies.length, 0);
   return {
-    load_balancer: lbs,
-    vip: lbs,
-    amphora: lbs * amphoraeOf(p.topology),
-    amphora_health: lbs * amphoraeOf(p.topology),
-    pool: pools,
-    session_persistence: pools,
-    health_monitor: pools * p.healthMonitors,
-    member: pools * p.members,
-    listener: listeners,
+    load_balancer: 1,
+    vip: 1,
+    amphora: amps,
+    amphora_health: amps,
+    pool: pools.length,
+    session_persistence: pools.filter((p) => p.session_persistence).length,
+    health_monitor: pools.filter((p) => p.health_monitor).length,
+    member: membersOf(s),
+    listener: s.listeners.length,
     l7policy: l7policies,
-    l7rule: l7policies * p.l7rules,
+    l7rule: s.listeners.reduce((n, l) => n + l.l7policies.reduce((a, b) => a + b, 0), 0),
   };
 }
 
+const sum = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+
+/** Rows per table for the whole plan (what populate must write). */
+export function expectedCounts(p: GhostPlan): Record<string, number> {
+  const out: Record<string, number> = {};
+  const shapes = p.shapes ? p.shapes.shapes : [uniformShape(p)];
+  const counts = p.shapes ? p.shapes.counts : [p.loadBalancers];
+  shapes.forEach((s, i) => {
+    for (const [t, n] of Object.entries(shapeCounts(s))) out[t] = (out[t] ?? 0) + n * counts[i];
+  });
+  return out;
+}
+
+/** Rows of the largest LB of the plan. */
 export function rowsPerLb(p: GhostPlan): number {
-  return Object.values(expectedCounts({ ...p, loadBalancers: 1 })).reduce((a, b) => a + b, 0);
+  const shapes = p.shapes ? p.shapes.shapes : [uniformShape(p)];
+  return Math.max(0, ...shapes.map((s) => sum(shapeCounts(s))));
+}
+
+/** Rows of LB number `lbN`. */
+function rowsOfLb(p: GhostPlan, lbN: number): number {
+  return sum(shapeCounts(shapeOfLb(p, lbN)));
+}
+
+/** Rows of the whole plan. */
+export function totalRows(p: GhostPlan): number {
+  return sum(expectedCounts(p));
+}
+
+/** Heartbeat word of each member operating status (what the HM maps back to it). */
+const WORD_OF: Record<MemberStatus, MemberWord> = {
+  ONLINE: 'UP', ERROR: 'DOWN', DRAINING: 'DRAIN', OFFLINE: 'MAINT', NO_MONITOR: 'no check',
+};
+
+/** Draws member ids until one whose hash gives `status`'s word under these shares (what the wire reports). */
+export function memberIdFor(churn: NonNullable<GhostPlan['churn']>, status: MemberStatus): string {
+  const c: ChurnSpec = { ...churn, listenerFull: 0, perInterval: 0 };
+  const want = WORD_OF[status];
+  for (let i = 0; i < 10_000_000; i++) {
+    const id = randomUUID();
+    if (memberStatus(c, id, 0, 0, 0) === want) return id;
+  }
+  throw new UsageError(`member status ${status} has no share in the profile, yet a member needs it`);
 }
 
 /** Documentation-range addresses (RFC 5737): nothing real is ever reached. */
@@ -77,8 +141,14 @@ function docIp(net: 0 | 1 | 2, n: number): string {
 /** One generated row and its table; rows come in foreign-key order (a parent before its children). */
 type RowOut = [table: string, row: Row];
 
+/** Running numbers of the children of one LB (names stay unique within the prefix). */
+interface Counters { listener: number; pool: number; member: number; l7policy: number; memberOrdinal: number }
+
 /** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
-interface Ctx { p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string }
+interface Ctx {
+  p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string; shape: LbShape;
+  n: Counters;
+}
 
 export function sqlDateTime(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
@@ -92,17 +162,36 @@ function common(ctx: Ctx, name: string): Row {
   };
 }
 
+/** The uniform shape of a plan without profile: the [test_params] multipliers. */
+export function uniformShape(p: GhostPlan): LbShape {
+  const pool = (): PoolShape => ({ protocol: 'HTTP', members: p.members,
+    health_monitor: p.healthMonitors > 0 ? 'HTTP' : null, session_persistence: 'HTTP_COOKIE' });
+  const listener = (): ListenerShape => ({
+    protocol: 'HTTP', default_pool: p.pools > 0 ? pool() : null,
+    redirect_pools: Array.from({ length: Math.max(0, p.pools - 1) }, pool),
+    l7policies: Array.from({ length: p.l7policies }, () => p.l7rules),
+  });
+  const amphorae = amphoraeOf(p.topology);
+  const listeners = Array.from({ length: p.listeners }, listener);
+  return { topology: p.topology, amphorae, listeners, unattached_pools: [] };
+}
+
+/** The shape of ghost LB number `lbN` (1-based). */
+export function shapeOfLb(p: GhostPlan, lbN: number): LbShape {
+  return p.shapes ? p.shapes.shapes[p.shapes.lbShape[lbN - 1]] : uniformShape(p);
+}
+
 function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
   const { p, lbN, lbId } = ctx;
   yield ['load_balancer', {
-    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), topology: p.topology, provider: 'amphora',
+    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), operating_status: lbStatus(ctx), topology: ctx.shape.topology,
+    provider: 'amphora',
   }];
   yield ['vip', {
     load_balancer_id: lbId, ip_address: docIp(2, lbN), port_id: randomUUID(), subnet_id: randomUUID(),
     network_id: randomUUID(), octavia_owned: 1,
   }];
-  const roles = p.topology === 'ACTIVE_STANDBY' ? ['MASTER', 'BACKUP'] : ['STANDALONE'];
-  for (const [i, role] of roles.entries()) {
+  for (const [i, role] of rolesOf(ctx.shape).entries()) {
     const id = randomUUID();
     yield ['amphora', {
       id, compute_id: randomUUID(), status: 'ALLOCATED', load_balancer_id: lbId,
@@ -115,39 +204,89 @@ function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
   }
 }
 
-function* addPool(ctx: Ctx, n: number, listenerId: string): Generator<RowOut, string> {
+/** The heartbeat word and operating status of the next member (profile plans: exact shares by ordinal). */
+function nextMember(ctx: Ctx): { id: string; status: string } {
+  const j = ctx.n.memberOrdinal++;
+  if (!ctx.p.shapes || !ctx.p.churn) return { id: randomUUID(), status: 'ONLINE' };
+  const status = memberStatusAt(ctx.p.shapes, j);
+  return { id: memberIdFor(ctx.p.churn, status), status };
+}
+
+const HM_HTTP = new Set(['HTTP', 'HTTPS']);
+
+/** Status of the member with fleet-wide ordinal `j` (uniform plans: all ONLINE). */
+function statusAt(p: GhostPlan, j: number): MemberStatus {
+  return p.shapes && p.churn ? memberStatusAt(p.shapes, j) : 'ONLINE';
+}
+
+/**
+ * The operating status the HM derives for a reported pool from its members' words: every member
+ * DOWN is ERROR, some DOWN is DEGRADED, otherwise ONLINE (written so the fleet starts steady).
+ */
+function poolStatus(ctx: Ctx, first: number, members: number): string {
+  let down = 0;
+  for (let k = 0; k < members; k++) if (statusAt(ctx.p, first + k) === 'ERROR') down++;
+  if (members > 0 && down === members) return 'ERROR';
+  return down > 0 ? 'DEGRADED' : 'ONLINE';
+}
+
+/** The LB's status from its reported pools (pools on no listener are not reported): ERROR, DEGRADED or ONLINE. */
+function lbStatus(ctx: Ctx): string {
+  let j = ctx.n.memberOrdinal;
+  let worst = 'ONLINE';
+  for (const l of ctx.shape.listeners) {
+    for (const pool of [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]) {
+      const s = poolStatus(ctx, j, pool.members);
+      j += pool.members;
+      if (s === 'ERROR') return 'ERROR';
+      if (s === 'DEGRADED') worst = 'DEGRADED';
+    }
+  }
+  return worst;
+}
+
+function* addPool(ctx: Ctx, shape: PoolShape, listenerId: string | null): Generator<RowOut, string> {
   const id = randomUUID();
+  const n = ++ctx.n.pool;
+  const tie = listenerId ? ` listener=${listenerId}` : '';
   yield ['pool', {
-    id, ...common(ctx, `${ctx.p.prefix}-pool${n}`), description: `${GHOST_DESCRIPTION} listener=${listenerId}`,
-    protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', load_balancer_id: ctx.lbId, tls_enabled: 0,
+    id, ...common(ctx, `${ctx.p.prefix}-pool${n}`), description: `${GHOST_DESCRIPTION}${tie}`,
+    operating_status: listenerId ? poolStatus(ctx, ctx.n.memberOrdinal, shape.members) : 'OFFLINE',
+    protocol: shape.protocol, lb_algorithm: 'ROUND_ROBIN', load_balancer_id: ctx.lbId, tls_enabled: 0,
   }];
-  yield ['session_persistence', { pool_id: id, type: 'HTTP_COOKIE', cookie_name: null }];
-  if (ctx.p.healthMonitors > 0) {
+  if (shape.session_persistence) {
+    const cookie = shape.session_persistence === 'APP_COOKIE' ? 'ghost' : null;
+    yield ['session_persistence', { pool_id: id, type: shape.session_persistence, cookie_name: cookie }];
+  }
+  if (shape.health_monitor) {
+    const http = HM_HTTP.has(shape.health_monitor);
     yield ['health_monitor', {
-      id: randomUUID(), ...common(ctx, `${ctx.p.prefix}-hm${n}`), pool_id: id, type: 'HTTP', delay: 10, timeout: 5,
-      fall_threshold: 3, rise_threshold: 2, http_method: 'GET', url_path: '/', expected_codes: '200',
+      id: randomUUID(), ...common(ctx, `${ctx.p.prefix}-hm${n}`), pool_id: id, type: shape.health_monitor, delay: 10,
+      timeout: 5, fall_threshold: 3, rise_threshold: 2, http_method: http ? 'GET' : null, url_path: http ? '/' : null,
+      expected_codes: http ? '200' : null,
     }];
   }
-  for (let m = 0; m < ctx.p.members; m++) {
-    const mN = (n - 1) * ctx.p.members + m + 1;
+  for (let m = 0; m < shape.members; m++) {
+    const mN = ++ctx.n.member;
+    const { id: memberId, status } = nextMember(ctx);
     yield ['member', {
-      id: randomUUID(), ...common(ctx, `${ctx.p.prefix}-member${mN}`), pool_id: id, subnet_id: null,
-      ip_address: docIp(m % 3 as 0 | 1 | 2, Math.floor(m / 3)), protocol_port: 1 + Math.floor(m / 762),
+      id: memberId, ...common(ctx, `${ctx.p.prefix}-member${mN}`), operating_status: status, pool_id: id,
+      subnet_id: null, ip_address: docIp(m % 3 as 0 | 1 | 2, Math.floor(m / 3)), protocol_port: 1 + Math.floor(m / 762),
       weight: 1, backup: 0,
     }];
   }
   return id;
 }
 
-function* addL7Policy(ctx: Ctx, listenerId: string, polN: number, q: number, redirect: string | null)
+function* addL7Policy(ctx: Ctx, listenerId: string, rules: number, q: number, redirect: string | null)
   : Generator<RowOut> {
   const { p } = ctx;
   const polId = randomUUID();
   yield ['l7policy', {
-    id: polId, ...common(ctx, `${p.prefix}-l7policy${polN}`), listener_id: listenerId, position: q + 1,
+    id: polId, ...common(ctx, `${p.prefix}-l7policy${++ctx.n.l7policy}`), listener_id: listenerId, position: q + 1,
     action: redirect ? 'REDIRECT_TO_POOL' : 'REJECT', redirect_pool_id: redirect, redirect_url: null,
   }];
-  for (let r = 0; r < p.l7rules; r++) {
+  for (let r = 0; r < rules; r++) {
     yield ['l7rule', {
       id: randomUUID(), project_id: p.projectId, l7policy_id: polId, type: 'PATH', compare_type: 'STARTS_WITH',
       key: null, value: `/ghost${r}`, invert: 0, enabled: 1, provisioning_status: 'ACTIVE', operating_status: 'ONLINE',
@@ -156,22 +295,33 @@ function* addL7Policy(ctx: Ctx, listenerId: string, polN: number, q: number, red
   }
 }
 
-function* addListener(ctx: Ctx, k: number): Generator<RowOut> {
+function* addListener(ctx: Ctx, shape: ListenerShape, k: number): Generator<RowOut> {
   const { p } = ctx;
-  const listenerN = (ctx.lbN - 1) * p.listeners + k + 1;
+  const listenerN = ++ctx.n.listener;
   const id = randomUUID();
-  const poolIds: string[] = [];
-  for (let j = 0; j < p.pools; j++) poolIds.push(yield* addPool(ctx, (listenerN - 1) * p.pools + j + 1, id));
+  const defaultPool = shape.default_pool ? yield* addPool(ctx, shape.default_pool, id) : null;
+  const redirects: string[] = [];
+  for (const pool of shape.redirect_pools) redirects.push(yield* addPool(ctx, pool, id));
   yield ['listener', {
-    id, ...common(ctx, `${p.prefix}-listener${listenerN}`), load_balancer_id: ctx.lbId, protocol: 'HTTP',
-    protocol_port: 80 + k, connection_limit: -1, default_pool_id: poolIds[0] ?? null, peer_port: 1025 + k,
+    id, ...common(ctx, `${p.prefix}-listener${listenerN}`), load_balancer_id: ctx.lbId, protocol: shape.protocol,
+    protocol_port: 80 + k, connection_limit: -1, default_pool_id: defaultPool, peer_port: 1025 + k,
     timeout_client_data: 50000, timeout_member_connect: 5000, timeout_member_data: 50000, timeout_tcp_inspect: 0,
   }];
-  for (let q = 0; q < p.l7policies; q++) {
-    // Extra pools (beyond the default one) are the redirect targets, so every pool serves its listener.
-    const redirect = poolIds.length > 1 ? poolIds[1 + (q % (poolIds.length - 1))] : null;
-    yield* addL7Policy(ctx, id, (listenerN - 1) * p.l7policies + q + 1, q, redirect);
+  // The redirect pools are the policies' targets in turn, so every pool serves its listener.
+  for (let q = 0; q < shape.l7policies.length; q++) {
+    const redirect = redirects.length > 0 ? redirects[q % redirects.length] : null;
+    yield* addL7Policy(ctx, id, shape.l7policies[q], q, redirect);
   }
+}
+
+/** Per-LB maxima: child numbers of LB n start after (n - 1) times these (names unique, uniform plans unchanged). */
+function perLbMax(p: GhostPlan): Omit<Counters, 'memberOrdinal'> {
+  const shapes = p.shapes ? p.shapes.shapes : [uniformShape(p)];
+  const max = (f: (s: LbShape) => number) => Math.max(0, ...shapes.map(f));
+  return {
+    listener: max((s) => s.listeners.length), pool: max(poolCount), member: max(membersOf),
+    l7policy: max((s) => s.listeners.reduce((n, l) => n + l.l7policies.length, 0)),
+  };
 }
 
 /** The rows of load balancer number `lbN` (1-based), one by one, parents first. */
@@ -180,9 +330,15 @@ function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): Generato
   const certExpiry = sqlDateTime(new Date(at.getTime() + 10 * 365 * 24 * 3600 * 1000));
   // amphora_health starts 2 s in the past, so the first processed heartbeat is a visible advance.
   const healthAt = sqlDateTime(new Date(at.getTime() - 2000));
-  const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: randomUUID() };
+  const m = perLbMax(p);
+  const b = lbN - 1;
+  const n: Counters = { listener: b * m.listener, pool: b * m.pool, member: b * m.member, l7policy: b * m.l7policy,
+    memberOrdinal: p.shapes ? p.shapes.memberBase[b] : b * m.member };
+  const shape = shapeOfLb(p, lbN);
+  const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: randomUUID(), shape, n };
   yield* addLoadBalancer(ctx);
-  for (let k = 0; k < p.listeners; k++) yield* addListener(ctx, k);
+  for (const [k, l] of shape.listeners.entries()) yield* addListener(ctx, l, k);
+  for (const pool of shape.unattached_pools) yield* addPool(ctx, pool, null);
 }
 
 /** Rows handed to the database per piece (one batch() per table of the piece). */
@@ -210,6 +366,7 @@ export interface TxGroup { firstLb: number; lbs: number; rows: number; pieces():
 
 /** Load balancers per transaction: bounded by batch_size and by TX_ROWS rows, at least one. */
 function lbsPerGroup(p: GhostPlan): number {
+  if (rowsPerLb(p) === 0) return Math.max(1, p.batchSize);
   return Math.max(1, Math.min(p.batchSize, Math.floor(TX_ROWS / rowsPerLb(p))));
 }
 
@@ -239,15 +396,21 @@ export function* generateGroups(p: GhostPlan, pieceRows = PIECE_ROWS): Generator
   for (let first = 1; first <= p.loadBalancers; first += per) {
     const last = Math.min(p.loadBalancers, first + per - 1);
     const lbs = last - first + 1;
-    yield { firstLb: first, lbs, rows: lbs * rowsPerLb(p), pieces: () => piecesOf(p, first, last, pieceRows) };
+    let rows = 0;
+    for (let lbN = first; lbN <= last; lbN++) rows += p.shapes ? rowsOfLb(p, lbN) : rowsPerLb(p);
+    yield { firstLb: first, lbs, rows, pieces: () => piecesOf(p, first, last, pieceRows) };
   }
 }
 
 /** One row of each table a plan writes (the shapes INSERT statements are planned from). */
 export function sampleRows(p: GhostPlan): TableRows {
   const one = (n: number) => Math.min(1, n);
-  const mini: GhostPlan = { ...p, loadBalancers: 1, listeners: one(p.listeners), pools: one(p.pools), members: 1,
-    l7policies: one(p.l7policies), l7rules: one(p.l7rules) };
+  // A profile plan may write any table: its sample is one LB with one of everything.
+  const full = p.shapes !== undefined;
+  const mini: GhostPlan = { ...p, shapes: undefined, churn: undefined, loadBalancers: 1,
+    listeners: full ? 1 : one(p.listeners), pools: full ? 1 : one(p.pools), members: 1,
+    healthMonitors: full ? 1 : p.healthMonitors,
+    l7policies: full ? 1 : one(p.l7policies), l7rules: full ? 1 : one(p.l7rules), topology: 'SINGLE' };
   const out: TableRows = new Map();
   for (const [table, row] of loadBalancerRows(mini, 1)) if (!out.has(table)) out.set(table, [row]);
   return out;

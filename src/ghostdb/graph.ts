@@ -14,6 +14,9 @@ export interface GraphPool {
 export interface GraphListener {
   id: string;
   protocolPort: number;
+  /** Listener protocol (HTTP, TCP, UDP, ...): UDP listeners follow their own rule in v1 heartbeats. */
+  protocol?: string;
+  defaultPoolId?: string | null;
 }
 
 export interface GraphAmphora {

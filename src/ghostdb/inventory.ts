@@ -34,6 +34,8 @@ function listenerOfPool(description: string | null, defaultOf: Map<string, strin
   return defaultOf.get(poolId) ?? redirectOf.get(poolId) ?? /listener=([0-9a-f-]{36})/.exec(description ?? '')?.[1];
 }
 
+interface ListenerRow { id: string; lb: string; port: number; pool: string | null; protocol: string }
+
 /** One run's graph: enabled listeners, pools tied to their listener, members; LBs by index. */
 export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGraph> {
   const prefix = validatePrefix(rawPrefix);
@@ -43,8 +45,9 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
   const lbs: Array<{ id: string; name: string }> = await conn.query(`SELECT id, name FROM load_balancer WHERE id IN (${inRun})`, params);
   const amps: Array<{ id: string; lb: string; role: AmphoraRole }> = await conn.query(
     `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`, params);
-  const listeners: Array<{ id: string; lb: string; port: number; pool: string | null }> = await conn.query(
-    `SELECT id, load_balancer_id AS lb, protocol_port AS port, default_pool_id AS pool FROM listener WHERE enabled = 1 AND load_balancer_id IN (${inRun}) ORDER BY protocol_port`, params);
+  const listeners: ListenerRow[] = await conn.query(
+    `SELECT id, load_balancer_id AS lb, protocol_port AS port, default_pool_id AS pool, protocol FROM listener
+      WHERE enabled = 1 AND load_balancer_id IN (${inRun}) ORDER BY protocol_port`, params);
   const redirects: Array<{ pool: string; listener: string }> = await conn.query(
     `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`, params);
   const pools: Array<{ id: string; lb: string; description: string | null }> = await conn.query(
@@ -55,7 +58,7 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
 }
 
 function assemble(prefix: string, lbs: Array<{ id: string; name: string }>, amps: Array<{ id: string; lb: string; role: AmphoraRole }>,
-  listeners: Array<{ id: string; lb: string; port: number; pool: string | null }>, redirects: Array<{ pool: string; listener: string }>,
+  listeners: ListenerRow[], redirects: Array<{ pool: string; listener: string }>,
   pools: Array<{ id: string; lb: string; description: string | null }>, members: Array<{ id: string; pool: string }>): GhostGraph {
   const byId = new Map<string, GraphLoadBalancer>();
   for (const lb of [...lbs].sort((a, b) => lbIndex(a.name) - lbIndex(b.name))) {
@@ -65,7 +68,8 @@ function assemble(prefix: string, lbs: Array<{ id: string; name: string }>, amps
   const defaultOf = new Map<string, string>();
   const enabled = new Set<string>();
   for (const l of listeners) {
-    byId.get(l.lb)?.listeners.push({ id: l.id, protocolPort: Number(l.port) });
+    const listener = { id: l.id, protocolPort: Number(l.port), protocol: l.protocol, defaultPoolId: l.pool };
+    byId.get(l.lb)?.listeners.push(listener);
     enabled.add(l.id);
     if (l.pool) defaultOf.set(l.pool, l.id);
   }

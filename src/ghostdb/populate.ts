@@ -4,10 +4,10 @@
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
 import {
-  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, rowsPerLb, sampleRows, sqlDateTime,
+  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, sampleRows, sqlDateTime, totalRows,
 } from './ghosts';
 import { interruptRequested } from '../lifecycle/interrupt';
-import { InterruptedError } from '../errors';
+import { InterruptedError, UsageError } from '../errors';
 import { Progress } from '../terminal/progress';
 
 export interface TablePlan {
@@ -88,6 +88,33 @@ async function writeGroup(conn: Conn, plans: Map<string, TablePlan>, group: TxGr
   return counts;
 }
 
+/** Types a profile's shapes use, by lookup table. */
+function planTypes(plan: GhostPlan): Array<[string, string]> {
+  const out = new Map<string, [string, string]>();
+  const add = (t: string, v: string | null) => { if (v) out.set(`${t}/${v}`, [t, v]); };
+  for (const s of plan.shapes?.shapes ?? []) {
+    add('lb_topology', s.topology);
+    const pools = [...s.listeners.flatMap((l) => [l.default_pool, ...l.redirect_pools]), ...s.unattached_pools];
+    for (const l of s.listeners) add('protocol', l.protocol);
+    for (const p of pools) {
+      if (!p) continue;
+      add('protocol', p.protocol);
+      add('health_monitor_type', p.health_monitor);
+      add('session_persistence_type', p.session_persistence);
+    }
+  }
+  return [...out.values()];
+}
+
+/** Refuses, before any write, a profile whose types this schema has no row for (an older Octavia). */
+export function checkPlanLookups(schema: Schema, plan: GhostPlan): void {
+  const missing = planTypes(plan).filter(([t, v]) => schema.lookups.has(t) && !schema.lookups.get(t)!.has(v));
+  if (missing.length > 0) {
+    throw new UsageError(`this Octavia database does not know ${missing.map(([t, v]) => `${t} ${v}`).join(', ')}`
+      + ' (the profile comes from a newer release)');
+  }
+}
+
 export interface PopulateOptions {
   progress?: Progress;
 }
@@ -103,13 +130,14 @@ export interface PartialPopulate { prefix: string; loadBalancers: number; counts
 export async function populate(writers: Conn | Conn[], schema: Schema, plan: GhostPlan, opts: PopulateOptions = {}): Promise<PopulateResult> {
   const conns = Array.isArray(writers) ? writers : [writers];
   checkPlanSize(plan);
+  checkPlanLookups(schema, plan);
   const started = Date.now();
   const done: PartialPopulate = { prefix: plan.prefix, loadBalancers: 0, counts: {} };
   const plans = await planTables(conns[0], schema, plan);
   const slots: Array<Promise<void>> = conns.map(() => Promise.resolve());
   let failure: unknown;
   let next = 0;
-  opts.progress?.start(plan.loadBalancers * rowsPerLb(plan));
+  opts.progress?.start(totalRows(plan));
   try {
     for (const group of generateGroups(plan)) {
       if (interruptRequested()) throw new InterruptedError('interrupted during populate');

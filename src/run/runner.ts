@@ -8,7 +8,7 @@ import { Config, get } from '../config/config';
 import { Conn, connect } from '../ghostdb/db';
 import { DbSession, SessionLimits } from '../ghostdb/session';
 import { Schema, loadSchema } from '../ghostdb/schema';
-import { checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
+import { GhostPlan, checkPlanSize, planFromConfig } from '../ghostdb/ghosts';
 import { holdPrefixLock } from '../ghostdb/lock';
 import { checkPrivileges } from '../ghostdb/privileges';
 import { populate } from '../ghostdb/populate';
@@ -41,6 +41,8 @@ export interface RunRequest {
   cfg: Config;
   /** Reuse this population instead of writing a new one. */
   prefix?: string;
+  /** The ghosts to write (a fleet profile's plan); default: the [test_params] multipliers of cfg. */
+  plan?: GhostPlan;
   /** Leave the ghosts in place afterwards. */
   keep: boolean;
   yes: boolean;
@@ -132,13 +134,13 @@ class StressRun {
       this.hint();
       return g;
     }
-    const plan = planFromConfig(req.cfg);
+    const plan = req.plan ?? planFromConfig(req.cfg);
     checkPlanSize(plan);
     await checkPrivileges(conn, this.schema, 'write', EXIT_ENV);
     await confirmTarget(conn, this.r.target, 'write ghost load balancers', { yes: req.yes });
     await this.own(plan.prefix);
     this.prefix = plan.prefix;
-    this.owesClean = true;
+    this.owesClean = !req.keep;
     if (!req.quiet) req.out.write(`Your run prefix ID is: ${plan.prefix}\n`);
     this.hint();
     const second = await connect(this.r.target, EXIT_ENV, { socketTimeout: this.session.limits.statementMs });

@@ -201,7 +201,13 @@ test('holdPrefixLock: one holder at a time, freed by release() or by the connect
     const second = await holdPrefixLock(other, p);
     await assert.rejects(holdPrefixLock(conn, p), /in use/);
     await other.end();
-    (await holdPrefixLock(conn, p)).release();
+    // The server frees a lock when it has finished closing the connection, a moment after COM_QUIT.
+    const deadline = Date.now() + 10000;
+    while (Number((await conn.query('SELECT IS_FREE_LOCK(?) AS f', [`stresshm:${p}`]))[0].f) !== 1) {
+      assert.ok(Date.now() < deadline, 'the lock was freed when its connection ended');
+      await new Promise((r) => setTimeout(r, 20)); // polling a condition, with a deadline
+    }
+    await (await holdPrefixLock(conn, p)).release();
     void second;
   } finally {
     await other.end().catch(() => undefined);

@@ -13,6 +13,25 @@ import { interruptRequested } from '../../lifecycle/interrupt';
 import { capacityFlags } from '../flags';
 import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
 import { renderSweepHtml } from '../../report/sweep';
+import { PROFILE_FLAGS, ProfileChoice, profileChoice } from './profile';
+import { planFromProfile, withProfileShares, GhostPlan } from '../../ghostdb/ghosts';
+import { rolesOf } from '../../ghostdb/shapes';
+import { Config } from '../../config/config';
+import { ProfileStep, headroomText } from '../../experiments/headroom';
+import { UsageError } from '../../errors';
+
+/** A step's ghosts from the profile: scale = the step's amphorae / the profile's (recorded for the headroom). */
+function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, ProfileStep>)
+  : { cfg: Config; plan: GhostPlan } {
+  const target = cfg.loadBalancers * 2;
+  const scale = target / choice.profile.amphorae;
+  const shaped = withProfileShares(cfg, choice.profile);
+  const plan = planFromProfile(shaped, choice.profile, scale, choice.seed);
+  const sp = plan.shapes!;
+  const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
+  steps.set(target, { scale, amphorae, loadBalancers: plan.loadBalancers });
+  return { cfg: shaped, plan };
+}
 
 function stepLine(s: CapacityStep): string {
   return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
@@ -38,7 +57,7 @@ async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, r
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
-  usage: 'stresshm --config-file F capacity [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
+  usage: 'stresshm --config-file F capacity [--profile FILE [--seed N]] [--sweep DIM=V1,V2] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
   description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
@@ -48,6 +67,7 @@ export const capacityCommand: CommandSpec = {
       + 'and statements per heartbeat against the shape.' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
+    ...PROFILE_FLAGS,
   ],
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
@@ -58,19 +78,35 @@ export const capacityCommand: CommandSpec = {
     const hmLogs = flagStrings(ctx, 'hm_log');
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
+    const choice = profileChoice(ctx, false);
+    if (choice && choice.profile.amphorae === 0) {
+      throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
+    }
+    const profiled = new Map<number, ProfileStep>();
     checkHmLogs(hmLogs);
     if (json) checkOutputPath('report-json', json);
     if (html) checkOutputPath('report-html', html);
     const sweepText = flagString(ctx, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
-    const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out,
-      quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+    const runStep: StepRunner = async (stepCfg) => {
+      const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
+      const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true,
+        abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
+      // What the step really ran (read back from the database), not what the plan intended.
+      const ran = profiled.get(stepCfg.loadBalancers * 2);
+      if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
+      return rec;
+    };
+    if (sweep && choice) throw new UsageError('--sweep and --profile exclude each other (a profile fixes the shapes)');
     if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
     ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
       runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+    if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
+    const out = choice ? { ...res, headroom: headroomText(res, profiled), profile: choice.file,
+      profile_steps: [...profiled.values()] } : res;
+    if (json) { writeFileSync(json, `${JSON.stringify(out, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
     if (interruptRequested()) return EXIT_INTERRUPTED;
     return res.lastGood ? 0 : 1;

@@ -5,7 +5,8 @@ import { CommandContext, CommandSpec } from '../command';
 import { Conn, connect } from '../../ghostdb/db';
 import { DbTarget, maskUrl, parseDbUrl } from '../../config/dburl';
 import { Schema, loadSchema } from '../../ghostdb/schema';
-import { checkPlanSize, planFromConfig } from '../../ghostdb/ghosts';
+import { GhostPlan, checkPlanSize, planFromConfig, planFromProfile } from '../../ghostdb/ghosts';
+import { PROFILE_FLAGS, profileChoice } from './profile';
 import { validatePrefix } from '../../ghostdb/names';
 import { populate } from '../../ghostdb/populate';
 import { cleanPrefix } from '../../ghostdb/clean';
@@ -59,14 +60,28 @@ function printCounts(ctx: CommandContext, counts: Record<string, number>): void 
   for (const [t, n] of rows) ctx.out.write(`  ${t.padEnd(width)} ${n.toLocaleString('en-US').padStart(12)}\n`);
 }
 
+/** The plan of populate: a profile's shapes at --scale and --seed, or the [test_params] multipliers. */
+function ghostPlan(ctx: CommandContext): GhostPlan {
+  const choice = profileChoice(ctx);
+  if (!choice) return planFromConfig(ctx.config());
+  const plan = planFromProfile(ctx.config(), choice.profile, choice.scale, choice.seed);
+  const shapes = plan.shapes!.counts.filter((n) => n > 0).length;
+  ctx.out.write(`Profile ${choice.file} at scale ${choice.scale}, seed ${choice.seed}: `
+    + `${plan.loadBalancers} load balancers in ${shapes} shapes\n`);
+  return plan;
+}
+
 export const populateCommand: CommandSpec = {
   name: 'populate',
   summary: 'Write ghost load balancers into the Octavia database and print the run prefix.',
-  usage: 'stresshm --config-file stresshm.conf populate [--yes]   (or --db_create_only)',
-  description: 'Writes complete ghost load balancer graphs ([test_params] multipliers) in chunked transactions and prints\n"Your run prefix ID is: <prefix>" and the command that removes them again.',
-  flags: [],
+  usage: 'stresshm --config-file stresshm.conf populate [--profile FILE [--scale X] [--seed N]] [--yes]'
+    + '   (or --db_create_only)',
+  description: 'Writes complete ghost load balancer graphs ([test_params] multipliers, or the shapes of a fleet\n'
+    + 'profile at --scale) in chunked transactions and prints "Your run prefix ID is: <prefix>" and the command\n'
+    + 'that removes them again.',
+  flags: [...PROFILE_FLAGS],
   async run(ctx) {
-    const plan = planFromConfig(ctx.config());
+    const plan = ghostPlan(ctx);
     checkPlanSize(plan);
     const { conn, schema, target } = await openOctaviaDb(ctx);
     try {

@@ -10,6 +10,8 @@ import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
 import { native } from '../../engine/native';
 import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
+import { PROFILE_FLAGS, profileChoice } from './profile';
+import { planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
@@ -47,7 +49,7 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
 export const runCommand: CommandSpec = {
   name: 'run',
   summary: 'Stress run (the default): populate, send heartbeats for test_runtime_secs, drain, clean, judge.',
-  usage: 'stresshm --config-file stresshm.conf [run] [--prefix P] [--keep] [--hm-log FILE] [--report-html F] [--report-json F] [--junit F]',
+  usage: 'stresshm --config-file stresshm.conf [run] [--profile FILE [--scale X] [--seed N]] [--prefix P] [--keep] [--hm-log FILE] [--report-html F] [--report-json F] [--junit F]',
   description: 'Every ghost amphora (2 per LB in ACTIVE_STANDBY) sends signed heartbeats to controller_ip_port_list from native\n' +
     'sender threads while the Octavia database is watched; then sending stops, the HM drains, the ghosts are removed\n' +
     'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1). Ctrl-C cleans up (exit 130).',
@@ -60,10 +62,15 @@ export const runCommand: CommandSpec = {
     { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
     { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
     { name: 'abort_on_fail', type: 'bool', help: 'Stop sending as soon as the SLA has failed beyond recovery (then drain, clean, judge).' },
+    ...PROFILE_FLAGS,
   ],
   async run(ctx) {
+    const choice = profileChoice(ctx);
+    const cfg = choice ? withProfileShares(ctx.config(), choice.profile) : ctx.config();
+    const prefix = flagString(ctx, 'prefix');
+    const plan = choice && !prefix ? planFromProfile(cfg, choice.profile, choice.scale, choice.seed) : undefined;
     const res = await runStress({
-      cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
+      cfg, plan, prefix, keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
       abortOnFail: flagBool(ctx, 'abort_on_fail'),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
