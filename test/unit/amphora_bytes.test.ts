@@ -12,6 +12,7 @@ import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
 import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { loadConfig } from '../../src/config/config';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
+import { until } from '../helpers/until';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -45,14 +46,6 @@ async function capture(): Promise<{ rx: Socket; port: number; packets: Buffer[] 
   const packets: Buffer[] = [];
   rx.on('message', (m) => packets.push(m));
   return { rx, port: rx.address().port, packets };
-}
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A fleet with churn whose first LB's members and listener carry ids that need escaping. */

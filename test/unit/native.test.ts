@@ -14,6 +14,7 @@ import { Fleet, packSpec } from '../../src/engine/fleet';
 import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
+import { until } from '../helpers/until';
 
 const CHURNS = [
   { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
@@ -66,14 +67,6 @@ test("every packet of a sample fleet unwraps with Octavia's own status_message.u
     }
   }
 });
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a fleet sends every amphora once per interval to a verifying sink, round-robin over endpoints', async () => {
   const key = 'sink-key';
