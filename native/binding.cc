@@ -21,9 +21,22 @@ namespace {
 constexpr double kMaxSeq = 1e7;           // encodeHeartbeat replays stats from seq 0: bounded work
 constexpr double kMaxDurationMs = 864e5;  // a day
 
-// The amphora index argument `i`: one of the spec's amphorae.
-uint32_t AmphoraArg(const JsArgs& args, size_t i, const FleetSpec& spec) {
-  return static_cast<uint32_t>(args.Integer(i, "amphora", 0, static_cast<double>(spec.amphorae.size()) - 1));
+// The arguments (spec, amphora, n) of the bindings that encode one amphora's heartbeats.
+struct AmphoraCall {
+  FleetSpec spec;
+  uint32_t amphora;
+  uint64_t n;
+};
+
+// `n` is named `n_name` and must lie within [n_min, n_max]; `amphora` is one of the spec's.
+AmphoraCall AmphoraArgs(const Napi::CallbackInfo& info, const char* fn, const char* n_name, double n_min,
+                        double n_max) {
+  JsArgs args(info, fn);
+  AmphoraCall call{Guarded(info.Env(), [&] { return SpecArg(args, 0); }), 0, 0};
+  double last = static_cast<double>(call.spec.amphorae.size()) - 1;
+  call.amphora = static_cast<uint32_t>(args.Integer(1, "amphora", 0, last));
+  call.n = static_cast<uint64_t>(args.Integer(2, n_name, n_min, n_max));
+  return call;
 }
 
 class Addon : public Napi::Addon<Addon> {
@@ -49,22 +62,16 @@ class Addon : public Napi::Addon<Addon> {
  private:
   // encodeHeartbeat(spec, amphora, seq): the packet of amphora's heartbeat `seq` (from 0).
   Napi::Value EncodeHeartbeat(const Napi::CallbackInfo& info) {
-    JsArgs args(info, "encodeHeartbeat");
-    FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
-    uint32_t amphora = AmphoraArg(args, 1, spec);
-    auto seq = static_cast<uint64_t>(args.Integer(2, "seq", 0, kMaxSeq));
-    std::string packet = Guarded(info.Env(), [&] { return EncodeNth(spec, amphora, seq); });
+    AmphoraCall c = AmphoraArgs(info, "encodeHeartbeat", "seq", 0, kMaxSeq);
+    std::string packet = Guarded(info.Env(), [&] { return EncodeNth(c.spec, c.amphora, c.n); });
     return Napi::Buffer<char>::Copy(info.Env(), packet.data(), packet.size());
   }
 
   // benchEncode(spec, amphora, count): encodes `count` consecutive heartbeats of one amphora;
   // returns the CPU seconds taken (the thread's own, so other load on the machine does not count).
   Napi::Value BenchEncode(const Napi::CallbackInfo& info) {
-    JsArgs args(info, "benchEncode");
-    FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
-    uint32_t amphora = AmphoraArg(args, 1, spec);
-    auto count = static_cast<uint64_t>(args.Integer(2, "count", 1, 1e9));
-    double secs = Guarded(info.Env(), [&] { return TimeEncoding(spec, amphora, count); });
+    AmphoraCall c = AmphoraArgs(info, "benchEncode", "count", 1, 1e9);
+    double secs = Guarded(info.Env(), [&] { return TimeEncoding(c.spec, c.amphora, c.n); });
     return Napi::Number::New(info.Env(), secs);
   }
 

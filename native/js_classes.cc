@@ -22,11 +22,8 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
   explicit Fleet(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Fleet>(info) {
     JsArgs args(info, "Fleet");
     runner_ = Guarded(info.Env(), [&] { return std::make_unique<FleetRunner>(SpecArg(args, 0)); });
-    registry_ = RegistryOf(info.Env());
-    registry_->Add(runner_.get());
+    registration_ = std::make_unique<Registration<FleetRunner>>(info.Env(), runner_.get());
   }
-
-  ~Fleet() override { registry_->Remove(runner_.get()); }
 
  private:
   Napi::Value Start(const Napi::CallbackInfo& info) {
@@ -74,7 +71,7 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
   }
 
   std::unique_ptr<FleetRunner> runner_;
-  std::shared_ptr<Registry> registry_;
+  std::unique_ptr<Registration<FleetRunner>> registration_;  // after runner_: destroyed first
 };
 
 class BlastWorker : public Napi::AsyncWorker {
@@ -132,10 +129,8 @@ class Sink : public Napi::ObjectWrap<Sink> {
     int port = static_cast<int>(args.Integer(1, "port", 0, 65535));
     std::string key = args.String(2, "key");
     sink_ = Guarded(info.Env(), [&] { return std::make_unique<UdpSink>(host, port, key); });
-    registry_ = RegistryOf(info.Env());
-    registry_->Add(sink_.get());
+    registration_ = std::make_unique<Registration<UdpSink>>(info.Env(), sink_.get());
   }
-  ~Sink() override { registry_->Remove(sink_.get()); }
 
  private:
   Napi::Value Port(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), sink_->Port()); }
@@ -154,7 +149,7 @@ class Sink : public Napi::ObjectWrap<Sink> {
     return o;
   }
   std::unique_ptr<UdpSink> sink_;
-  std::shared_ptr<Registry> registry_;
+  std::unique_ptr<Registration<UdpSink>> registration_;  // after sink_: destroyed first
 };
 
 }  // namespace

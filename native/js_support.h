@@ -43,6 +43,21 @@ class Registry {
 // The registry of the environment's addon instance (defined with the addon, binding.cc).
 std::shared_ptr<Registry> RegistryOf(Napi::Env env);
 
+// An object's place in its environment's registry, for the object's lifetime: declared after
+// what it registers, so it is removed before that is destroyed.
+template <typename T>
+class Registration {
+ public:
+  Registration(Napi::Env env, T* item) : registry_(RegistryOf(env)), item_(item) { registry_->Add(item_); }
+  ~Registration() { registry_->Remove(item_); }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  std::shared_ptr<Registry> registry_;
+  T* item_;
+};
+
 // A JavaScript Error carrying `code`, so TypeScript can tell an unusable endpoint (an
 // environment error) from a spec it refuses (a usage error).
 inline Napi::Error CodedError(Napi::Env env, const std::string& message, const char* code) {
