@@ -5,12 +5,17 @@
       "sources": [
         "native/address.cc",
         "native/binding.cc",
+        "native/blast.cc",
+        "native/clocks.cc",
         "native/envelope.cc",
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",
+        "native/js_classes.cc",
         "native/msgpack_reader.cc",
         "native/py_json.cc",
+        "native/send_counters.cc",
         "native/sender_threads.cc",
+        "native/udp_batch.cc",
         "native/udp_sink.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -7,6 +7,7 @@ import minimist from 'minimist';
 import { native } from '../src/engine/native';
 import { Fleet } from '../src/engine/fleet';
 import { sampleSpec } from '../test/helpers/fleets';
+import { runBench } from './bench_main';
 
 async function main(): Promise<void> {
   const args = minimist(process.argv.slice(2));
@@ -40,4 +41,4 @@ async function main(): Promise<void> {
   console.log(`  send errors            ${JSON.stringify(st.errors)}`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runBench(main);

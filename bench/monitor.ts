@@ -6,19 +6,17 @@
 
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import { createTestDb } from '../test/helpers/testdb';
-import { connect } from '../src/ghostdb/db';
+import { withBenchDb } from './bench_db';
 import { loadSchema } from '../src/ghostdb/schema';
 import { populate } from '../src/ghostdb/populate';
 import { readGraph } from '../src/ghostdb/inventory';
 import { Monitor } from '../src/run/monitor';
 import { GhostPlan } from '../src/ghostdb/ghosts';
+import { runBench } from './bench_main';
 
 async function main(): Promise<void> {
   const lbs = Number(minimist(process.argv.slice(2)).lbs ?? 50000);
-  const db = createTestDb('18.0.0', 'mon');
-  const conn = await connect(db.target);
-  try {
+  await withBenchDb('mon', {}, async (db, conn) => {
     const schema = await loadSchema(conn, db.name);
     const plan: GhostPlan = { prefix: randomUUID(), projectId: randomUUID(), loadBalancers: lbs, listeners: 1, pools: 1, healthMonitors: 0,
       members: 1, l7policies: 0, l7rules: 0, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 1000 };
@@ -42,10 +40,7 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     console.log(`monitor poll, ${ids.length.toLocaleString('en-US')} amphorae, every row updated (all returned), 5 polls:`);
     console.log(`  median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms per poll (target <= 200 ms), fastest ${times[0].toFixed(0)} ms`);
-  } finally {
-    await conn.end();
-    db.drop();
-  }
+  });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runBench(main);

@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import { createTestDb } from '../test/helpers/testdb';
+import { withBenchDb } from './bench_db';
 import { connect, Conn, inTransaction } from '../src/ghostdb/db';
 import { DbTarget } from '../src/config/dburl';
 import { loadSchema, Schema } from '../src/ghostdb/schema';
 import { GhostPlan, INSERT_ORDER, TableRows, generateGroups, rowsPerLb, sampleRows } from '../src/ghostdb/ghosts';
 import { populate, planTable, toValues, TablePlan } from '../src/ghostdb/populate';
 import { cleanPrefix } from '../src/ghostdb/clean';
+import { runBench } from './bench_main';
 
 function benchPlan(lbs: number): GhostPlan {
   return {
@@ -139,9 +140,7 @@ async function main(): Promise<void> {
   }
   const lbs = Number(args.lbs ?? 10000);
   const slowLbs = Number(args['row-at-a-time-lbs'] ?? 1000);
-  const db = createTestDb('18.0.0', 'bench');
-  const conn = await connect(db.target, 2, { permitLocalInfile: true });
-  try {
+  await withBenchDb('bench', { permitLocalInfile: true }, async (db, conn) => {
     const schema = await loadSchema(conn, db.name);
     const p = benchPlan(lbs);
     console.log(`populate/clean benchmark: ${fmt(lbs)} LBs x (1 listener, 1 pool, 1 HM, 10 members, 1 l7policy, 1 l7rule) = ${rowsPerLb(p)} rows/LB, Octavia 18.0.0 schema, MariaDB on 127.0.0.1`);
@@ -172,10 +171,7 @@ async function main(): Promise<void> {
     console.log(`  ${'stresshm clean (500 LBs/txn)'.padEnd(44)} ${fmt(cleanRate).padStart(10)}  ${(100 * cleanRate / ourRate).toFixed(0)}% of populate (target >= 50%)`);
     console.log('');
     console.log(`  peak RSS of a populate process: ${fmt(small.rows / rowsPerLb(p))} LBs ${small.peakRssMb.toFixed(0)} MB, ${fmt(big.rows / rowsPerLb(p))} LBs ${big.peakRssMb.toFixed(0)} MB (ratio ${(big.peakRssMb / small.peakRssMb).toFixed(2)}, flat = ~1; node --max-old-space-size=96)`);
-  } finally {
-    await conn.end();
-    db.drop();
-  }
+  });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runBench(main);

@@ -17,6 +17,7 @@ import { native } from '../src/engine/native';
 import { packSpec } from '../src/engine/fleet';
 import { sampleSpec } from '../test/helpers/fleets';
 import { freeUdpPort } from '../src/octavia/processes';
+import { runBench } from './bench_main';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -86,4 +87,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+runBench(main);

@@ -4,8 +4,22 @@
 #include <arpa/inet.h>
 
 #include <stdexcept>
+#include <utility>
 
 namespace stresshm {
+namespace {
+
+// The rest of an endpoint whose address `inet_pton` has filled: family, port (into the
+// family's own port field, network order), length and name.
+void Complete(Endpoint& e, int family, socklen_t len, in_port_t& port_field, int port, std::string name) {
+  e.addr.ss_family = static_cast<sa_family_t>(family);
+  port_field = htons(static_cast<uint16_t>(port));
+  e.len = len;
+  e.family = family;
+  e.name = std::move(name);
+}
+
+}  // namespace
 
 Endpoint ParseAddress(const std::string& host, int port, const char* what, bool allow_any_port) {
   if (port < (allow_any_port ? 0 : 1) || port > 65535) {
@@ -14,18 +28,11 @@ Endpoint ParseAddress(const std::string& host, int port, const char* what, bool 
   Endpoint e;
   auto* a4 = reinterpret_cast<sockaddr_in*>(&e.addr);
   auto* a6 = reinterpret_cast<sockaddr_in6*>(&e.addr);
+  const std::string p = std::to_string(port);
   if (inet_pton(AF_INET, host.c_str(), &a4->sin_addr) == 1) {
-    a4->sin_family = AF_INET;
-    a4->sin_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in);
-    e.family = AF_INET;
-    e.name = host + ":" + std::to_string(port);
+    Complete(e, AF_INET, sizeof(sockaddr_in), a4->sin_port, port, host + ":" + p);
   } else if (inet_pton(AF_INET6, host.c_str(), &a6->sin6_addr) == 1) {
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons(static_cast<uint16_t>(port));
-    e.len = sizeof(sockaddr_in6);
-    e.family = AF_INET6;
-    e.name = "[" + host + "]:" + std::to_string(port);
+    Complete(e, AF_INET6, sizeof(sockaddr_in6), a6->sin6_port, port, "[" + host + "]:" + p);
   } else {
     throw std::runtime_error(std::string(what) + " \"" + host + "\" is not an IP address");
   }

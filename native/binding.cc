@@ -4,228 +4,40 @@
 #include <malloc.h>
 #include <napi.h>
 
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <set>
 
 #include "address.h"
+#include "blast.h"
+#include "clocks.h"
 #include "fleet_spec.h"
 #include "heartbeat_encoder.h"
 #include "js_args.h"
-#include "sender_threads.h"
-#include "udp_sink.h"
+#include "js_classes.h"
+#include "js_support.h"
 
 namespace stresshm {
 namespace {
 
 constexpr double kMaxSeq = 1e7;           // encodeHeartbeat replays stats from seq 0: bounded work
 constexpr double kMaxDurationMs = 864e5;  // a day
-constexpr const char* kEndpointCode = "ERR_STRESSHM_ENDPOINT";
-constexpr const char* kSpecCode = "ERR_STRESSHM_SPEC";
 
-// What runs in one environment, so its threads stop when the environment shuts down. Held
-// by the addon and by every Fleet and Sink, so their destruction order does not matter.
-class Registry {
- public:
-  void Add(FleetRunner* f) { std::lock_guard<std::mutex> l(mu_); fleets_.insert(f); }
-  void Add(UdpSink* s) { std::lock_guard<std::mutex> l(mu_); sinks_.insert(s); }
-  void Remove(FleetRunner* f) { std::lock_guard<std::mutex> l(mu_); fleets_.erase(f); }
-  void Remove(UdpSink* s) { std::lock_guard<std::mutex> l(mu_); sinks_.erase(s); }
-  void StopAll() {
-    std::lock_guard<std::mutex> l(mu_);
-    for (auto* f : fleets_) f->Stop();
-    for (auto* s : sinks_) s->Stop();
-  }
-
- private:
-  std::mutex mu_;
-  std::set<FleetRunner*> fleets_;
-  std::set<UdpSink*> sinks_;
+// The arguments (spec, amphora, n) of the bindings that encode one amphora's heartbeats.
+struct AmphoraCall {
+  FleetSpec spec;
+  uint32_t amphora;
+  uint64_t n;
 };
 
-std::shared_ptr<Registry> RegistryOf(Napi::Env env);
-
-// A JavaScript Error carrying `code`, so TypeScript can tell an unusable endpoint (an
-// environment error) from a spec it refuses (a usage error).
-Napi::Error CodedError(Napi::Env env, const std::string& message, const char* code) {
-  Napi::Error e = Napi::Error::New(env, message);
-  e.Set("code", Napi::String::New(env, code));
-  return e;
+// `n` is named `n_name` and must lie within [n_min, n_max]; `amphora` is one of the spec's.
+AmphoraCall AmphoraArgs(const Napi::CallbackInfo& info, const char* fn, const char* n_name, double n_min,
+                        double n_max) {
+  JsArgs args(info, fn);
+  AmphoraCall call{Guarded(info.Env(), [&] { return SpecArg(args, 0); }), 0, 0};
+  double last = static_cast<double>(call.spec.amphorae.size()) - 1;
+  call.amphora = static_cast<uint32_t>(args.Integer(1, "amphora", 0, last));
+  call.n = static_cast<uint64_t>(args.Integer(2, n_name, n_min, n_max));
+  return call;
 }
-
-// Runs `fn`, turning C++ exceptions into JavaScript errors with a code.
-template <typename Fn>
-auto Guarded(Napi::Env env, Fn fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const EndpointError& e) {
-    throw CodedError(env, e.what(), kEndpointCode);
-  } catch (const std::exception& e) {
-    throw CodedError(env, e.what(), kSpecCode);
-  }
-}
-
-FleetSpec SpecArg(const JsArgs& args, size_t i) {
-  auto buf = args.Buffer(i, "spec");
-  return ParseFleetSpec(buf.Data(), buf.Length());
-}
-
-Napi::Object ErrorsObject(Napi::Env env, const std::map<int, uint64_t>& errors) {
-  Napi::Object o = Napi::Object::New(env);
-  for (const auto& kv : errors) o.Set(std::to_string(kv.first), Napi::Number::New(env, static_cast<double>(kv.second)));
-  return o;
-}
-
-class Fleet : public Napi::ObjectWrap<Fleet> {
- public:
-  static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Fleet", {
-      InstanceMethod("start", &Fleet::Start), InstanceMethod("stop", &Fleet::Stop),
-      InstanceMethod("stats", &Fleet::Stats), InstanceMethod("history", &Fleet::History),
-      InstanceMethod("maxPacketBytes", &Fleet::MaxPacketBytes),
-    });
-  }
-
-  explicit Fleet(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Fleet>(info) {
-    JsArgs args(info, "Fleet");
-    runner_ = Guarded(info.Env(), [&] { return std::make_unique<FleetRunner>(SpecArg(args, 0)); });
-    registry_ = RegistryOf(info.Env());
-    registry_->Add(runner_.get());
-  }
-
-  ~Fleet() override { registry_->Remove(runner_.get()); }
-
- private:
-  Napi::Value Start(const Napi::CallbackInfo& info) {
-    runner_->Start();
-    return info.Env().Undefined();
-  }
-  Napi::Value Stop(const Napi::CallbackInfo& info) {
-    runner_->Stop();
-    return info.Env().Undefined();
-  }
-  Napi::Value MaxPacketBytes(const Napi::CallbackInfo& info) {
-    return Napi::Number::New(info.Env(), static_cast<double>(runner_->MaxPacketBytes()));
-  }
-  Napi::Value Stats(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    FleetStats s = runner_->Stats();
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("sent", static_cast<double>(s.sent));
-    o.Set("bytes", static_cast<double>(s.bytes));
-    o.Set("late", static_cast<double>(s.late));
-    o.Set("errors", ErrorsObject(env, s.errors));
-    o.Set("failure", s.failure);
-    o.Set("lagP50Ms", s.lag_p50_ms);
-    o.Set("lagP99Ms", s.lag_p99_ms);
-    o.Set("lagMaxMs", s.lag_max_ms);
-    o.Set("cpuSeconds", s.cpu_seconds);
-    o.Set("threads", s.threads);
-    o.Set("startedAtMs", s.started_at_ms);
-    o.Set("elapsedMs", s.elapsed_ms);
-    return o;
-  }
-  // history(times, seqs): fills two Float64Arrays of size() * depth (kept by the caller and
-  // reused every poll, so a poll allocates nothing); returns the depth.
-  Napi::Value History(const Napi::CallbackInfo& info) {
-    JsArgs args(info, "history");
-    auto times = args.Float64Array(0, "times");
-    auto seqs = args.Float64Array(1, "seqs");
-    size_t n = runner_->Size() * kHistoryDepth;
-    if (times.ElementLength() != n || seqs.ElementLength() != n) {
-      std::string what = "history: times and seqs must hold " + std::to_string(n) + " values each";
-      throw Napi::RangeError::New(info.Env(), what);
-    }
-    runner_->History(times.Data(), seqs.Data());
-    return Napi::Number::New(info.Env(), kHistoryDepth);
-  }
-
-  std::unique_ptr<FleetRunner> runner_;
-  std::shared_ptr<Registry> registry_;
-};
-
-class BlastWorker : public Napi::AsyncWorker {
- public:
-  BlastWorker(Napi::Env env, std::function<BlastResult()> fn)
-      : Napi::AsyncWorker(env), fn_(std::move(fn)), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-  void Execute() override {
-    try {
-      result_ = fn_();
-    } catch (const EndpointError& e) {
-      code_ = kEndpointCode;
-      SetError(e.what());
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    } catch (...) {
-      SetError("blast failed");
-    }
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::Object o = Napi::Object::New(env);
-    Napi::Array per = Napi::Array::New(env, result_.packets.size());
-    for (size_t i = 0; i < result_.packets.size(); i++) per.Set(i, static_cast<double>(result_.packets[i]));
-    o.Set("packetsPerThread", per);
-    o.Set("seconds", result_.seconds);
-    o.Set("bytes", static_cast<double>(result_.bytes));
-    o.Set("packetBytes", static_cast<double>(result_.packet_bytes));
-    o.Set("errors", ErrorsObject(env, result_.errors));
-    o.Set("failure", result_.failure);
-    deferred_.Resolve(o);
-  }
-  void OnError(const Napi::Error& e) override {
-    if (code_) e.Value().Set("code", Napi::String::New(Env(), code_));
-    deferred_.Reject(e.Value());
-  }
-
- private:
-  std::function<BlastResult()> fn_;
-  Napi::Promise::Deferred deferred_;
-  BlastResult result_;
-  const char* code_ = nullptr;
-};
-
-class Sink : public Napi::ObjectWrap<Sink> {
- public:
-  static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Sink", {
-      InstanceMethod("port", &Sink::Port), InstanceMethod("stats", &Sink::Stats), InstanceMethod("stop", &Sink::Stop),
-    });
-  }
-  explicit Sink(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sink>(info) {
-    JsArgs args(info, "Sink");
-    std::string host = args.String(0, "host");
-    int port = static_cast<int>(args.Integer(1, "port", 0, 65535));
-    std::string key = args.String(2, "key");
-    sink_ = Guarded(info.Env(), [&] { return std::make_unique<UdpSink>(host, port, key); });
-    registry_ = RegistryOf(info.Env());
-    registry_->Add(sink_.get());
-  }
-  ~Sink() override { registry_->Remove(sink_.get()); }
-
- private:
-  Napi::Value Port(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), sink_->Port()); }
-  Napi::Value Stop(const Napi::CallbackInfo& info) {
-    sink_->Stop();
-    return info.Env().Undefined();
-  }
-  Napi::Value Stats(const Napi::CallbackInfo& info) {
-    Napi::Object o = Napi::Object::New(info.Env());
-    o.Set("packets", static_cast<double>(sink_->Packets()));
-    o.Set("valid", static_cast<double>(sink_->Valid()));
-    o.Set("invalid", static_cast<double>(sink_->Invalid()));
-    o.Set("bytes", static_cast<double>(sink_->Bytes()));
-    o.Set("cpuSeconds", sink_->CpuSeconds());
-    o.Set("failure", sink_->Failure());
-    return o;
-  }
-  std::unique_ptr<UdpSink> sink_;
-  std::shared_ptr<Registry> registry_;
-};
 
 class Addon : public Napi::Addon<Addon> {
  public:
@@ -240,8 +52,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("deflate", &Addon::Deflate),
       InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
-      InstanceValue("Fleet", Fleet::Define(env)),
-      InstanceValue("Sink", Sink::Define(env)),
+      InstanceValue("Fleet", DefineFleet(env)),
+      InstanceValue("Sink", DefineSink(env)),
     });
   }
   ~Addon() { registry_->StopAll(); }
@@ -250,22 +62,16 @@ class Addon : public Napi::Addon<Addon> {
  private:
   // encodeHeartbeat(spec, amphora, seq): the packet of amphora's heartbeat `seq` (from 0).
   Napi::Value EncodeHeartbeat(const Napi::CallbackInfo& info) {
-    JsArgs args(info, "encodeHeartbeat");
-    FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
-    auto amphora = static_cast<uint32_t>(args.Integer(1, "amphora", 0, static_cast<double>(spec.amphorae.size()) - 1));
-    auto seq = static_cast<uint64_t>(args.Integer(2, "seq", 0, kMaxSeq));
-    std::string packet = Guarded(info.Env(), [&] { return EncodeNth(spec, amphora, seq); });
+    AmphoraCall c = AmphoraArgs(info, "encodeHeartbeat", "seq", 0, kMaxSeq);
+    std::string packet = Guarded(info.Env(), [&] { return EncodeNth(c.spec, c.amphora, c.n); });
     return Napi::Buffer<char>::Copy(info.Env(), packet.data(), packet.size());
   }
 
   // benchEncode(spec, amphora, count): encodes `count` consecutive heartbeats of one amphora;
   // returns the CPU seconds taken (the thread's own, so other load on the machine does not count).
   Napi::Value BenchEncode(const Napi::CallbackInfo& info) {
-    JsArgs args(info, "benchEncode");
-    FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
-    auto amphora = static_cast<uint32_t>(args.Integer(1, "amphora", 0, static_cast<double>(spec.amphorae.size()) - 1));
-    auto count = static_cast<uint64_t>(args.Integer(2, "count", 1, 1e9));
-    double secs = Guarded(info.Env(), [&] { return TimeEncoding(spec, amphora, count); });
+    AmphoraCall c = AmphoraArgs(info, "benchEncode", "count", 1, 1e9);
+    double secs = Guarded(info.Env(), [&] { return TimeEncoding(c.spec, c.amphora, c.n); });
     return Napi::Number::New(info.Env(), secs);
   }
 
@@ -274,9 +80,7 @@ class Addon : public Napi::Addon<Addon> {
     JsArgs args(info, "blast");
     FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
     double ms = args.Number(1, "durationMs", 0, kMaxDurationMs);
-    auto* w = new BlastWorker(info.Env(), [spec, ms] { return RunBlast(spec, ms); });
-    w->Queue();
-    return w->Promise();
+    return QueueBlast(info.Env(), [spec, ms] { return RunBlast(spec, ms); });
   }
 
   // blastPayload(host, port, payloadBytes, threads, durationMs): one fixed payload (benchmarks).
@@ -288,9 +92,7 @@ class Addon : public Napi::Addon<Addon> {
     int threads = static_cast<int>(args.Integer(3, "threads", 1, 256));
     double ms = args.Number(4, "durationMs", 0, kMaxDurationMs);
     Endpoint ep = Guarded(info.Env(), [&] { return ParseAddress(host, port, "blastPayload: host"); });
-    auto* w = new BlastWorker(info.Env(), [ep, bytes, threads, ms] { return RunPayloadBlast(ep, bytes, threads, ms); });
-    w->Queue();
-    return w->Promise();
+    return QueueBlast(info.Env(), [ep, bytes, threads, ms] { return RunPayloadBlast(ep, bytes, threads, ms); });
   }
 
   // checkEndpoints([{host, port}, ...]): opens and connects a socket per endpoint, as a
@@ -357,9 +159,9 @@ class Addon : public Napi::Addon<Addon> {
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();
 };
 
-std::shared_ptr<Registry> RegistryOf(Napi::Env env) { return env.GetInstanceData<Addon>()->registry(); }
-
 }  // namespace
+
+std::shared_ptr<Registry> RegistryOf(Napi::Env env) { return env.GetInstanceData<Addon>()->registry(); }
 }  // namespace stresshm
 
 using StresshmAddon = stresshm::Addon;

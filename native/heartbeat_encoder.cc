@@ -4,23 +4,21 @@
 #include "py_json.h"
 
 #include <cstring>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stresshm {
 namespace {
 
 void AppendStats(PyJson& j, const ListenerStats& s) {
+  const std::pair<std::string_view, uint64_t> fields[] = {
+      {"tx", s.tx}, {"rx", s.rx}, {"conns", s.conns}, {"totconns", s.totconns}, {"ereq", s.ereq}};
   j.Open();
-  j.Key("tx", 2);
-  j.Uint(s.tx);
-  j.Key("rx", 2);
-  j.Uint(s.rx);
-  j.Key("conns", 5);
-  j.Uint(s.conns);
-  j.Key("totconns", 8);
-  j.Uint(s.totconns);
-  j.Key("ereq", 4);
-  j.Uint(s.ereq);
+  for (const auto& [key, value] : fields) {
+    j.Key(key.data(), key.size());
+    j.Uint(value);
+  }
   j.Close();
 }
 
@@ -37,15 +35,13 @@ const char* PoolStatus(const Churn& c, const PoolSpec& p, uint64_t interval_no) 
 // so a message allocates nothing.
 void AppendPool(PyJson& j, const FleetSpec& f, const PoolSpec& p, uint64_t interval_no) {
   j.Open();
-  j.Key("status", 6);
-  const char* status = PoolStatus(f.churn, p, interval_no);
-  j.String(status, std::strlen(status));
-  j.Key("members", 7);
+  j.Key("status");
+  j.String(PoolStatus(f.churn, p, interval_no));
+  j.Key("members");
   j.Open();
   for (size_t k = 0; k < p.members.size(); k++) {
     j.Key(p.members[k]);
-    const char* word = MemberStatus(f.churn, p.member_hashes[k], p.first_ordinal + k, interval_no);
-    j.String(word, std::strlen(word));
+    j.String(MemberStatus(f.churn, p.member_hashes[k], p.first_ordinal + k, interval_no));
   }
   j.Close();
   j.Close();
@@ -55,13 +51,12 @@ void AppendListener(PyJson& j, const FleetSpec& f, const LbSpec& lb, size_t l, c
                     uint64_t interval_no) {
   j.Key(lb.listeners[l]);
   j.Open();
-  j.Key("status", 6);
-  const char* status = ListenerStatus(f.churn, lb.listener_hashes[l]);
-  j.String(status, std::strlen(status));
-  j.Key("stats", 5);
+  j.Key("status");
+  j.String(ListenerStatus(f.churn, lb.listener_hashes[l]));
+  j.Key("stats");
   AppendStats(j, stats);
   if (f.version < 2) {  // v1: the listener's pools inside it
-    j.Key("pools", 5);
+    j.Key("pools");
     j.Open();
     for (const auto& p : lb.pools) {
       if (p.listener_id != lb.listeners[l]) continue;
@@ -143,23 +138,23 @@ void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora
   out.clear();
   PyJson j(out, f.compact_json);
   j.Open();
-  j.Key("id", 2);
+  j.Key("id");
   j.String(amp.id);
-  j.Key("seq", 3);
+  j.Key("seq");
   j.Uint(seq);
-  j.Key("listeners", 9);
+  j.Key("listeners");
   j.Open();
   for (size_t l = 0; l < lb.listeners.size(); l++) AppendListener(j, f, lb, l, stats[l], seq);
   j.Close();
   if (f.version >= 2) {
-    j.Key("pools", 5);
+    j.Key("pools");
     j.Open();
     for (const auto& p : lb.pools) {
       j.Key2(p.id, p.listener_id);
       AppendPool(j, f, p, seq);
     }
     j.Close();
-    j.Key("ver", 3);
+    j.Key("ver");
     j.Uint(static_cast<uint64_t>(f.version));
   }
   j.Close();

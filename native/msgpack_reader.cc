@@ -2,6 +2,7 @@
 #include "msgpack_reader.h"
 
 #include <cstring>
+#include <utility>
 
 namespace stresshm {
 namespace {
@@ -91,6 +92,15 @@ class Reader {
   size_t p_ = 0;
 };
 
+// Runs `read` on a reader placed at `pos`, then moves `pos` past what it read.
+template <typename Fn>
+auto ReadAt(const uint8_t* d, size_t n, size_t& pos, Fn read) -> decltype(read(std::declval<Reader&>())) {
+  Reader r(d, n, pos);
+  auto result = read(r);
+  pos = r.Pos();
+  return result;
+}
+
 }  // namespace
 
 uint8_t MpCursor::Peek() const {
@@ -99,17 +109,11 @@ uint8_t MpCursor::Peek() const {
 }
 
 size_t MpCursor::MapHeader() {
-  Reader r(d_, n_, p_);
-  size_t count = r.Header(0xf0, 0x80, 0xde, 0xdf, "a map");
-  p_ = r.Pos();
-  return count;
+  return ReadAt(d_, n_, p_, [](Reader& r) { return r.Header(0xf0, 0x80, 0xde, 0xdf, "a map"); });
 }
 
 size_t MpCursor::ArrayHeader() {
-  Reader r(d_, n_, p_);
-  size_t count = r.Header(0xf0, 0x90, 0xdc, 0xdd, "an array");
-  p_ = r.Pos();
-  return count;
+  return ReadAt(d_, n_, p_, [](Reader& r) { return r.Header(0xf0, 0x90, 0xdc, 0xdd, "an array"); });
 }
 
 std::string MpCursor::Str() {
@@ -121,10 +125,7 @@ std::string MpCursor::Str() {
 }
 
 MpValue MpCursor::Value() {
-  Reader r(d_, n_, p_);
-  MpValue v = r.Read();
-  p_ = r.Pos();
-  return v;
+  return ReadAt(d_, n_, p_, [](Reader& r) { return r.Read(); });
 }
 
 const MpValue* MpValue::get(const std::string& key) const {

@@ -4,6 +4,7 @@
 // decimal. The compact style (",", ":") is a deliberate, non-default alternative.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace stresshm {
@@ -17,10 +18,13 @@ class PyJson {
   // `"key": ` (with the item separator before it unless it is the first of its object).
   void Key(const std::string& k) { Key(k.data(), k.size()); }
   void Key(const char* k, size_t n);
+  template <size_t N>
+  void Key(const char (&k)[N]) { Key(k, N - 1); }  // a literal key
   // A key made of two strings joined by ':' (Octavia's "pool_id:listener_id").
   void Key2(const std::string& a, const std::string& b);
   void String(const char* s, size_t n);
   void String(const std::string& s) { String(s.data(), s.size()); }
+  void String(const char* s) { String(s, std::strlen(s)); }
   void Uint(uint64_t v);
 
  private:

@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,54 +17,13 @@
 #include "fleet_spec.h"
 #include "heartbeat_encoder.h"
 #include "thread_failure.h"
+#include "udp_batch.h"
 
 namespace stresshm {
 
 constexpr int kHistoryDepth = 8;
 constexpr size_t kRing = 4096;  // heartbeats encoded ahead, per thread
 constexpr double kLateMs = 5.0;
-
-// Lag histogram: 10 us buckets up to 100 ms, then 1 ms buckets up to 60 s.
-class LagHistogram {
- public:
-  LagHistogram();
-  void Add(double lag_ms);
-  void MergeInto(std::vector<uint64_t>& sum) const;
-  static double Percentile(const std::vector<uint64_t>& b, double q);
-  static double BucketMs(size_t i);
-  static constexpr size_t kBuckets = 10000 + 60000;
- private:
-  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;
-};
-
-struct ThreadCounters {
-  std::atomic<uint64_t> sent{0}, bytes{0}, late{0};
-  std::atomic<uint64_t> errors[256];
-  std::atomic<uint64_t> max_lag_us{0};
-  LagHistogram lag;
-  std::atomic<double> cpu_seconds{0};
-  ThreadCounters() { for (auto& e : errors) e.store(0); }
-};
-
-// One connected UDP socket per endpoint, opened and connected before any thread starts, so
-// an endpoint the kernel cannot address is refused up front (EndpointError) instead of
-// failing inside a sender thread. Threads share the sockets (sendmmsg is thread-safe).
-class EndpointSockets {
- public:
-  explicit EndpointSockets(const std::vector<Endpoint>& endpoints);
-  ~EndpointSockets();
-  EndpointSockets(const EndpointSockets&) = delete;
-  EndpointSockets& operator=(const EndpointSockets&) = delete;
-  int Fd(size_t endpoint) const { return fds_[endpoint]; }
-
- private:
-  std::vector<int> fds_;
-};
-
-// An endpoint that cannot be used; what() names it.
-struct EndpointError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct FleetStats {
   uint64_t sent = 0, bytes = 0, late = 0;
@@ -125,23 +83,5 @@ class FleetRunner {
   size_t max_packet_ = 0;
   bool started_ = false;
 };
-
-struct BlastResult {
-  std::vector<uint64_t> packets;  // per thread
-  std::map<int, uint64_t> errors;
-  uint64_t bytes = 0;
-  double seconds = 0;
-  size_t packet_bytes = 0;
-  std::string failure;  // empty unless a thread stopped on an error
-};
-
-// Replays pre-encoded heartbeats (seq 0 of every amphora) as fast as the threads can.
-BlastResult RunBlast(const FleetSpec& spec, double duration_ms);
-// Sends one fixed payload to one endpoint as fast as the threads can (benchmarks).
-BlastResult RunPayloadBlast(const Endpoint& ep, size_t payload_bytes, int threads, double duration_ms);
-
-double MonoMs();
-double ThreadCpuSeconds();  // CPU time of the calling thread
-double EpochMs();
 
 }  // namespace stresshm

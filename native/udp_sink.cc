@@ -50,13 +50,7 @@ void UdpSink::Stop() {
 
 // No exception leaves the thread: it is recorded (Failure()) and the sink stops receiving.
 void UdpSink::Run() {
-  try {
-    Loop();
-  } catch (const std::exception& e) {
-    failure_.Record(e.what());
-  } catch (...) {
-    failure_.Record("unknown error in the sink thread");
-  }
+  failure_.Catch("unknown error in the sink thread", [&] { Loop(); });
 }
 
 void UdpSink::Loop() {

@@ -9,12 +9,10 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "clock_seconds.h"
+
 /* CPU time, so other load on a shared machine does not count. */
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+static double now(void) { return clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 static void pad_state(EVP_MD_CTX *ctx, const EVP_MD *md, const char *key, unsigned char x) {
   unsigned char block[64] = {0}, pad[64];

@@ -10,11 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "clock_seconds.h"
+
+static double now(void) { return clock_seconds(CLOCK_MONOTONIC); }
 
 int main(int argc, char **argv) {
   if (argc < 3) return 2;

@@ -6,12 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createSocket, Socket } from 'node:dgram';
 import { native } from '../../src/engine/native';
 import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
 import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { loadConfig } from '../../src/config/config';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
+import { until } from '../helpers/until';
+import { capture } from '../helpers/capture';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -37,22 +38,6 @@ print(json.dumps({"total": total, "same": same, "first_mismatch": first}))
 function roundTrip(packets: Buffer[], key: string, legacy: boolean): { total: number; same: number } {
   const input = packets.map((p) => JSON.stringify([p.toString('hex'), legacy])).join('\n');
   return JSON.parse(execFileSync(PYTHON, ['-c', ROUND_TRIP, key], { input, encoding: 'utf8', maxBuffer: 1 << 26 }));
-}
-
-async function capture(): Promise<{ rx: Socket; port: number; packets: Buffer[] }> {
-  const rx = createSocket({ type: 'udp4', recvBufferSize: 16 << 20 });
-  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
-  const packets: Buffer[] = [];
-  rx.on('message', (m) => packets.push(m));
-  return { rx, port: rx.address().port, packets };
-}
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A fleet with churn whose first LB's members and listener carry ids that need escaping. */
@@ -82,7 +67,7 @@ for (const version of [1, 2, 3] as const) {
     const kind = `v${version}${legacy ? ' raw digest' : ''}`;
     const name = `${kind}: every packet of a fleet run comes back identical from Octavia's unwrap + wrap`;
     test(name, async () => {
-      const { rx, port, packets } = await capture();
+      const { rx, port, packets } = await capture(16 << 20);
       const spec = oddFleet(version, legacy, port);
       const fleet = new Fleet(spec);
       fleet.start();
@@ -102,7 +87,7 @@ for (const version of [1, 2, 3] as const) {
 }
 
 test("every distinct packet of a blast comes back identical from Octavia's unwrap + wrap", async () => {
-  const { rx, port, packets } = await capture();
+  const { rx, port, packets } = await capture(16 << 20);
   const spec = oddFleet(3, false, port);
   try {
     await native().blast(packSpec(spec), 150);

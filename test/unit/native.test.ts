@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { inflateSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { native } from '../../src/engine/native';
@@ -14,6 +13,8 @@ import { Fleet, packSpec } from '../../src/engine/fleet';
 import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
+import { until } from '../helpers/until';
+import { capture } from '../helpers/capture';
 
 const CHURNS = [
   { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
@@ -66,14 +67,6 @@ test("every packet of a sample fleet unwraps with Octavia's own status_message.u
     }
   }
 });
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('a fleet sends every amphora once per interval to a verifying sink, round-robin over endpoints', async () => {
   const key = 'sink-key';
@@ -129,13 +122,10 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
 for (const version of [2, 3] as const) test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
   // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
   // rest are encoded in the window ahead of their send time, with churn changing statuses.
-  const rx = createSocket({ type: 'udp4', recvBufferSize: 32 << 20 });
-  await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
-  const packets: Buffer[] = [];
-  rx.on('message', (m) => packets.push(m));
+  const { rx, port, packets } = await capture(32 << 20);
   const spec = sampleSpec(version, 5000, 1, 1, 2, { key: 'ring-key', intervalMs: 2000, threads: 1,
     churn: { down: 0.1, drain: 0, maint: 0, nocheck: 0, listenerFull: 0.1, perInterval: 500 },
-    endpoints: [{ host: '127.0.0.1', port: rx.address().port }] });
+    endpoints: [{ host: '127.0.0.1', port }] });
   const fleet = new Fleet(spec);
   fleet.start();
   try {

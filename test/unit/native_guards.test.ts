@@ -11,14 +11,7 @@ import { checkEndpoints, Fleet, packSpec } from '../../src/engine/fleet';
 import { encodeHeartbeat } from '../../src/engine/wire';
 import { EnvError } from '../../src/errors';
 import { sampleSpec } from '../helpers/fleets';
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../helpers/until';
 
 const UNUSABLE = { host: '255.255.255.255', port: 5555 };
 

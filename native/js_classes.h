@@ -1,0 +1,17 @@
+// The JavaScript classes and the promise the addon hands out: Fleet (a running fleet), Sink
+// (a loopback receiver that checks signatures) and a blast run on a worker thread.
+#pragma once
+#include <napi.h>
+
+#include <functional>
+
+#include "blast.h"
+
+namespace stresshm {
+
+Napi::Function DefineFleet(Napi::Env env);
+Napi::Function DefineSink(Napi::Env env);
+// Runs `fn` on a worker thread; the promise resolves with its result as a JavaScript object.
+Napi::Promise QueueBlast(Napi::Env env, std::function<BlastResult()> fn);
+
+}  // namespace stresshm
