@@ -51,7 +51,7 @@ export async function measureBuild(choice: OctaviaChoice, o: CompareOptions, onL
   const build = choiceLabel(choice);
   const sb = await startSandbox({ hms: 1, heartbeatInterval: o.intervalSecs, healthUpdateThreads: o.healthUpdateThreads, statsUpdateThreads: 1,
     octavia: choice });
-  onLine(`  ${build}: ${sb.octaviaVersion}, sandbox ${sb.dir}`);
+  onLine(`  ${build}: ${sb.octaviaVersion}, sandbox ${sb.dir}, database ${sb.database}`);
   setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
   try {
     const a = await fixedRun(sb, o);
