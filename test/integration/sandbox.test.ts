@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -136,14 +136,17 @@ test('a UDP port already taken is one line and exit 2, and nothing is started', 
   const sock = createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   const port = sock.address().port;
-  const before = readdirSync(tmpdir()).filter((d) => d.startsWith('stresshm-sandbox-'));
+  // A private TMPDIR for the child: the test looks only at what it could have made.
+  const own = mkdtempSync(join(tmpdir(), 'stresshm-porttest-'));
   try {
-    const r = spawnSync(process.execPath, [BIN, 'sandbox', '--hm-ports', `${port}`], { encoding: 'utf8', timeout: 30000 });
+    const r = spawnSync(process.execPath, [BIN, 'sandbox', '--hm-ports', `${port}`],
+      { encoding: 'utf8', timeout: 30000, env: { ...process.env, TMPDIR: own } });
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.deepEqual(r.stderr.trim().split('\n'), [`stresshm: error: UDP port ${port} on 127.0.0.1 is already taken; choose another with --hm-ports`]);
-    assert.deepEqual(readdirSync(tmpdir()).filter((d) => d.startsWith('stresshm-sandbox-')), before, 'no sandbox directory made');
+    assert.deepEqual(readdirSync(own), [], 'no sandbox directory made');
   } finally {
     sock.close();
+    rmSync(own, { recursive: true, force: true });
   }
 });
 
