@@ -52,17 +52,16 @@ async function idsWhere(conn: Conn, schema: Schema, table: string, column: strin
   return rows.map((r) => r.id);
 }
 
+/** The ids of several [table, column, parent ids] lookups, read in parallel. */
+function idsOf(conn: Conn, schema: Schema, lookups: Array<[string, string, string[]]>): Promise<string[][]> {
+  return Promise.all(lookups.map(([table, column, values]) => idsWhere(conn, schema, table, column, values)));
+}
+
 async function collectIds(conn: Conn, schema: Schema, lbIds: string[]): Promise<ChunkIds> {
-  const [listener, pool, amphora] = await Promise.all([
-    idsWhere(conn, schema, 'listener', 'load_balancer_id', lbIds),
-    idsWhere(conn, schema, 'pool', 'load_balancer_id', lbIds),
-    idsWhere(conn, schema, 'amphora', 'load_balancer_id', lbIds),
-  ]);
-  const [l7policy, member, healthMonitor] = await Promise.all([
-    idsWhere(conn, schema, 'l7policy', 'listener_id', listener),
-    idsWhere(conn, schema, 'member', 'pool_id', pool),
-    idsWhere(conn, schema, 'health_monitor', 'pool_id', pool),
-  ]);
+  const [listener, pool, amphora] = await idsOf(conn, schema,
+    [['listener', 'load_balancer_id', lbIds], ['pool', 'load_balancer_id', lbIds], ['amphora', 'load_balancer_id', lbIds]]);
+  const [l7policy, member, healthMonitor] = await idsOf(conn, schema,
+    [['l7policy', 'listener_id', listener], ['member', 'pool_id', pool], ['health_monitor', 'pool_id', pool]]);
   const l7rule = await idsWhere(conn, schema, 'l7rule', 'l7policy_id', l7policy);
   return { load_balancer: lbIds, listener, pool, amphora, l7policy, member, health_monitor: healthMonitor, l7rule };
 }

@@ -17,14 +17,8 @@ export interface Ledger {
   unaccounted: number;
 }
 
-export interface LedgerInputs {
-  sentOk: number;
-  sendErrors: number;
-  kernelDropped: number | null;
-  listenerMismatch: number | null;
-  staleDropped: number | null;
-  processed: number;
-}
+/** The measured parts, and the successful sends (sent and unaccounted follow from them). */
+export type LedgerInputs = Omit<Ledger, 'sent' | 'unaccounted'> & { sentOk: number };
 
 export function ledgerOf(i: LedgerInputs): Ledger {
   const sent = i.sentOk + i.sendErrors;

@@ -2,22 +2,18 @@
 // is deleted (its log gains no "missing from the DB" line, no orphan row appears), and an
 // interrupted healthy run is judged INTERRUPTED, never KEEPING UP.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { fixture } from '../helpers/fixture';
+import type { Sandbox } from '../../src/octavia/sandbox';
 import { socketState } from '../../src/run/udpsocket';
 import { CliProc } from '../helpers/cliproc';
 import { mysql } from '../helpers/testdb';
 
-const sandboxes: Sandbox[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-hm-'));
-after(async () => {
-  await Promise.all(sandboxes.map((s) => s.stop()));
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = fixture('faults-hm');
+const dir = fx.dir;
 
 const lines = (path: string, re: RegExp) => readFileSync(path, 'utf8').split('\n').filter((l) => re.test(l)).length;
 
@@ -47,8 +43,7 @@ function socketDrops(port: number): number {
 
 test('an overloaded HM is drained before clean (no "missing from the DB" line, no orphan row), '
   + 'and the ledger accounts for every heartbeat', async () => {
-  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
-  sandboxes.push(sb);
+  const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
   const port = Number(sb.endpoints[0].split(':')[1]);
   const missingBefore = lines(sb.hmLogs[0], /is missing from the DB/);
   const notGoodBefore = lines(sb.hmLogs[0], /THIS IS NOT GOOD/);
@@ -76,8 +71,7 @@ test('an overloaded HM is drained before clean (no "missing from the DB" line, n
 });
 
 test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP', async () => {
-  const sb = await startSandbox({ hms: 2, heartbeatInterval: 2 });
-  sandboxes.push(sb);
+  const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 2 });
   const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1],
     '--load_balancers', '20', '--heartbeat_interval', '2', '--test_runtime_secs', '120']);
   await p.waitFor(/\[\d+s\] sending: offered [\d,]+\/s, processed [1-9]/);

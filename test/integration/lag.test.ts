@@ -2,20 +2,15 @@
 // update sleeps a fixed time before it runs. The measured p50 processing lag must be within
 // 0.25 s of that delay, although amphora_health.last_update only has whole seconds.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { fixture } from '../helpers/fixture';
 import { CliProc } from '../helpers/cliproc';
 
-const dir = mkdtempSync(join(tmpdir(), 'stresshm-lag-'));
-const sandboxes: Sandbox[] = [];
-after(async () => {
-  await Promise.all(sandboxes.map((s) => s.stop()));
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = fixture('lag');
+const dir = fx.dir;
 
 /** A checkout-shaped copy of the installed Octavia whose UpdateHealthDb.update_health sleeps `secs` first. */
 function slowHm(secs: number): string {
@@ -32,8 +27,7 @@ function slowHm(secs: number): string {
 
 for (const delay of [0.5, 1.5]) {
   test(`an HM that takes ${delay} s per heartbeat shows a p50 lag within 0.25 s of it`, async () => {
-    const sb = await startSandbox({ hms: 1, heartbeatInterval: 5, healthUpdateThreads: 12, octaviaSource: slowHm(delay) });
-    sandboxes.push(sb);
+    const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 5, healthUpdateThreads: 12, octaviaSource: slowHm(delay) });
     const json = join(dir, `lag-${delay}.json`);
     const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--report-json', json,
       '--load_balancers', '10', '--heartbeat_interval', '5', '--test_runtime_secs', '25']);

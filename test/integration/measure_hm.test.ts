@@ -3,23 +3,18 @@
 // (exit 1) and the drop count equals the "THIS IS NOT GOOD" lines in the HM log; with no HM
 // listening the run is FAILING (exit 1).
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { fixture } from '../helpers/fixture';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { createTestDb, mysql } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
-const dir = mkdtempSync(join(tmpdir(), 'stresshm-measure-'));
-const sandboxes: Sandbox[] = [];
-after(async () => {
-  await Promise.all(sandboxes.map((s) => s.stop()));
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = fixture('measure');
+const dir = fx.dir;
 
 function stresshm(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300000 });
@@ -29,8 +24,7 @@ function stresshm(args: string[]) {
 const notGood = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('THIS IS NOT GOOD')).length;
 
 test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () => {
-  const sb = await startSandbox({ hms: 2, heartbeatInterval: 5 });
-  sandboxes.push(sb);
+  const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 5 });
   const junit = join(dir, 'ok.xml');
   const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1], '--junit', junit,
     '--load_balancers', '200', '--heartbeat_interval', '5', '--test_runtime_secs', '15']);
@@ -42,8 +36,7 @@ test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () 
 });
 
 test('an overloaded HM falls behind: exit 1 and the drop count matches its log', async () => {
-  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
-  sandboxes.push(sb);
+  const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
   const before = notGood(sb.hmLogs[0]);
   const json = join(dir, 'overload.json');
   const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--report-json', json,
@@ -74,8 +67,7 @@ test('with no HM listening the run is FAILING with exit 1', async () => {
 });
 
 test('a capacity search on a real HM finishes in bounded time and reports a knee', async () => {
-  const sb = await startSandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
-  sandboxes.push(sb);
+  const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
   const json = join(dir, 'capacity.json');
   const html = join(dir, 'capacity.html');
   const started = Date.now();

@@ -1,0 +1,31 @@
+// A test file's own temporary directory and sandboxes, removed and stopped after its tests:
+// tests assert only on (and leave nothing but) what they created.
+
+import { after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, Sandbox, SandboxOptions } from '../../src/octavia/sandbox';
+
+export interface Fixture {
+  dir: string;
+  /** Starts a sandbox that is stopped after the file's tests. */
+  sandbox(o: SandboxOptions): Promise<Sandbox>;
+}
+
+export function fixture(name: string): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), `stresshm-${name}-`));
+  const sandboxes: Sandbox[] = [];
+  after(async () => {
+    await Promise.all(sandboxes.map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    sandbox: async (o) => {
+      const sb = await startSandbox(o);
+      sandboxes.push(sb);
+      return sb;
+    },
+  };
+}
