@@ -14,8 +14,8 @@ import { withBenchDb } from './bench_db';
 import { connect, Conn, inTransaction } from '../src/ghostdb/db';
 import { DbTarget } from '../src/config/dburl';
 import { loadSchema, Schema } from '../src/ghostdb/schema';
-import { GhostPlan, INSERT_ORDER, TableRows, generateGroups, rowsPerLb, sampleRows } from '../src/ghostdb/ghosts';
-import { populate, planTable, toValues, TablePlan } from '../src/ghostdb/populate';
+import { GhostPlan, INSERT_ORDER, TableRows, generateGroups, rowsPerLb } from '../src/ghostdb/ghosts';
+import { populate, planTables, toValues } from '../src/ghostdb/populate';
 import { cleanPrefix } from '../src/ghostdb/clean';
 import { runBench } from './bench_main';
 
@@ -31,18 +31,9 @@ function* pieces(p: GhostPlan): Generator<{ rows: TableRows }> {
   for (const g of generateGroups(p)) for (const rows of g.pieces()) yield { rows };
 }
 
-async function tablePlans(conn: Conn, schema: Schema, p: GhostPlan): Promise<Map<string, TablePlan>> {
-  const plans = new Map<string, TablePlan>();
-  for (const [t, rows] of sampleRows(p)) {
-    const tp = await planTable(conn, schema, t, rows[0]);
-    if (tp) plans.set(t, tp);
-  }
-  return plans;
-}
-
 /** The original's method: one INSERT per row, each awaited, one transaction. */
 async function rowAtATime(conn: Conn, schema: Schema, p: GhostPlan): Promise<number> {
-  const plans = await tablePlans(conn, schema, p);
+  const plans = await planTables(conn, schema, p);
   let rows = 0;
   const t0 = process.hrtime.bigint();
   await inTransaction(conn, async () => {
@@ -70,7 +61,7 @@ function tsv(v: unknown): string {
  * files of at most ~4 MB (a larger file overflows max_allowed_packet); only the loads are timed.
  */
 async function loadData(conn: Conn, schema: Schema, p: GhostPlan): Promise<number> {
-  const plans = await tablePlans(conn, schema, p);
+  const plans = await planTables(conn, schema, p);
   const dir = mkdtempSync(join(tmpdir(), 'stresshm-bench-'));
   const files = new Map<string, string[]>();
   const pending = new Map<string, string[]>();

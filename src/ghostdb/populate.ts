@@ -62,7 +62,7 @@ export function toValues(plan: TablePlan, rows: Row[]): unknown[][] {
 }
 
 /** Plans every table the plan writes, once, from one sample row each. */
-async function planTables(conn: Conn, schema: Schema, plan: GhostPlan): Promise<Map<string, TablePlan>> {
+export async function planTables(conn: Conn, schema: Schema, plan: GhostPlan): Promise<Map<string, TablePlan>> {
   const plans = new Map<string, TablePlan>();
   for (const [table, rows] of sampleRows(plan)) {
     const tp = await planTable(conn, schema, table, rows[0]);

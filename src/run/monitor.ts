@@ -14,7 +14,7 @@ import { LagHistogram } from './lagstats';
 export const LAG_RESOLUTION_SECS = 1;
 
 /** Share of one database core the monitor's polls may take; the poll period follows from it. */
-export const MONITOR_DB_SHARE = 0.1;
+export const MONITOR_DB_SHARE = 0.2;
 export const MIN_POLL_MS = 100;
 export const MAX_POLL_MS = 5000;
 
