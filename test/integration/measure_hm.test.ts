@@ -72,7 +72,7 @@ test('a capacity search on a real HM finishes in bounded time and reports a knee
   const html = join(dir, 'capacity.html');
   const started = Date.now();
   const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--hm-log', sb.hmLogs[0], '--report-json', json, '--report-html', html,
-    '--heartbeat_interval', '2', '--members', '2', '--start-rate', '100', '--factor', '3', '--max-rate', '2700', '--step-secs', '10', '--refine', '1']);
+    '--heartbeat_interval', '2', '--members', '2', '--start-rate', '25', '--factor', '3', '--max-rate', '2025', '--step-secs', '10', '--refine', '1']);
   assert.equal(r.status, 0, r.out + r.err);
   assert.ok(Date.now() - started < 300000, 'bounded time');
   const res = JSON.parse(readFileSync(json, 'utf8'));

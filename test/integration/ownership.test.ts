@@ -132,7 +132,7 @@ test('look-alikes: CLI populate and clean leave them byte-identical, the guard c
   }
   const two = cli(['--config-file', conf, 'clean', Q, p]);
   assert.equal(two.status, 2);
-  assert.match(two.err, /clean takes one PREFIX/);
+  assert.match(two.err, /clean takes 1 argument \(PREFIX\), 2 given/);
   assert.deepEqual(checksums(db.name), s0);
 });
 
