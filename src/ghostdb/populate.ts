@@ -3,9 +3,8 @@
 
 import { Conn, inTransaction } from './db';
 import { Schema, Column } from './schema';
-import {
-  GhostPlan, INSERT_ORDER, Row, TxGroup, checkPlanSize, generateGroups, sampleRows, sqlDateTime, totalRows,
-} from './ghosts';
+import { GhostPlan, INSERT_ORDER, Row, sqlDateTime, totalRows } from './ghosts';
+import { TxGroup, checkPlanSize, generateGroups, sampleRows } from './groups';
 import { interruptRequested } from '../lifecycle/interrupt';
 import { InterruptedError, UsageError } from '../errors';
 import { Progress } from '../terminal/progress';

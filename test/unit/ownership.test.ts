@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { escapeLike, isGhostLbName, lbIndex, lbName, lbNamePattern, validatePrefix } from '../../src/ghostdb/names';
-import {
-  GhostPlan, MAX_ROWS_PER_LB, TX_ROWS, checkPlanSize, expectedCounts, generateGroups, rowsPerLb,
-} from '../../src/ghostdb/ghosts';
+import { GhostPlan, expectedCounts, rowsPerLb } from '../../src/ghostdb/ghosts';
+import { MAX_ROWS_PER_LB, TX_ROWS, checkPlanSize, generateGroups } from '../../src/ghostdb/groups';
 import { describeMissing } from '../../src/ghostdb/privileges';
 import { lockName } from '../../src/ghostdb/lock';
 import { UsageError } from '../../src/errors';

@@ -11,7 +11,8 @@ import {
   planShapes, profileChurn, shapeKey,
 } from '../../src/ghostdb/shapes';
 import { checkProfile, loadProfile } from '../../src/ghostdb/profilefile';
-import { GhostPlan, expectedCounts, generateGroups, memberIdFor, shapeCounts } from '../../src/ghostdb/ghosts';
+import { GhostPlan, expectedCounts, memberIdFor, shapeCounts } from '../../src/ghostdb/ghosts';
+import { generateGroups } from '../../src/ghostdb/groups';
 import { memberStatus } from '../../src/engine/wire';
 import { reportsListener } from '../../src/engine/fleet';
 import { GraphLoadBalancer } from '../../src/ghostdb/graph';
