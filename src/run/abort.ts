@@ -10,6 +10,11 @@ export interface Progress {
   processed: number;
   /** Heartbeats still to be sent if the run went on to its end. */
   remaining: number;
+  /**
+   * Heartbeats sent within the last heartbeat_interval: the HM may still process them (it drops only
+   * what waited a whole interval), so they are not lost yet.
+   */
+  inFlight: number;
   /** Processed heartbeats whose lag already exceeds the limit (plus resolution slack). */
   lagsOverLimit: number;
   timeoutStaleMax: number;
@@ -25,8 +30,9 @@ export function failedBeyondRecovery(p: Progress, sla: Sla): string | undefined 
     return `${p.kernelDrops} heartbeats dropped by the kernel`;
   }
   const total = p.sent + p.remaining;
-  if (total > 0 && (p.processed + p.remaining) / total < sla.minProcessedShare) {
-    return `even if every remaining heartbeat were processed, at most ${((100 * (p.processed + p.remaining)) / total).toFixed(1)}% would be`;
+  const best = p.processed + p.inFlight + p.remaining;
+  if (total > 0 && best / total < sla.minProcessedShare) {
+    return `even if every heartbeat in flight or still to send were processed, at most ${((100 * best) / total).toFixed(1)}% would be`;
   }
   if (total > 0 && p.lagsOverLimit > 0.01 * total) return `${p.lagsOverLimit} heartbeats already lagged beyond the p99 limit`;
   return undefined;

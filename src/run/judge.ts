@@ -49,7 +49,9 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
     logDrops: s.logs.following ? s.logs.counts.drops : undefined, kernelDrops: o.kernel.total(),
   };
   const sla = slaFrom(cfg.settings);
-  const v = verdict(figures, sla, s.interrupted !== undefined);
+  const judged = verdict(figures, sla, s.interrupted !== undefined);
+  // A run --abort-on-fail stopped has failed its SLA, whatever its shortened figures look like.
+  const v = s.abortedBecause && judged === 'KEEPING UP' ? 'FALLING BEHIND' : judged;
   return {
     kind: 'run', tool: 'stresshm', startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
     loadBalancers: graph.loadBalancers.length, intervalSecs: cfg.heartbeatInterval, heartbeatVersion: cfg.heartbeatVersion,

@@ -205,7 +205,8 @@ class StressRun {
     const remaining = (fleet.amphoraIds.length * Math.max(0, endAt - Date.now())) / 1000 / cfg.heartbeatInterval;
     const limit = sla.maxP99LagRatio * cfg.heartbeatInterval + observer.resolutionSecs() / 2;
     const l = observer.ledger();
-    return failedBeyondRecovery({ sent: l.sent, processed: l.processed, remaining, lagsOverLimit: observer.lags.countAbove(limit),
+    const inFlight = Math.min(l.sent - l.processed, fleet.amphoraIds.length); // one interval's sends
+    return failedBeyondRecovery({ sent: l.sent, processed: l.processed, remaining, inFlight, lagsOverLimit: observer.lags.countAbove(limit),
       timeoutStaleMax: observer.timeoutStaleMax, logDrops: l.staleDropped ?? undefined, kernelDrops: l.kernelDropped }, sla);
   }
 

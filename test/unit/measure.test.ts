@@ -120,7 +120,8 @@ test('the poll period keeps the monitor within its database-time budget, 10 Hz a
 });
 
 test('--abort-on-fail: growing counters fail for good past their limit; share and lag once a perfect rest cannot save them', () => {
-  const ok = { sent: 1000, processed: 1000, remaining: 9000, lagsOverLimit: 0, timeoutStaleMax: 0, logDrops: 0, kernelDrops: 0 };
+  const ok = { sent: 1000, processed: 1000, remaining: 9000, inFlight: 0, lagsOverLimit: 0, timeoutStaleMax: 0, logDrops: 0,
+    kernelDrops: 0 };
   assert.equal(failedBeyondRecovery(ok, SLA), undefined);
   assert.match(failedBeyondRecovery({ ...ok, timeoutStaleMax: 1 }, SLA)!, /beyond heartbeat_timeout/);
   assert.match(failedBeyondRecovery({ ...ok, logDrops: 1 }, SLA)!, /HM log/);
@@ -129,6 +130,9 @@ test('--abort-on-fail: growing counters fail for good past their limit; share an
   // 50 lost of 10,000 in all: 99.5% is still reachable; 150 lost is not
   assert.equal(failedBeyondRecovery({ ...ok, processed: 950 }, SLA), undefined);
   assert.match(failedBeyondRecovery({ ...ok, processed: 850 }, SLA)!, /at most 98\.5%/);
+  // heartbeats sent in the last interval are in flight, not lost: early in a run nothing is hopeless yet
+  assert.equal(failedBeyondRecovery({ ...ok, sent: 200, processed: 0, inFlight: 200, remaining: 7800 }, SLA), undefined);
+  assert.match(failedBeyondRecovery({ ...ok, processed: 800, inFlight: 50 }, SLA)!, /at most 98\.5%/);
   assert.equal(failedBeyondRecovery({ ...ok, lagsOverLimit: 100 }, SLA), undefined); // 1% of 10,000 may lag
   assert.match(failedBeyondRecovery({ ...ok, lagsOverLimit: 101 }, SLA)!, /lagged beyond/);
 });
