@@ -62,7 +62,10 @@ export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: Capaci
 }
 
 function stepOf(rate: number, amphorae: number, r: RunRecord, secs: number): CapacityStep {
-  return { rate, amphorae, verdict: r.verdict, processedShare: r.final.processedShare, processedPerSec: r.final.processed / secs,
+  // The time it really sent (--abort-on-fail may end a step early), else the step's length.
+  const sending = r.phases.find((p) => p.name === 'send')?.seconds ?? secs;
+  return { rate, amphorae, verdict: r.verdict, processedShare: r.final.processedShare,
+    processedPerSec: r.final.processed / Math.max(1, sending),
     lagP99: r.final.lagP99, drops: r.final.log?.drops, statementsPerHeartbeat: r.db?.statementsPerHeartbeat,
     cpuSecsPer1000: r.hm?.cpuSecsPer1000 ? r.hm.cpuSecsPer1000.listener + r.hm.cpuSecsPer1000.pools : undefined };
 }

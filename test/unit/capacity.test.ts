@@ -30,7 +30,7 @@ test('the search grows until the SLA fails, then bisects between last good and f
     const rate = (cfg.loadBalancers * 2) / cfg.heartbeatInterval;
     rates.push(rate);
     const ok = rate < 700;
-    return { verdict: ok ? 'KEEPING UP' : 'FALLING BEHIND', final: { processedShare: ok ? 1 : 0.8, processed: rate * cfg.testRuntimeSecs, lagP99: ok ? 1 : 9 } } as unknown as RunRecord;
+    return { verdict: ok ? 'KEEPING UP' : 'FALLING BEHIND', phases: [], final: { processedShare: ok ? 1 : 0.8, processed: rate * cfg.testRuntimeSecs, lagP99: ok ? 1 : 9 } } as unknown as RunRecord;
   };
   const res = await searchCapacity({ files: [], overrides: { heartbeat_interval: '10' } },
     { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 2 }, fakeRun, () => undefined);
