@@ -13,6 +13,7 @@ import { interruptRequested } from '../../lifecycle/interrupt';
 import { capacityFlags } from '../flags';
 import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
 import { renderSweepHtml } from '../../report/sweep';
+import { toolVersion } from '../../version';
 
 function stepLine(s: CapacityStep): string {
   return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
@@ -29,7 +30,7 @@ async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, r
     ctx.out.write(`${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}`
       + `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`);
   }
-  if (out.json) { writeFileSync(out.json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
+  if (out.json) { writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
   if (out.html) { writeFileSync(out.html, renderSweepHtml(res)); ctx.out.write(`  report: ${out.html}\n`); }
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
@@ -70,7 +71,7 @@ export const capacityCommand: CommandSpec = {
     const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
       runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
     ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    if (json) { writeFileSync(json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+    if (json) { writeFileSync(json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
     if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
     if (interruptRequested()) return EXIT_INTERRUPTED;
     return res.lastGood ? 0 : 1;
