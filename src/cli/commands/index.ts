@@ -7,6 +7,7 @@ import { capacityCommand } from './capacity';
 import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './sandbox';
 import { sampleConfigCommand } from './sample-config';
 import { configCommand } from './config';
+import { reportCommand } from './report';
 
 export const COMMANDS: CommandSpec[] = [
   runCommand,
@@ -15,6 +16,7 @@ export const COMMANDS: CommandSpec[] = [
   cleanCommand,
   blastCommand,
   capacityCommand,
+  reportCommand,
   sandboxCommand,
   demoCommand,
   compareCommand,
