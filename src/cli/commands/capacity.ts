@@ -14,6 +14,7 @@ import { capacityFlags } from '../flags';
 import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
 import { renderSweepHtml } from '../../report/sweep';
 import { toolVersion } from '../../version';
+import { LIVE_FLAGS, Live, openLive } from '../live';
 
 function stepLine(s: CapacityStep): string {
   return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
@@ -49,6 +50,7 @@ export const capacityCommand: CommandSpec = {
       + 'and statements per heartbeat against the shape.' },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
+    ...LIVE_FLAGS,
   ],
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
@@ -56,24 +58,38 @@ export const capacityCommand: CommandSpec = {
       startRate: flagNumber(ctx, 'start_rate'), factor: flagNumber(ctx, 'factor'), maxRate: flagNumber(ctx, 'max_rate'),
       stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)), refineSteps: flagNumber(ctx, 'refine'),
     };
-    const hmLogs = flagStrings(ctx, 'hm_log');
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
-    checkHmLogs(hmLogs);
+    checkHmLogs(flagStrings(ctx, 'hm_log'));
     if (json) checkOutputPath('report-json', json);
     if (html) checkOutputPath('report-html', html);
     const sweepText = flagString(ctx, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
-    const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out,
-      quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
-    if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
-    ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
-    const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
-    ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    if (json) { writeFileSync(json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
-    if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
-    if (interruptRequested()) return EXIT_INTERRUPTED;
-    return res.lastGood ? 0 : 1;
+    const live = await openLive(ctx);
+    try {
+      return await search(ctx, o, sweep, { json, html }, live);
+    } finally {
+      await live.close();
+    }
   },
 };
+
+/** The search (or sweep) itself; every step's run is subscribed to the live outputs. */
+async function search(ctx: CommandContext, o: CapacityOptions, sweep: Sweep | undefined,
+  out: { json?: string; html?: string }, live: Live): Promise<number> {
+  const { json, html } = out;
+  const hmLogs = flagStrings(ctx, 'hm_log');
+  const interval = ctx.config().heartbeatInterval;
+  const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {},
+    out: ctx.out, quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p),
+    subscribe: (events) => live.subscribe(events) })).record;
+  if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
+  ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
+  const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
+    runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
+  ctx.out.write(`\nKNEE: ${res.knee}\n`);
+  if (json) { writeFileSync(json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+  if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
+  if (interruptRequested()) return EXIT_INTERRUPTED;
+  return res.lastGood ? 0 : 1;
+}

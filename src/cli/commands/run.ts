@@ -10,6 +10,7 @@ import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
 import { native } from '../../engine/native';
 import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
+import { LIVE_FLAGS, openLive } from '../live';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
@@ -60,14 +61,17 @@ export const runCommand: CommandSpec = {
     { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
     { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
     { name: 'abort_on_fail', type: 'bool', help: 'Stop sending as soon as the SLA has failed beyond recovery (then drain, clean, judge).' },
+    ...LIVE_FLAGS,
   ],
   async run(ctx) {
+    const live = await openLive(ctx);
     const res = await runStress({
+      subscribe: (events) => live.subscribe(events),
       cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
       abortOnFail: flagBool(ctx, 'abort_on_fail'),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
-    });
+    }).finally(() => live.close());
     printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
     return res.reportProblems.length > 0 && res.exitCode === 0 ? 3 : res.exitCode;
   },
