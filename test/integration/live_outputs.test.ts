@@ -37,7 +37,9 @@ before(async () => {
   });
 });
 after(() => {
-  sink?.kill();
+  sink?.stdin?.destroy();
+  sink?.stdout?.destroy();
+  sink?.kill('SIGKILL');
   db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
