@@ -72,9 +72,12 @@ export class MetricsState {
     const drops = [`stresshm_heartbeats_dropped_total{kind="send_error"} ${t.sendErrors}`];
     if (this.measured.stale) drops.push(`stresshm_heartbeats_dropped_total{kind="stale"} ${t.stale}`);
     if (this.measured.mismatch) drops.push(`stresshm_heartbeats_dropped_total{kind="mismatch"} ${t.mismatch}`);
-    for (const [ep, v] of t.kernel) drops.push(`stresshm_heartbeats_dropped_total{kind="kernel",endpoint="${label(ep)}"} ${v}`);
+    for (const [ep, v] of t.kernel) {
+      drops.push(`stresshm_heartbeats_dropped_total{kind="kernel",endpoint="${label(ep)}"} ${v}`);
+    }
     return [
-      ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.', [`stresshm_heartbeats_sent_total ${t.sent}`]),
+      ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.',
+        [`stresshm_heartbeats_sent_total ${t.sent}`]),
       ...family('stresshm_heartbeats_processed_total', 'counter', 'Heartbeats the health manager wrote to amphora_health.',
         [`stresshm_heartbeats_processed_total ${t.processed}`]),
       ...family('stresshm_heartbeats_dropped_total', 'counter',

@@ -1,10 +1,13 @@
-// Table output formats (-f, -c) as the openstack CLI prints them: each format read back by
+// Table output formats (-f, -c) as the openstack CLI prints them, and the Grafana dashboard's metrics: each format read back by
 // an independent reader gives the same rows; unknown formats and columns are usage errors.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable, parseFormat, selectColumns, Table } from '../../src/cli/format';
 import { UsageError } from '../../src/errors';
+import { MetricsState } from '../../src/metrics/prometheus';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const T: Table = {
   columns: ['Prefix', 'Load balancers', 'Created (UTC)'],
@@ -74,4 +77,13 @@ test('-c chooses and orders columns, case-insensitively; unknown columns and for
   assert.throws(() => selectColumns(T, ['Nope']), (e) => e instanceof UsageError && /no such column/.test(e.message));
   assert.throws(() => parseFormat('xml'), UsageError);
   assert.equal(parseFormat('JSON'), 'json');
+});
+
+test('the Grafana dashboard queries only metrics the exporter serves', () => {
+  const dash = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'grafana', 'stresshm.json'), 'utf8'));
+  const served = new Set([...new MetricsState().render().matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
+  const used = (dash.panels as Array<{ targets: Array<{ expr: string }> }>)
+    .flatMap((p) => p.targets.flatMap((t) => t.expr.match(/stresshm_[a-z_]+/g) ?? []));
+  assert.ok(used.length >= 5);
+  for (const m of used) assert.ok(served.has(m), `${m} is not served`);
 });
