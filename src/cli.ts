@@ -20,13 +20,18 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'bool', alias: 'h',
     help: 'Show help (for a command: stresshm COMMAND --help, or stresshm help COMMAND).' },
   { name: 'version', type: 'bool', help: 'Print the version and exit.' },
+  { name: 'quiet', type: 'bool', alias: 'q', help: 'Print only the verdict and errors.' },
+  { name: 'verbose', type: 'bool', alias: 'v', help: 'Print every phase as it begins, and details.' },
+  { name: 'color', type: 'bool', default: true,
+    help: 'Colour on a terminal (--no-color, or the NO_COLOR environment variable, turns it off).' },
   { name: 'db_create_only', type: 'bool',
     help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
 /** Global flags a command's --help repeats (the original flags are only in the main help). */
-const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help'].includes(f.name));
+const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help', 'quiet', 'verbose', 'color']
+  .includes(f.name));
 
 export function cliFlagTable(): FlagTable {
   const flags = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];

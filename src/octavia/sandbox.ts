@@ -150,6 +150,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   };
   try {
     if (!o.server && (o.privateDb || !(await serverAnswers(DEFAULT_SERVER)))) {
+      o.say?.('Starting a private mariadbd...\n');
       privateDb = await startPrivateMariadb(dir);
       server = privateDb.server;
       watch(privateDb.proc);
@@ -168,6 +169,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       return f;
     };
     const dbm = octaviaCommand('db-manage', o.octaviaSource);
+    o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage upgrade head)...\n`);
     await run(dbm.cmd, [...dbm.args, '--config-file', confFor(0, join(dir, 'db-manage.log')), 'upgrade', 'head'], { env: dbm.env }).catch((e) => {
       throw new EnvError(`octavia-db-manage upgrade head failed: ${String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0]}`);
     });
@@ -178,6 +180,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       track(p);
       return p;
     });
+    o.say?.(`Waiting for ${hms.length} octavia-health-manager process(es) to bind UDP ${endpoints.join(', ')}...\n`);
     await Promise.all(hms.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
     if (apiPort) {
       const log = join(dir, 'api.log');
@@ -185,6 +188,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       const p = startProc('octavia-api', a.cmd, [...a.args, '--config-file', confFor(0, log)], log, a.env);
       track(p);
       const url = `http://127.0.0.1:${apiPort}`;
+      o.say?.(`Waiting for octavia-api to answer on ${url}...\n`);
       await waitReady(p, () => httpAnswers(url), 60000);
       api = { url, proc: p };
     }

@@ -49,6 +49,8 @@ export interface RunRequest {
   out: NodeJS.WriteStream;
   /** No dashboard, progress or notices (runs nested in a capacity search or compare). */
   quiet?: boolean;
+  /** Announce every phase as it begins (-v). */
+  verbose?: boolean;
   /** The command that removes a prefix, for messages. */
   cleanHint(prefix: string): string;
   /** Poll period of the monitor (ms); by default as often as its database budget allows. */
@@ -295,7 +297,7 @@ const SWEEP_QUIET_MS = 5000;
 export async function runStress(req: RunRequest): Promise<RunResult> {
   const resolved = await resolveRun(req);
   const run = new StressRun(req, resolved);
-  if (!req.quiet) attachTerminal(run.events, req.out, req.cfg.heartbeatInterval);
+  if (!req.quiet) attachTerminal(run.events, req.out, req.cfg.heartbeatInterval, req.verbose);
   req.subscribe?.(run.events);
   return run.execute();
 }

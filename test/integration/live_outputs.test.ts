@@ -102,4 +102,6 @@ test('metrics during a run, the CSV history after it, and report from the record
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /VERDICT: FAILING/);
   assert.ok(readFileSync(again).equals(readFileSync(json)), 'report reproduces the JSON byte for byte');
+  const quiet = spawnSync(process.execPath, [BIN, '-q', 'report', rec], { encoding: 'utf8' });
+  assert.equal(quiet.stdout, 'VERDICT: FAILING\n', '-q: only the verdict');
 });

@@ -11,13 +11,19 @@ import { native } from '../../engine/native';
 import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
 import { LIVE_FLAGS, openLive } from '../live';
+import { colourWanted, paintVerdict, palette } from '../../terminal/colour';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const out = ctx.out;
-  out.write(`\nVERDICT: ${r.verdict}\n`);
-  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? 'ok  ' : 'FAIL');
+  const p = palette(colourWanted(out, ctx.flags.color !== false));
+  out.write(`${ctx.flags.quiet ? '' : '\n'}VERDICT: ${paintVerdict(p, r.verdict)}\n`);
+  if (ctx.flags.quiet) {
+    for (const problem of problems) ctx.err.write(`stresshm: ${problem}\n`);
+    return;
+  }
+  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? p.green('ok  ') : p.red('FAIL'));
   for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
   out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`);
   out.write(`  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`);
@@ -69,7 +75,7 @@ export const runCommand: CommandSpec = {
       subscribe: (events) => live.subscribe(events),
       cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
-      abortOnFail: flagBool(ctx, 'abort_on_fail'),
+      abortOnFail: flagBool(ctx, 'abort_on_fail'), quiet: flagBool(ctx, 'quiet'), verbose: flagBool(ctx, 'verbose'),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
     }).finally(() => live.close());
     printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
