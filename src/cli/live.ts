@@ -1,13 +1,16 @@
-// Live outputs of run and capacity: --csv FILE (per-poll history) and --metrics-port PORT
-// (Prometheus), both subscribers of every stress run the command starts.
+// Live inputs and outputs of run and capacity: --hm-log-cmd (HM logs from commands), --csv FILE
+// (per-poll history) and --metrics-port PORT (Prometheus), the last two subscribers of every run.
 
-import { CommandContext, FlagSpec, flagString } from './command';
+import { CommandContext, FlagSpec, flagString, flagStrings } from './command';
+import { UsageError } from '../errors';
 import { RunEvents } from '../run/events';
 import { CsvHistory } from '../report/csv';
 import { MetricsServer } from '../metrics/prometheus';
 import { checkOutputPath } from '../report';
 
 export const LIVE_FLAGS: FlagSpec[] = [
+  { name: 'hm_log_cmd', type: 'strings', help: 'Follow the standard output of this command as an HM log (repeatable), '
+    + 'e.g. \'ssh ctl1 journalctl -fu octavia-health-manager -o cat\'; killed with its process group at the end.' },
   { name: 'csv', type: 'string', help: 'Write the per-poll history as CSV as the run goes (one row per recorded sample).' },
   { name: 'metrics_port', type: 'int', min: 0, max: 65535,
     help: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics for the whole run (0: any free port).' },
@@ -16,6 +19,13 @@ export const LIVE_FLAGS: FlagSpec[] = [
 export interface Live {
   subscribe(events: RunEvents): void;
   close(): Promise<void>;
+}
+
+/** --hm-log-cmd values, refused when empty (a blank command follows nothing). */
+export function hmLogCommands(ctx: CommandContext): string[] {
+  const cmds = flagStrings(ctx, 'hm_log_cmd');
+  if (cmds.some((c) => c.trim() === '')) throw new UsageError('--hm-log-cmd needs a command');
+  return cmds;
 }
 
 /** Opens the asked live outputs before any work (a bad path or a busy port is a usage error). */

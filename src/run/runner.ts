@@ -45,6 +45,8 @@ export interface RunRequest {
   keep: boolean;
   yes: boolean;
   hmLogs: string[];
+  /** Commands whose standard output is an HM log to follow (--hm-log-cmd). */
+  hmLogCmds?: string[];
   reports: ReportPaths;
   out: NodeJS.WriteStream;
   /** No dashboard, progress or notices (runs nested in a capacity search or compare). */
@@ -83,6 +85,8 @@ class StressRun {
   private graph?: GhostGraph;
   /** Set when --abort-on-fail stopped the run early. */
   private abortedBecause?: string;
+  /** The HM log follower, closed (its commands killed) whatever ends the run. */
+  private logs?: HmLogFollower;
 
   constructor(private readonly req: RunRequest, private readonly r: Resolved) {
     this.session = new DbSession(r.target, limitsOf(req.cfg));
@@ -109,6 +113,7 @@ class StressRun {
       } catch (e) {
         failure = e;
       }
+      this.logs?.close();
       await this.cleanup(failure);
       if (failure) throw failure;
       if (!sent || !this.graph) throw new InterruptedError('interrupted before sending');
@@ -117,6 +122,7 @@ class StressRun {
       const w = await this.phase('report', async () => writeReports(record, this.req.reports));
       return { record, exitCode: record.exitCode, reportFiles: w.files, reportProblems: w.problems };
     } finally {
+      this.logs?.close();
       await this.session.end();
     }
   }
@@ -172,7 +178,7 @@ class StressRun {
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
     const fleet = new Fleet(spec);
     const startedAt = new Date();
-    const logs = new HmLogFollower(req.hmLogs);
+    const logs = this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
     const monitor = new Monitor(this.session, fleet.amphoraIds, req.cfg.heartbeatInterval, req.cfg.heartbeatTimeout, startedAt.getTime());
     await monitor.baseline();
     const observer = new Observer(fleet, monitor, logs, r.endpoints, req.cfg.heartbeatInterval, startedAt.getTime(),

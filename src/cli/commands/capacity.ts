@@ -14,7 +14,7 @@ import { capacityFlags } from '../flags';
 import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
 import { renderSweepHtml } from '../../report/sweep';
 import { toolVersion } from '../../version';
-import { LIVE_FLAGS, Live, openLive } from '../live';
+import { LIVE_FLAGS, Live, hmLogCommands, openLive } from '../live';
 
 function stepLine(s: CapacityStep): string {
   return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
@@ -80,7 +80,8 @@ async function search(ctx: CommandContext, o: CapacityOptions, sweep: Sweep | un
   const { json, html } = out;
   const hmLogs = flagStrings(ctx, 'hm_log');
   const interval = ctx.config().heartbeatInterval;
-  const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, reports: {},
+  const hmLogCmds = hmLogCommands(ctx);
+  const runStep: StepRunner = async (cfg) => (await runStress({ cfg, keep: false, yes: ctx.yes, hmLogs, hmLogCmds, reports: {},
     out: ctx.out, quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p),
     subscribe: (events) => live.subscribe(events) })).record;
   if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });

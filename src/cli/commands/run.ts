@@ -10,7 +10,7 @@ import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
 import { native } from '../../engine/native';
 import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
-import { LIVE_FLAGS, openLive } from '../live';
+import { LIVE_FLAGS, hmLogCommands, openLive } from '../live';
 import { colourWanted, paintVerdict, palette } from '../../terminal/colour';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
@@ -70,8 +70,9 @@ export const runCommand: CommandSpec = {
     ...LIVE_FLAGS,
   ],
   async run(ctx) {
+    const hmLogCmds = hmLogCommands(ctx);
     const live = await openLive(ctx);
-    const res = await runStress({
+    const res = await runStress({ hmLogCmds,
       subscribe: (events) => live.subscribe(events),
       cfg: ctx.config(), prefix: flagString(ctx, 'prefix'), keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
