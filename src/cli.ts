@@ -130,7 +130,9 @@ function helpCommand(positional: string[]): ParsedCommandLine {
   if (positional.length > 2) throw new UsageError('help takes at most one COMMAND (stresshm help COMMAND)');
   if (positional.length === 1) return { help: true };
   const spec = COMMANDS.find((c) => c.name === positional[1]);
-  if (!spec) throw new UsageError(`unknown command "${positional[1]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  if (!spec) {
+    throw new UsageError(`unknown command "${positional[1]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  }
   return { spec, help: true };
 }
 

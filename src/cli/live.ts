@@ -11,7 +11,8 @@ import { checkOutputPath } from '../report';
 export const LIVE_FLAGS: FlagSpec[] = [
   { name: 'hm_log_cmd', type: 'strings', help: 'Follow the standard output of this command as an HM log (repeatable), '
     + 'e.g. \'ssh ctl1 journalctl -fu octavia-health-manager -o cat\'; killed with its process group at the end.' },
-  { name: 'csv', type: 'string', help: 'Write the per-poll history as CSV as the run goes (one row per recorded sample).' },
+  { name: 'csv', type: 'string',
+    help: 'Write the per-poll history as CSV as the run goes (one row per recorded sample).' },
   { name: 'metrics_port', type: 'int', min: 0, max: 65535,
     help: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics for the whole run (0: any free port).' },
 ];

@@ -78,11 +78,13 @@ export class MetricsState {
     return [
       ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.',
         [`stresshm_heartbeats_sent_total ${t.sent}`]),
-      ...family('stresshm_heartbeats_processed_total', 'counter', 'Heartbeats the health manager wrote to amphora_health.',
+      ...family('stresshm_heartbeats_processed_total', 'counter',
+        'Heartbeats the health manager wrote to amphora_health.',
         [`stresshm_heartbeats_processed_total ${t.processed}`]),
       ...family('stresshm_heartbeats_dropped_total', 'counter',
         'Heartbeats lost, by kind (kernel: per HM endpoint socket; stale and mismatch: from the HM log).', drops),
-      ...family('stresshm_processing_lag_seconds', 'gauge', 'Processing lag quantiles over the last heartbeat interval.',
+      ...family('stresshm_processing_lag_seconds', 'gauge',
+        'Processing lag quantiles over the last heartbeat interval.',
         (['0.5', '0.95', '0.99'] as const).map((q, i) =>
           `stresshm_processing_lag_seconds{quantile="${q}"} ${[s?.lagP50, s?.lagP95, s?.lagP99][i] ?? 0}`)),
       ...family('stresshm_stale_amphorae', 'gauge', 'Ghost amphorae whose last heartbeat is older than the bound.', [

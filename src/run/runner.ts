@@ -232,7 +232,8 @@ class StressRun {
         });
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
-        this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state, recorded: o.recorded, endpoints: o.endpoints });
+        this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state, recorded: o.recorded,
+          endpoints: o.endpoints });
         const failure = fleet.stats().failure;
         if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
         const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;

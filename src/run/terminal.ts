@@ -16,7 +16,8 @@ function verboseLine(name: PhaseName, atMs: number): string {
   return `[${new Date(atMs).toISOString().slice(11, 19)}] phase ${name}`;
 }
 
-export function attachTerminal(events: RunEvents, out: NodeJS.WriteStream, intervalSecs: number, verbose = false): void {
+export function attachTerminal(events: RunEvents, out: NodeJS.WriteStream, intervalSecs: number,
+  verbose = false): void {
   const dash = new Dashboard(out, Boolean(out.isTTY), intervalSecs);
   events.on('sample', (e) => dash.update(e.state));
   events.on('notice', (e) => {

@@ -45,5 +45,6 @@ test('npm pack, npm install -g --prefix, then the installed stresshm works again
   assert.equal(cleaned.status, 0, cleaned.stderr);
   assert.equal(mysql('SELECT COUNT(*) FROM load_balancer', db.name).trim(), '0');
   // The addon was built by the install script, not copied from this checkout.
-  assert.ok(readFileSync(join(prefix, 'lib', 'node_modules', 'stresshm', 'build', 'Release', 'stresshm_native.node')).length > 0);
+  const addon = join(prefix, 'lib', 'node_modules', 'stresshm', 'build', 'Release', 'stresshm_native.node');
+  assert.ok(readFileSync(addon).length > 0);
 });

@@ -1,5 +1,6 @@
-// Table output formats (-f, -c) as the openstack CLI prints them, and the Grafana dashboard's metrics: each format read back by
-// an independent reader gives the same rows; unknown formats and columns are usage errors.
+// Table output formats (-f, -c) as the openstack CLI prints them, and the Grafana dashboard's
+// metrics: each format read back by an independent reader gives the same rows; unknown formats
+// and columns are usage errors; the dashboard queries only served metrics.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,9 @@ function readCsv(text: string): string[][] {
     if (q) {
       if (ch === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (ch === '"') q = false; else f += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(f); f = ''; } else if (ch === '\n') { row.push(f); rows.push(row); row = []; f = ''; } else f += ch;
+    else if (ch === ',') { row.push(f); f = ''; } else if (ch === '\n') {
+      row.push(f); rows.push(row); row = []; f = '';
+    } else f += ch;
   }
   assert.equal(f, '', 'csv ends with a newline');
   return rows;

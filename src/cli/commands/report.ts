@@ -42,7 +42,8 @@ export const reportCommand: CommandSpec = {
   ],
   async run(ctx) {
     const record = readRecord(ctx.positional[0]);
-    const paths = { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit') };
+    const paths = { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'),
+      junit: flagString(ctx, 'junit') };
     checkReportPaths(paths);
     const w = writeReports(record, paths);
     printSummary(ctx, record, w.files, w.problems);
