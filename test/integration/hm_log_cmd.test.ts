@@ -1,6 +1,6 @@
 // --hm-log-cmd follows a command's standard output as --hm-log follows a file: the same
 // "THIS IS NOT GOOD" lines, written by the test while the run sends, give the same drop count
-// either way, and the command's process group is gone when the run ends.
+// either way, and the command's process group is gone when the run ends. -v announces phases.
 
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,12 +52,15 @@ async function runWithLog(name: string, how: (log: string) => string[]): Promise
   appendFileSync(log, `unrelated line\n${DROP.repeat(2)}`);
   assert.equal(await p.exited, 1, p.text);
   assert.deepEqual(processesMentioning(log), [], 'nothing still follows the log');
+  if (how(log).includes('-v')) {
+    for (const ph of ['populate', 'send', 'drain', 'clean']) assert.match(p.out, new RegExp(`\\] phase ${ph}`), ph);
+  } else assert.doesNotMatch(p.out, /\] phase /, 'phase lines only with -v');
   return loadRecord(rec).final.log?.drops;
 }
 
 test('--hm-log-cmd \'tail -F FILE\' counts the same drops as --hm-log FILE', async () => {
   const byFile = await runWithLog('file', (log) => ['--hm-log', log]);
-  const byCmd = await runWithLog('cmd', (log) => ['--hm-log-cmd', `tail -F ${log}`]);
+  const byCmd = await runWithLog('cmd', (log) => ['--hm-log-cmd', `tail -F ${log}`, '-v']);
   assert.equal(byFile, 5);
   assert.equal(byCmd, byFile);
 });
