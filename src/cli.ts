@@ -11,20 +11,27 @@ import { installSignalHandlers } from './lifecycle/interrupt';
 import { COMMANDS } from './cli/commands';
 import { FlagTable, flagTable, parseArgs } from './cli/parse';
 import { commandHelp, mainHelp } from './cli/help';
+import { toolVersion } from './version';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },
   { name: 'yes', type: 'bool', alias: 'y',
     help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
   { name: 'help', type: 'bool', alias: 'h',
-    help: 'Show help (for a command: stresshm COMMAND --help).' },
+    help: 'Show help (for a command: stresshm COMMAND --help, or stresshm help COMMAND).' },
+  { name: 'version', type: 'bool', help: 'Print the version and exit.' },
+  { name: 'quiet', type: 'bool', alias: 'q', help: 'Print only the verdict and errors.' },
+  { name: 'verbose', type: 'bool', alias: 'v', help: 'Print every phase as it begins, and details.' },
+  { name: 'color', type: 'bool', default: true,
+    help: 'Colour on a terminal (--no-color, or the NO_COLOR environment variable, turns it off).' },
   { name: 'db_create_only', type: 'bool',
     help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
 /** Global flags a command's --help repeats (the original flags are only in the main help). */
-const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help'].includes(f.name));
+const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help', 'quiet', 'verbose', 'color']
+  .includes(f.name));
 
 export function cliFlagTable(): FlagTable {
   const flags = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
@@ -116,9 +123,26 @@ export function helpText(spec?: CommandSpec): string {
 }
 
 /** Parses argv into the command to run and its typed context (no side effects). */
-export function parseCommandLine(argv: string[]): { spec?: CommandSpec; help: boolean; ctx?: CommandContext } {
+export interface ParsedCommandLine { spec?: CommandSpec; help: boolean; version?: boolean; ctx?: CommandContext }
+
+/** `stresshm help [COMMAND]`: the help of that command, or the main help. */
+function helpCommand(positional: string[]): ParsedCommandLine {
+  if (positional.length > 2) throw new UsageError('help takes at most one COMMAND (stresshm help COMMAND)');
+  if (positional.length === 1) return { help: true };
+  const spec = COMMANDS.find((c) => c.name === positional[1]);
+  if (!spec) {
+    throw new UsageError(`unknown command "${positional[1]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+  }
+  return { spec, help: true };
+}
+
+export function parseCommandLine(argv: string[]): ParsedCommandLine {
+  // No arguments at all: usage (with --config-file and no command, the original tool's stress run).
+  if (argv.length === 0) return { help: true };
   const { positional, given } = parseArgs(argv, cliFlagTable());
   const g = typedFlags(GLOBAL_FLAGS, given);
+  if (g.version) return { help: false, version: true };
+  if (positional[0] === 'help') return helpCommand(positional);
   const original = g.db_create_only || g.clean_db !== undefined;
   if (g.help && positional.length === 0 && !original) return { help: true };
   const { spec, rest } = pickCommand(positional, g);
@@ -127,7 +151,11 @@ export function parseCommandLine(argv: string[]): { spec?: CommandSpec; help: bo
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const { spec, help, ctx } = parseCommandLine(argv);
+  const { spec, help, version, ctx } = parseCommandLine(argv);
+  if (version) {
+    process.stdout.write(`stresshm ${toolVersion()}\n`);
+    return 0;
+  }
   if (help || !spec || !ctx) {
     process.stdout.write(helpText(spec));
     return 0;

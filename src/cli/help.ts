@@ -47,6 +47,7 @@ export function mainHelp(commands: CommandSpec[], globalFlags: FlagSpec[]): stri
     '',
     'usage: stresshm --config-file stresshm.conf [--db_create_only | --clean_db PREFIX]   (the original flags)',
     '       stresshm [--config-file F ...] COMMAND [flags] [--option value ...]',
+    '       stresshm help [COMMAND]   |   stresshm --version',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),

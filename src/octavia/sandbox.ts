@@ -163,6 +163,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
   try {
     deactivate = await oct.activate();
     if (!o.server && (o.privateDb || !(await serverAnswers(DEFAULT_SERVER)))) {
+      o.say?.('Starting a private mariadbd...\n');
       privateDb = await startPrivateMariadb(dir);
       server = privateDb.server;
       watch(privateDb.proc);
@@ -181,6 +182,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       }));
       return oct.inner(f);
     };
+    o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage upgrade head)...\n`);
     await upgradeHead(oct, confFor(0, join(dir, 'db-manage.log')));
     const hms = ports.map((port, i) => {
       const log = join(dir, `health-manager-${i}.log`);
@@ -189,6 +191,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       track(p);
       return p;
     });
+    o.say?.(`Waiting for ${hms.length} octavia-health-manager process(es) to bind UDP ${endpoints.join(', ')}...\n`);
     await Promise.all(hms.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
     if (apiPort) {
       const log = join(dir, 'api.log');
@@ -196,6 +199,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       const p = startProc('octavia-api', a.cmd, a.args, log, a.env);
       track(p);
       const url = `http://127.0.0.1:${apiPort}`;
+      o.say?.(`Waiting for octavia-api to answer on ${url}...\n`);
       await waitReady(p, () => httpAnswers(url), 60000);
       api = { url, proc: p };
     }

@@ -38,7 +38,8 @@ export async function drain(observer: Observer, stats: StatsProbe, events: RunEv
     await sleep(STEP_MS);
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
-    events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state });
+    events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state, recorded: o.recorded,
+      endpoints: o.endpoints });
     const activity = o.activity + Number(await stats.changed());
     if (activity > 0) quietSince = activeAt = Date.now();
     if (Date.now() - quietSince >= quietMs) break;

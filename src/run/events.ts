@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Sample } from './record';
 import { DashboardState } from '../terminal/dashboard';
 import type { RunRecord } from './record';
+import type { EndpointDrops } from './ledger';
 
 export type PhaseName = 'resolve' | 'populate' | 'send' | 'drain' | 'clean' | 'judge' | 'report';
 
@@ -13,7 +14,7 @@ export interface RunEventMap {
   /** A phase begins. */
   phase: { name: PhaseName; atMs: number };
   /** One poll of the database, the fleet and the HM logs. */
-  sample: { phase: PhaseName; sample: Sample; state: DashboardState };
+  sample: { phase: PhaseName; sample: Sample; state: DashboardState; recorded: boolean; endpoints: EndpointDrops[] };
   /** Something the operator should read (a bound reached, a reconnect). */
   notice: { text: string };
   /** The record is complete (judged), before reports are written. */

@@ -1,8 +1,12 @@
-// Follows health manager log files (--hm-log) from their current end and counts what the
-// operator used to grep for: dropped heartbeats, listener-count mismatches, HMAC failures,
-// tracebacks and failover attempts.
+// Follows health manager log files (--hm-log) from their current end, or the standard output
+// of commands (--hm-log-cmd 'ssh ctl1 journalctl -fu octavia-health-manager -o cat'), and counts
+// what the operator used to grep for: dropped heartbeats, listener-count mismatches, HMAC
+// failures, tracebacks and failover attempts. A command runs in its own process group, which is
+// killed when the follower closes (or the process exits).
 
+import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { say } from '../lifecycle/output';
 
 export interface LogCounts {
   drops: number;
@@ -68,6 +72,57 @@ class FollowedFile {
   }
 }
 
+/** The standard output of a shell command, by complete lines (stderr: its last line, for errors). */
+class FollowedCommand {
+  private readonly child: ChildProcess;
+  private pending = '';
+  private lastErr = '';
+  private closing = false;
+  private readonly killOnExit = () => this.kill();
+
+  constructor(readonly command: string) {
+    this.child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.pending += d; });
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.lastErr = d.trim().split('\n').pop() || this.lastErr;
+    });
+    this.child.on('error', (e) => say(`stresshm: --hm-log-cmd could not start: ${e.message}\n`));
+    this.child.on('exit', (code, sig) => {
+      if (this.closing) return;
+      say(`stresshm: --hm-log-cmd '${this.command}' ended (${code ?? sig})${this.lastErr ? `: ${this.lastErr}` : ''}; `
+        + 'its HM log is no longer followed\n');
+    });
+    process.once('exit', this.killOnExit);
+  }
+
+  /** Complete lines received since the last read. */
+  read(): string {
+    const cut = this.pending.lastIndexOf('\n');
+    if (cut < 0) return '';
+    const text = this.pending.slice(0, cut);
+    this.pending = this.pending.slice(cut + 1);
+    return text;
+  }
+
+  private kill(): void {
+    if (this.child.pid === undefined || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-this.child.pid, 'SIGTERM');
+    } catch {
+      // the group is already gone
+    }
+  }
+
+  /** Stops the command and its whole process group. */
+  close(): void {
+    this.closing = true;
+    process.removeListener('exit', this.killOnExit);
+    this.kill();
+    this.child.stdout!.destroy();
+    this.child.stderr!.destroy();
+  }
+}
+
 function sizeOf(path: string): number {
   try {
     return statSync(path).size;
@@ -78,14 +133,19 @@ function sizeOf(path: string): number {
 
 export class HmLogFollower {
   readonly counts = emptyCounts();
-  private readonly files: FollowedFile[];
+  private readonly files: Array<FollowedFile | FollowedCommand>;
 
-  constructor(paths: string[]) {
-    this.files = paths.map((p) => new FollowedFile(p));
+  constructor(paths: string[], commands: string[] = []) {
+    this.files = [...paths.map((p) => new FollowedFile(p)), ...commands.map((c) => new FollowedCommand(c))];
   }
 
   get following(): boolean {
     return this.files.length > 0;
+  }
+
+  /** Ends the followed commands (their process groups). */
+  close(): void {
+    for (const f of this.files) if (f instanceof FollowedCommand) f.close();
   }
 
   /** Every counted line so far: the drain waits until this stops growing. */

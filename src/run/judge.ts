@@ -1,6 +1,7 @@
 // The judge phase: turns what the run observed into the record's final figures, criteria
 // and verdict. An interrupted run is judged INTERRUPTED with its partial figures.
 
+import { toolVersion } from '../version';
 import { Config } from '../config/config';
 import { GhostGraph, amphoraCount } from '../ghostdb/graph';
 import { Fleet } from '../engine/fleet';
@@ -53,7 +54,7 @@ export function buildRecord(cfg: Config, r: Resolved, graph: GhostGraph, s: Send
   // A run --abort-on-fail stopped has failed its SLA, whatever its shortened figures look like.
   const v = s.abortedBecause && judged === 'KEEPING UP' ? 'FALLING BEHIND' : judged;
   return {
-    kind: 'run', tool: 'stresshm', startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
+    kind: 'run', tool: 'stresshm', version: toolVersion(), startedAt: s.startedAt.toISOString(), prefix: graph.prefix, amphorae: amphoraCount(graph),
     loadBalancers: graph.loadBalancers.length, intervalSecs: cfg.heartbeatInterval, heartbeatVersion: cfg.heartbeatVersion,
     endpoints: cfg.controllerIpPortList, config: configForRecord(cfg.settings), phases, samples: o.samples,
     final: {

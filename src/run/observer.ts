@@ -9,7 +9,7 @@ import { Sample } from './record';
 import { DashboardState } from '../terminal/dashboard';
 import { LagHistogram, RecentLags } from './lagstats';
 import { Endpoint, socketState } from './udpsocket';
-import { KernelDrops, Ledger, ledgerOf } from './ledger';
+import { EndpointDrops, KernelDrops, Ledger, ledgerOf } from './ledger';
 
 export interface Observation {
   sample: Sample;
@@ -18,6 +18,10 @@ export interface Observation {
   activity: number;
   /** The database read failed this time (stalled or lost); its figures are carried over. */
   dbGap: boolean;
+  /** This sample was kept in the record (polls are thinned to at most one per recordEverySecs). */
+  recorded: boolean;
+  /** Kernel drops at each HM endpoint's socket so far (null: not measurable). */
+  endpoints: EndpointDrops[];
 }
 
 export class Observer {
@@ -104,7 +108,8 @@ export class Observer {
     const queued = this.queuedBytes();
     const activity = (processedTotal - this.prev.processed) + (logTotal - this.prev.logTotal) + queued;
     this.prev = { t: now, sent: st.sent, processed: processedTotal, logTotal };
-    if (sample.t - this.lastRecordedT >= this.recordEverySecs) {
+    const recorded = sample.t - this.lastRecordedT >= this.recordEverySecs;
+    if (recorded) {
       this.samples.push(sample);
       this.lastRecordedT = sample.t;
     }
@@ -117,6 +122,6 @@ export class Observer {
     const state: DashboardState = { phase, elapsedSecs: sample.t, remainingSecs, amphorae: this.fleet.amphoraIds.length,
       sent: st.sent, processed: processedTotal, sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log,
       ledger: sample.ledger };
-    return { sample, state, activity, dbGap };
+    return { sample, state, activity, dbGap, recorded, endpoints: this.kernel.perEndpoint() };
   }
 }

@@ -29,6 +29,8 @@ export interface Sample {
 export interface RunRecord {
   kind: 'run';
   tool: string;
+  /** stresshm version that made the record (absent in older records). */
+  version?: string;
   startedAt: string;
   prefix: string;
   amphorae: number;

@@ -48,10 +48,14 @@ export interface RunRequest {
   keep: boolean;
   yes: boolean;
   hmLogs: string[];
+  /** Commands whose standard output is an HM log to follow (--hm-log-cmd). */
+  hmLogCmds?: string[];
   reports: ReportPaths;
   out: NodeJS.WriteStream;
   /** No dashboard, progress or notices (runs nested in a capacity search or compare). */
   quiet?: boolean;
+  /** Announce every phase as it begins (-v). */
+  verbose?: boolean;
   /** The command that removes a prefix, for messages. */
   cleanHint(prefix: string): string;
   /** Poll period of the monitor (ms); by default as often as its database budget allows. */
@@ -84,6 +88,8 @@ class StressRun {
   private graph?: GhostGraph;
   /** Set when --abort-on-fail stopped the run early. */
   private abortedBecause?: string;
+  /** The HM log follower, closed (its commands killed) whatever ends the run. */
+  private logs?: HmLogFollower;
 
   constructor(private readonly req: RunRequest, private readonly r: Resolved) {
     this.session = new DbSession(r.target, limitsOf(req.cfg));
@@ -110,6 +116,7 @@ class StressRun {
       } catch (e) {
         failure = e;
       }
+      this.logs?.close();
       await this.cleanup(failure);
       if (failure) throw failure;
       if (!sent || !this.graph) throw new InterruptedError('interrupted before sending');
@@ -118,6 +125,7 @@ class StressRun {
       const w = await this.phase('report', async () => writeReports(record, this.req.reports));
       return { record, exitCode: record.exitCode, reportFiles: w.files, reportProblems: w.problems };
     } finally {
+      this.logs?.close();
       await this.session.end();
     }
   }
@@ -173,7 +181,7 @@ class StressRun {
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
     const fleet = new Fleet(spec);
     const startedAt = new Date();
-    const logs = new HmLogFollower(req.hmLogs);
+    const logs = this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
     const monitor = new Monitor(this.session, fleet.amphoraIds, req.cfg.heartbeatInterval, req.cfg.heartbeatTimeout, startedAt.getTime());
     await monitor.baseline();
     const observer = new Observer(fleet, monitor, logs, r.endpoints, req.cfg.heartbeatInterval, startedAt.getTime(),
@@ -228,7 +236,8 @@ class StressRun {
         });
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
-        this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state });
+        this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state, recorded: o.recorded,
+          endpoints: o.endpoints });
         const failure = fleet.stats().failure;
         if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
         const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;
@@ -299,7 +308,7 @@ const SWEEP_QUIET_MS = 5000;
 export async function runStress(req: RunRequest): Promise<RunResult> {
   const resolved = await resolveRun(req);
   const run = new StressRun(req, resolved);
-  if (!req.quiet) attachTerminal(run.events, req.out, req.cfg.heartbeatInterval);
+  if (!req.quiet) attachTerminal(run.events, req.out, req.cfg.heartbeatInterval, req.verbose);
   req.subscribe?.(run.events);
   return run.execute();
 }

@@ -1,5 +1,5 @@
 // The run's terminal face: subscribes the live dashboard and the notices to the run's events.
-// Quiet runs (nested in a search) simply do not subscribe.
+// Quiet runs (nested in a search, or -q) simply do not subscribe; -v announces every phase.
 
 import { PhaseName, RunEvents } from './events';
 import { Dashboard } from '../terminal/dashboard';
@@ -11,7 +11,13 @@ const PHASE_LINES: Partial<Record<PhaseName, string>> = {
   clean: 'Removing the ghosts...',
 };
 
-export function attachTerminal(events: RunEvents, out: NodeJS.WriteStream, intervalSecs: number): void {
+/** -v: every phase announces itself, with the time it began. */
+function verboseLine(name: PhaseName, atMs: number): string {
+  return `[${new Date(atMs).toISOString().slice(11, 19)}] phase ${name}`;
+}
+
+export function attachTerminal(events: RunEvents, out: NodeJS.WriteStream, intervalSecs: number,
+  verbose = false): void {
   const dash = new Dashboard(out, Boolean(out.isTTY), intervalSecs);
   events.on('sample', (e) => dash.update(e.state));
   events.on('notice', (e) => {
@@ -19,7 +25,8 @@ export function attachTerminal(events: RunEvents, out: NodeJS.WriteStream, inter
     say(`stresshm: ${e.text}\n`);
   });
   events.on('phase', (e) => {
-    const line = PHASE_LINES[e.name];
+    const line = verbose ? `${verboseLine(e.name, e.atMs)}${PHASE_LINES[e.name] ? `: ${PHASE_LINES[e.name]}` : ''}`
+      : PHASE_LINES[e.name];
     if (!line) return;
     dash.release();
     out.write(`${line}\n`);

@@ -38,10 +38,12 @@ export class CliProc {
       if (m) return m;
       if (ended) throw new Error(`process ended before ${re}: ${this.text}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${re}: ${this.text}`);
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((r) => {
         this.waiters.push(r);
-        setTimeout(r, Math.max(1, deadline - Date.now()));
+        timer = setTimeout(r, Math.max(1, deadline - Date.now()));
       });
+      clearTimeout(timer); // a pending timer would keep the test process alive for its whole length
     }
   }
 

@@ -42,6 +42,15 @@ test('the original flags: --db_create_only prints the prefix, --clean_db removes
   assert.equal(rowCount(db.name), 4 + 8 + 8);
   const listed = cli(['--config-file', conf, 'list']);
   assert.match(listed.out, new RegExp(`${prefix}\\s+4\\s+8`));
+  const json = cli(['--config-file', conf, 'list', '-f', 'json']);
+  assert.equal(json.status, 0, json.err);
+  const mine = (JSON.parse(json.out) as Array<Record<string, unknown>>).find((r) => r.Prefix === prefix);
+  assert.deepEqual({ ...mine, 'Created (UTC)': undefined },
+    { Prefix: prefix, 'Load balancers': 4, Amphorae: 8, 'Created (UTC)': undefined });
+  const values = cli(['--config-file', conf, 'list', '-f', 'value', '-c', 'Amphorae', '-c', 'prefix']);
+  assert.ok(values.out.split('\n').includes(`8 ${prefix}`), values.out);
+  const bad = cli(['--config-file', conf, 'list', '-c', 'Frob']);
+  assert.equal(bad.status, 2, bad.err);
   const cleaned = cli(['--config-file', conf, '--clean_db', prefix!]);
   assert.equal(cleaned.status, 0, cleaned.err);
   assert.match(cleaned.out, /load_balancer\s+4/);

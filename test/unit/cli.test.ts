@@ -196,3 +196,22 @@ test('sample-config prints a parseable configuration', () => {
   assert.match(r.out, /^\[test_params\]$/m);
   assert.match(r.out, /^#load_balancers = 10$/m);
 });
+
+test('--version prints the package version; no arguments print usage; help [COMMAND] works', () => {
+  const pkg = JSON.parse(require('node:fs').readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const v = cli('--version');
+  assert.equal(v.status, 0);
+  assert.equal(v.out, `stresshm ${pkg.version}\n`);
+  const bare = cli();
+  assert.equal(bare.status, 0, bare.err);
+  assert.match(bare.out, /^usage: /m);
+  assert.equal(bare.err, '');
+  const h = cli('help', 'list');
+  assert.equal(h.status, 0);
+  assert.match(h.out, /^usage: .*list/m);
+  assert.match(cli('help').out, /Commands:/);
+  oneLineError(cli('help', 'frob'), /unknown command "frob"/, 'help of an unknown command');
+  // The original tool: --config-file and no command is still the stress run.
+  assert.equal(parseCommandLine(['--config-file', 'a.conf']).spec?.name, 'run');
+  assert.equal(parseCommandLine(['--config-file', 'a.conf']).help, false);
+});

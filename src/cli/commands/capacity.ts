@@ -13,6 +13,8 @@ import { interruptRequested } from '../../lifecycle/interrupt';
 import { capacityFlags } from '../flags';
 import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
 import { renderSweepHtml } from '../../report/sweep';
+import { toolVersion } from '../../version';
+import { LIVE_FLAGS, Live, hmLogCommands, openLive } from '../live';
 import { PROFILE_FLAGS, ProfileChoice, profileChoice } from './profile';
 import { planFromProfile, withProfileShares, GhostPlan } from '../../ghostdb/ghosts';
 import { rolesOf } from '../../ghostdb/shapes';
@@ -48,7 +50,7 @@ async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, r
     ctx.out.write(`${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}`
       + `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`);
   }
-  if (out.json) { writeFileSync(out.json, `${JSON.stringify(res, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
+  if (out.json) { writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
   if (out.html) { writeFileSync(out.html, renderSweepHtml(res)); ctx.out.write(`  report: ${out.html}\n`); }
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
@@ -68,6 +70,7 @@ export const capacityCommand: CommandSpec = {
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
     ...PROFILE_FLAGS,
+    ...LIVE_FLAGS,
   ],
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
@@ -75,40 +78,55 @@ export const capacityCommand: CommandSpec = {
       startRate: flagNumber(ctx, 'start_rate'), factor: flagNumber(ctx, 'factor'), maxRate: flagNumber(ctx, 'max_rate'),
       stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)), refineSteps: flagNumber(ctx, 'refine'),
     };
-    const hmLogs = flagStrings(ctx, 'hm_log');
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
     const choice = profileChoice(ctx, false);
     if (choice && choice.profile.amphorae === 0) {
       throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
     }
-    const profiled = new Map<number, ProfileStep>();
-    checkHmLogs(hmLogs);
+    checkHmLogs(flagStrings(ctx, 'hm_log'));
     if (json) checkOutputPath('report-json', json);
     if (html) checkOutputPath('report-html', html);
     const sweepText = flagString(ctx, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
-    const runStep: StepRunner = async (stepCfg) => {
-      const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
-      const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, reports: {}, out: ctx.out, quiet: true,
-        abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p) })).record;
-      // What the step really ran (read back from the database), not what the plan intended.
-      const ran = profiled.get(stepCfg.loadBalancers * 2);
-      if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
-      return rec;
-    };
     if (sweep && choice) throw new UsageError('--sweep and --profile exclude each other (a profile fixes the shapes)');
-    if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
-    ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
-    const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-      runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
-    ctx.out.write(`\nKNEE: ${res.knee}\n`);
-    if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
-    const out = choice ? { ...res, headroom: headroomText(res, profiled), profile: choice.file,
-      profile_steps: [...profiled.values()] } : res;
-    if (json) { writeFileSync(json, `${JSON.stringify(out, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
-    if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
-    if (interruptRequested()) return EXIT_INTERRUPTED;
-    return res.lastGood ? 0 : 1;
+    const live = await openLive(ctx);
+    try {
+      return await search(ctx, o, sweep, choice, { json, html }, live);
+    } finally {
+      await live.close();
+    }
   },
 };
+
+/** The search (or sweep) itself; every step's run is subscribed to the live outputs. */
+async function search(ctx: CommandContext, o: CapacityOptions, sweep: Sweep | undefined, choice: ProfileChoice | undefined,
+  out: { json?: string; html?: string }, live: Live): Promise<number> {
+  const { json, html } = out;
+  const hmLogs = flagStrings(ctx, 'hm_log');
+  const interval = ctx.config().heartbeatInterval;
+  const hmLogCmds = hmLogCommands(ctx);
+  const profiled = new Map<number, ProfileStep>();
+  const runStep: StepRunner = async (stepCfg) => {
+    const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
+    const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, hmLogCmds, reports: {}, out: ctx.out,
+      quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p),
+      subscribe: (events) => live.subscribe(events) })).record;
+    // What the step really ran (read back from the database), not what the plan intended.
+    const ran = profiled.get(stepCfg.loadBalancers * 2);
+    if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
+    return rec;
+  };
+  if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
+  ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
+  const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
+    runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
+  ctx.out.write(`\nKNEE: ${res.knee}\n`);
+  if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
+  const report = choice ? { version: toolVersion(), ...res, headroom: headroomText(res, profiled), profile: choice.file,
+    profile_steps: [...profiled.values()] } : { version: toolVersion(), ...res };
+  if (json) { writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
+  if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
+  if (interruptRequested()) return EXIT_INTERRUPTED;
+  return res.lastGood ? 0 : 1;
+}

@@ -1,7 +1,11 @@
 // `populate`, `list` and `clean`: the ghost database commands (and the original
 // --db_create_only / --clean_db flags, which the CLI routes here).
 
-import { CommandContext, CommandSpec } from '../command';
+import { CommandContext, CommandSpec, flagStrings, flagText } from '../command';
+import { FORMAT_FLAGS, formatTable, parseFormat, selectColumns } from '../format';
+
+/** Columns of `list` (names as -c takes them). */
+const LIST_COLUMNS = ['Prefix', 'Load balancers', 'Amphorae', 'Created (UTC)'];
 import { Conn, connect } from '../../ghostdb/db';
 import { DbTarget, maskUrl, parseDbUrl } from '../../config/dburl';
 import { Schema, loadSchema } from '../../ghostdb/schema';
@@ -143,21 +147,22 @@ export const cleanCommand: CommandSpec = {
 export const listCommand: CommandSpec = {
   name: 'list',
   summary: 'Show every ghost prefix in the database with LB and amphora counts and creation time.',
-  usage: 'stresshm --config-file stresshm.conf list',
-  flags: [],
+  usage: 'stresshm --config-file stresshm.conf list [-f table|json|yaml|csv|value] [-c COLUMN ...]',
+  flags: FORMAT_FLAGS,
   async run(ctx) {
+    const format = parseFormat(flagText(ctx, 'format'));
+    const wanted = flagStrings(ctx, 'column');
+    selectColumns({ columns: LIST_COLUMNS, rows: [] }, wanted);
     const { conn } = await openOctaviaDb(ctx);
     try {
       const rows = await listPrefixes(conn);
-      if (rows.length === 0) {
+      if (rows.length === 0 && format === 'table') {
         ctx.out.write('No stresshm ghosts in this database.\n');
         return 0;
       }
-      ctx.out.write(`${'PREFIX'.padEnd(36)}  ${'LBS'.padStart(9)}  ${'AMPHORAE'.padStart(9)}  CREATED (UTC)\n`);
-      for (const r of rows) {
-        const created = r.createdAt ? r.createdAt.toISOString().replace('T', ' ').slice(0, 19) : '-';
-        ctx.out.write(`${r.prefix}  ${String(r.loadBalancers).padStart(9)}  ${String(r.amphorae).padStart(9)}  ${created}\n`);
-      }
+      const table = selectColumns({ columns: LIST_COLUMNS, rows: rows.map((r) => [r.prefix, r.loadBalancers, r.amphorae,
+        r.createdAt ? r.createdAt.toISOString().replace('T', ' ').slice(0, 19) : null]) }, wanted);
+      ctx.out.write(formatTable(table, format));
       return 0;
     } finally {
       await conn.end().catch(() => undefined);

@@ -8,6 +8,7 @@ import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './
 import { sampleConfigCommand } from './sample-config';
 import { configCommand } from './config';
 import { profileCommand } from './profile';
+import { reportCommand } from './report';
 
 export const COMMANDS: CommandSpec[] = [
   runCommand,
@@ -17,6 +18,7 @@ export const COMMANDS: CommandSpec[] = [
   blastCommand,
   capacityCommand,
   profileCommand,
+  reportCommand,
   sandboxCommand,
   demoCommand,
   compareCommand,

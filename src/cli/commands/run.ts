@@ -12,13 +12,20 @@ import { GhostGraph } from '../../ghostdb/graph';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_FLAGS, profileChoice } from './profile';
 import { planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
+import { LIVE_FLAGS, hmLogCommands, openLive } from '../live';
+import { colourWanted, paintVerdict, palette } from '../../terminal/colour';
 
 export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   const out = ctx.out;
-  out.write(`\nVERDICT: ${r.verdict}\n`);
-  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? 'ok  ' : 'FAIL');
+  const p = palette(colourWanted(out, ctx.flags.color !== false));
+  out.write(`${ctx.flags.quiet ? '' : '\n'}VERDICT: ${paintVerdict(p, r.verdict)}\n`);
+  if (ctx.flags.quiet) {
+    for (const problem of problems) ctx.err.write(`stresshm: ${problem}\n`);
+    return;
+  }
+  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? p.green('ok  ') : p.red('FAIL'));
   for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
   out.write(`  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`);
   out.write(`  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`);
@@ -63,18 +70,22 @@ export const runCommand: CommandSpec = {
     { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
     { name: 'abort_on_fail', type: 'bool', help: 'Stop sending as soon as the SLA has failed beyond recovery (then drain, clean, judge).' },
     ...PROFILE_FLAGS,
+    ...LIVE_FLAGS,
   ],
   async run(ctx) {
     const choice = profileChoice(ctx);
     const cfg = choice ? withProfileShares(ctx.config(), choice.profile) : ctx.config();
     const prefix = flagString(ctx, 'prefix');
     const plan = choice && !prefix ? planFromProfile(cfg, choice.profile, choice.scale, choice.seed) : undefined;
-    const res = await runStress({
+    const hmLogCmds = hmLogCommands(ctx);
+    const live = await openLive(ctx);
+    const res = await runStress({ hmLogCmds,
+      subscribe: (events) => live.subscribe(events),
       cfg, plan, prefix, keep: flagBool(ctx, 'keep'),
       yes: ctx.yes, hmLogs: flagStrings(ctx, 'hm_log'), out: ctx.out, cleanHint: (p) => cleanCommandLine(ctx, p),
-      abortOnFail: flagBool(ctx, 'abort_on_fail'),
+      abortOnFail: flagBool(ctx, 'abort_on_fail'), quiet: flagBool(ctx, 'quiet'), verbose: flagBool(ctx, 'verbose'),
       reports: { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'), junit: flagString(ctx, 'junit'), record: flagString(ctx, 'record') },
-    });
+    }).finally(() => live.close());
     printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
     return res.reportProblems.length > 0 && res.exitCode === 0 ? 3 : res.exitCode;
   },

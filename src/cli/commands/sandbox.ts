@@ -16,6 +16,7 @@ import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { EnvError, UsageError } from '../../errors';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { toolVersion } from '../../version';
 import { Config } from '../../config/config';
 import { ApiTarget, CallTiming, ListCall, benchCalls, firstId, preflight } from '../../experiments/apibench';
 import { DbSession } from '../../ghostdb/session';
@@ -170,7 +171,7 @@ export const compareCommand: CommandSpec = {
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
-    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'compare', a: fa, b: fb, rows }, null, 2)}\n`);
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'compare', version: toolVersion(), a: fa, b: fb, rows }, null, 2)}\n`);
     if (html) writeFileSync(html, renderCompareHtml(fa, fb, rows));
     return 0;
   },
@@ -273,7 +274,7 @@ export const apiBenchCommand: CommandSpec = {
         await sb?.stop();
       }
     }
-    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`);
+    if (json) writeFileSync(json, `${JSON.stringify({ kind: 'api-bench', version: toolVersion(), url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`);
     if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
     if (bad.length) {

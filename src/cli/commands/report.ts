@@ -1,0 +1,53 @@
+// `stresshm report RECORD`: renders the reports again from a saved msgpack run record
+// (--record), exactly as the run itself would have written them, and prints its summary.
+
+import { readFileSync } from 'node:fs';
+import { unpack } from 'msgpackr';
+import { CommandSpec, flagString } from '../command';
+import { RunRecord } from '../../run/record';
+import { checkReportPaths, writeReports } from '../../report';
+import { EnvError, UsageError } from '../../errors';
+import { printSummary } from './run';
+
+function readRecord(path: string): RunRecord {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read record ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let r: unknown;
+  try {
+    r = unpack(bytes);
+  } catch {
+    throw new UsageError(`${path} is not a stresshm run record (not msgpack)`);
+  }
+  if (typeof r !== 'object' || r === null || (r as { kind?: unknown }).kind !== 'run') {
+    throw new UsageError(`${path} is not a stresshm run record (written by --record)`);
+  }
+  return r as RunRecord;
+}
+
+export const reportCommand: CommandSpec = {
+  name: 'report',
+  summary: 'Render the reports again from a saved run record (--record): HTML, JSON, JUnit.',
+  usage: 'stresshm report RECORD [--report-html F] [--report-json F] [--junit F]',
+  description: 'Reads a msgpack record written by `run --record` and writes the asked reports as the run would have\n'
+    + 'written them; prints the run\'s summary and verdict. Needs no database.',
+  args: ['RECORD'],
+  flags: [
+    { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
+    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
+    { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
+  ],
+  async run(ctx) {
+    const record = readRecord(ctx.positional[0]);
+    const paths = { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'),
+      junit: flagString(ctx, 'junit') };
+    checkReportPaths(paths);
+    const w = writeReports(record, paths);
+    printSummary(ctx, record, w.files, w.problems);
+    if (w.problems.length) throw new EnvError(w.problems[0]);
+    return 0;
+  },
+};
