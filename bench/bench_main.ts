@@ -2,5 +2,8 @@
 // here) and the process exits 1, so run-all counts it as failed.
 
 export function runBench(main: () => Promise<void>): void {
-  main().catch((e) => { console.error(e); process.exit(1); });
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

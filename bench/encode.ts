@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import minimist from 'minimist';
-import { native } from '../src/engine/native';
 import { packSpec } from '../src/engine/fleet';
+import { native } from '../src/engine/native';
 import { encodeHeartbeat, messageJson } from '../src/engine/wire';
 import { sampleSpec } from '../test/helpers/fleets';
 
@@ -57,7 +57,12 @@ function main(): void {
   const spec = sampleSpec(3, 1, 1, 1, 10, { key: KEY });
   spec.lbs[0].pools[0].members = spec.lbs[0].pools[0].members.map(() => randomUUID());
   const buf = packSpec(spec);
-  if (!native().encodeHeartbeat(buf, 0, 7).equals(encodeHeartbeat(spec, 0, 7))) throw new Error('encoders disagree');
+  if (
+    !native()
+      .encodeHeartbeat(buf, 0, 7)
+      .equals(encodeHeartbeat(spec, 0, 7))
+  )
+    throw new Error('encoders disagree');
   const json = messageJson(spec, 0, 7);
   const size = encodeHeartbeat(spec, 0, 7).length;
   native().benchEncode(buf, 0, 1000); // warm-up
@@ -65,13 +70,17 @@ function main(): void {
   const [cSecs, cSize] = cLoop(json, count);
   const [pySecs, pySize] = pythonLoop(json, Math.max(1000, Math.round(count / 10)));
   const us = (s: number) => `${(s * 1e6).toFixed(2).padStart(8)} us CPU/heartbeat`;
-  console.log(`encoding one v3 heartbeat of a 10-member LB as an amphora does (${json.length} JSON bytes, ` +
-    `${size} bytes on the wire, zlib ${native().zlibVersion} level 9), ${count.toLocaleString('en-US')} heartbeats`);
+  console.log(
+    `encoding one v3 heartbeat of a 10-member LB as an amphora does (${json.length} JSON bytes, ` +
+      `${size} bytes on the wire, zlib ${native().zlibVersion} level 9), ${count.toLocaleString('en-US')} heartbeats`,
+  );
   console.log(`  stresshm native encoder (JSON + zlib + HMAC)  ${us(nativeSecs)}  (target <= 7.5 us)`);
   console.log(`  plain C zlib-9 + HMAC loop (no JSON)          ${us(cSecs)}  (${cSize} bytes)`);
   const faster = (pySecs / nativeSecs).toFixed(1);
-  console.log(`  Octavia's wrap_envelope (Python)              ${us(pySecs)}  (${pySize} bytes)  ` +
-    `native is ${faster}x faster`);
+  console.log(
+    `  Octavia's wrap_envelope (Python)              ${us(pySecs)}  (${pySize} bytes)  ` +
+      `native is ${faster}x faster`,
+  );
 }
 
 main();

@@ -4,8 +4,8 @@
 //   node dist/bench/fleet100k.js [--amphorae 100000] [--seconds 30]
 
 import minimist from 'minimist';
-import { native } from '../src/engine/native';
 import { Fleet } from '../src/engine/fleet';
+import { native } from '../src/engine/native';
 import { sampleSpec } from '../test/helpers/fleets';
 import { runBench } from './bench_main';
 
@@ -17,7 +17,14 @@ async function main(): Promise<void> {
   const sink = new (native().Sink)('127.0.0.1', 0, key);
   // 1 listener, 1 pool, 2 members per LB, 2 amphorae per LB: a typical small LB. The spec is
   // dropped once handed over, as the runner does.
-  const fleet = new Fleet(sampleSpec(3, amphorae / 2, 1, 1, 2, { key, intervalMs: 10000, threads: 2, endpoints: [{ host: '127.0.0.1', port: sink.port() }] }));
+  const fleet = new Fleet(
+    sampleSpec(3, amphorae / 2, 1, 1, 2, {
+      key,
+      intervalMs: 10000,
+      threads: 2,
+      endpoints: [{ host: '127.0.0.1', port: sink.port() }],
+    }),
+  );
   const rssBefore = process.memoryUsage().rss;
   fleet.start();
   let peakRss = 0;
@@ -33,11 +40,19 @@ async function main(): Promise<void> {
   sink.stop();
   const mb = (b: number) => (b / 1048576).toFixed(0);
   const cpuShare = st.cpuSeconds / (st.elapsedMs / 1000);
-  console.log(`fleet: ${amphorae.toLocaleString('en-US')} amphorae, 10 s interval (${(amphorae / 10).toLocaleString('en-US')} heartbeats/s), ${seconds} s, 2 sender threads, verifying sink on 127.0.0.1`);
-  console.log(`  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.sent.toLocaleString('en-US')} sent (${(100 * rx.valid / st.sent).toFixed(3)}%, target >= 99.9%), ${rx.invalid} bad HMACs`);
+  console.log(
+    `fleet: ${amphorae.toLocaleString('en-US')} amphorae, 10 s interval (${(amphorae / 10).toLocaleString('en-US')} heartbeats/s), ${seconds} s, 2 sender threads, verifying sink on 127.0.0.1`,
+  );
+  console.log(
+    `  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.sent.toLocaleString('en-US')} sent (${((100 * rx.valid) / st.sent).toFixed(3)}%, target >= 99.9%), ${rx.invalid} bad HMACs`,
+  );
   console.log(`  sender CPU             ${(cpuShare * 100).toFixed(1)}% of one core (target <= 20%)`);
-  console.log(`  process RSS            peak ${mb(peakRss)} MB while sending (${mb(rssBefore)} MB at handover, before the spec is released; target <= 200 MB)`);
-  console.log(`  send time vs schedule  p50 ${st.lagP50Ms.toFixed(2)} ms, p99 ${st.lagP99Ms.toFixed(2)} ms (target <= 5 ms), max ${st.lagMaxMs.toFixed(1)} ms, ${st.late} sends > 5 ms late`);
+  console.log(
+    `  process RSS            peak ${mb(peakRss)} MB while sending (${mb(rssBefore)} MB at handover, before the spec is released; target <= 200 MB)`,
+  );
+  console.log(
+    `  send time vs schedule  p50 ${st.lagP50Ms.toFixed(2)} ms, p99 ${st.lagP99Ms.toFixed(2)} ms (target <= 5 ms), max ${st.lagMaxMs.toFixed(1)} ms, ${st.late} sends > 5 ms late`,
+  );
   console.log(`  send errors            ${JSON.stringify(st.errors)}`);
 }
 

@@ -6,20 +6,32 @@
 
 import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import { withBenchDb } from './bench_db';
-import { loadSchema } from '../src/ghostdb/schema';
-import { populate } from '../src/ghostdb/populate';
+import type { GhostPlan } from '../src/ghostdb/ghosts';
 import { readGraph } from '../src/ghostdb/inventory';
+import { populate } from '../src/ghostdb/populate';
+import { loadSchema } from '../src/ghostdb/schema';
 import { Monitor } from '../src/run/monitor';
-import { GhostPlan } from '../src/ghostdb/ghosts';
+import { withBenchDb } from './bench_db';
 import { runBench } from './bench_main';
 
 async function main(): Promise<void> {
   const lbs = Number(minimist(process.argv.slice(2)).lbs ?? 50000);
   await withBenchDb('mon', {}, async (db, conn) => {
     const schema = await loadSchema(conn, db.name);
-    const plan: GhostPlan = { prefix: randomUUID(), projectId: randomUUID(), loadBalancers: lbs, listeners: 1, pools: 1, healthMonitors: 0,
-      members: 1, l7policies: 0, l7rules: 0, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 1000 };
+    const plan: GhostPlan = {
+      prefix: randomUUID(),
+      projectId: randomUUID(),
+      loadBalancers: lbs,
+      listeners: 1,
+      pools: 1,
+      healthMonitors: 0,
+      members: 1,
+      l7policies: 0,
+      l7rules: 0,
+      topology: 'ACTIVE_STANDBY',
+      ghostBusy: true,
+      batchSize: 1000,
+    };
     await populate(conn, schema, plan);
     const graph = await readGraph(conn, plan.prefix);
     const ids = graph.loadBalancers.flatMap((lb) => lb.amphorae.map((a) => a.id));
@@ -28,18 +40,26 @@ async function main(): Promise<void> {
     await monitor.baseline();
     // Every amphora sent at `start` + 1 s and the HM stamped every row now.
     const history = { depth: 8, times: new Float64Array(ids.length * 8), seqs: new Float64Array(ids.length * 8) };
-    for (let i = 0; i < ids.length; i++) { history.times[i * 8] = start + 1000; history.seqs[i * 8] = 1; }
+    for (let i = 0; i < ids.length; i++) {
+      history.times[i * 8] = start + 1000;
+      history.seqs[i * 8] = 1;
+    }
     await conn.query('UPDATE amphora_health SET last_update = UTC_TIMESTAMP()');
     const times: number[] = [];
     for (let k = 0; k < 5; k++) {
       const t0 = performance.now();
       const s = await monitor.poll(history);
       times.push(performance.now() - t0);
-      if (k === 0 && s.processedDelta !== ids.length) throw new Error(`expected ${ids.length} advances, saw ${s.processedDelta}`);
+      if (k === 0 && s.processedDelta !== ids.length)
+        throw new Error(`expected ${ids.length} advances, saw ${s.processedDelta}`);
     }
     times.sort((a, b) => a - b);
-    console.log(`monitor poll, ${ids.length.toLocaleString('en-US')} amphorae, every row updated (all returned), 5 polls:`);
-    console.log(`  median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms per poll (target <= 200 ms), fastest ${times[0].toFixed(0)} ms`);
+    console.log(
+      `monitor poll, ${ids.length.toLocaleString('en-US')} amphorae, every row updated (all returned), 5 polls:`,
+    );
+    console.log(
+      `  median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms per poll (target <= 200 ms), fastest ${times[0].toFixed(0)} ms`,
+    );
   });
 }
 

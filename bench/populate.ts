@@ -5,25 +5,35 @@
 //   node dist/bench/populate.js [--lbs 10000] [--row-at-a-time-lbs 1000]
 
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import { withBenchDb } from './bench_db';
-import { connect, Conn, inTransaction } from '../src/ghostdb/db';
-import { DbTarget } from '../src/config/dburl';
-import { loadSchema, Schema } from '../src/ghostdb/schema';
-import { GhostPlan, INSERT_ORDER, TableRows, rowsPerLb } from '../src/ghostdb/ghosts';
-import { generateGroups } from '../src/ghostdb/groups';
-import { populate, planTables, toValues } from '../src/ghostdb/populate';
+import type { DbTarget } from '../src/config/dburl';
 import { cleanPrefix } from '../src/ghostdb/clean';
+import { type Conn, connect, inTransaction } from '../src/ghostdb/db';
+import { type GhostPlan, INSERT_ORDER, rowsPerLb, type TableRows } from '../src/ghostdb/ghosts';
+import { generateGroups } from '../src/ghostdb/groups';
+import { planTables, populate, toValues } from '../src/ghostdb/populate';
+import { loadSchema, type Schema } from '../src/ghostdb/schema';
+import { withBenchDb } from './bench_db';
 import { runBench } from './bench_main';
 
 function benchPlan(lbs: number): GhostPlan {
   return {
-    prefix: randomUUID(), projectId: randomUUID(), loadBalancers: lbs, listeners: 1, pools: 1, healthMonitors: 1,
-    members: 10, l7policies: 1, l7rules: 1, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 500,
+    prefix: randomUUID(),
+    projectId: randomUUID(),
+    loadBalancers: lbs,
+    listeners: 1,
+    pools: 1,
+    healthMonitors: 1,
+    members: 10,
+    l7policies: 1,
+    l7rules: 1,
+    topology: 'ACTIVE_STANDBY',
+    ghostBusy: true,
+    batchSize: 500,
   };
 }
 
@@ -89,7 +99,10 @@ async function loadData(conn: Conn, schema: Schema, p: GhostPlan): Promise<numbe
   const t0 = process.hrtime.bigint();
   await inTransaction(conn, async () => {
     for (const t of INSERT_ORDER) {
-      const cols = plans.get(t)?.columns.map((c) => `\`${c}\``).join(', ');
+      const cols = plans
+        .get(t)
+        ?.columns.map((c) => `\`${c}\``)
+        .join(', ');
       for (const f of files.get(t) ?? []) {
         await conn.query(`LOAD DATA LOCAL INFILE '${f}' INTO TABLE \`${t}\` FIELDS TERMINATED BY '\\t' (${cols})`);
       }
@@ -111,13 +124,19 @@ async function child(target: DbTarget, lbs: number): Promise<void> {
   await cleanPrefix(conn, schema, p.prefix, 500);
   await conn.end();
   const total = Object.values(res.counts).reduce((a, b) => a + b, 0);
-  process.stdout.write(JSON.stringify({ rows: total, secs: res.seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({ rows: total, secs: res.seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
 }
 
 function peakOf(target: DbTarget, lbs: number): { rows: number; secs: number; peakRssMb: number } {
   // A fixed heap cap: V8 otherwise grows its heap lazily with total allocation, which hides
   // whether live memory grows with the number of LBs (it does not: peak RSS stays put).
-  const r = spawnSync(process.execPath, ['--max-old-space-size=96', __filename, '--child', String(lbs), '--db', target.database], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=96', __filename, '--child', String(lbs), '--db', target.database],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -127,7 +146,10 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 async function main(): Promise<void> {
   const args = minimist(process.argv.slice(2));
   if (args.child) {
-    await child({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: String(args.db) }, Number(args.child));
+    await child(
+      { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: String(args.db) },
+      Number(args.child),
+    );
     return;
   }
   const lbs = Number(args.lbs ?? 10000);
@@ -135,7 +157,9 @@ async function main(): Promise<void> {
   await withBenchDb('bench', { permitLocalInfile: true }, async (db, conn) => {
     const schema = await loadSchema(conn, db.name);
     const p = benchPlan(lbs);
-    console.log(`populate/clean benchmark: ${fmt(lbs)} LBs x (1 listener, 1 pool, 1 HM, 10 members, 1 l7policy, 1 l7rule) = ${rowsPerLb(p)} rows/LB, Octavia 18.0.0 schema, MariaDB on 127.0.0.1`);
+    console.log(
+      `populate/clean benchmark: ${fmt(lbs)} LBs x (1 listener, 1 pool, 1 HM, 10 members, 1 l7policy, 1 l7rule) = ${rowsPerLb(p)} rows/LB, Octavia 18.0.0 schema, MariaDB on 127.0.0.1`,
+    );
     const second = await connect(db.target);
     const warm = benchPlan(1000); // the same warm-up for every method: tables and buffer pool in use
     await populate([conn, second], schema, warm);
@@ -148,7 +172,7 @@ async function main(): Promise<void> {
     const cleaned = await cleanPrefix(conn, schema, p.prefix, 500);
     const cleanRate = cleaned.total / ((Date.now() - t0) / 1000);
     const loadRate = await loadData(conn, schema, { ...p, prefix: randomUUID() });
-    const loadPrefix = (await conn.query("SELECT LEFT(name, 36) AS p FROM load_balancer LIMIT 1"))[0].p;
+    const loadPrefix = (await conn.query('SELECT LEFT(name, 36) AS p FROM load_balancer LIMIT 1'))[0].p;
     await cleanPrefix(conn, schema, loadPrefix, 500);
     const slowPlan = benchPlan(slowLbs);
     const slowRate = await rowAtATime(conn, schema, slowPlan);
@@ -158,11 +182,19 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`  ${'method'.padEnd(44)} ${'rows/s'.padStart(10)}  vs stresshm`);
     console.log(`  ${'stresshm populate (batch(), 2 connections)'.padEnd(44)} ${fmt(ourRate).padStart(10)}  1.00x`);
-    console.log(`  ${`row-at-a-time INSERTs (${fmt(slowLbs)} LBs)`.padEnd(44)} ${fmt(slowRate).padStart(10)}  stresshm is ${(ourRate / slowRate).toFixed(1)}x faster (target >= 5x)`);
-    console.log(`  ${'LOAD DATA LOCAL INFILE (ceiling)'.padEnd(44)} ${fmt(loadRate).padStart(10)}  stresshm reaches ${(100 * ourRate / loadRate).toFixed(0)}% (target >= 50%)`);
-    console.log(`  ${'stresshm clean (500 LBs/txn)'.padEnd(44)} ${fmt(cleanRate).padStart(10)}  ${(100 * cleanRate / ourRate).toFixed(0)}% of populate (target >= 50%)`);
+    console.log(
+      `  ${`row-at-a-time INSERTs (${fmt(slowLbs)} LBs)`.padEnd(44)} ${fmt(slowRate).padStart(10)}  stresshm is ${(ourRate / slowRate).toFixed(1)}x faster (target >= 5x)`,
+    );
+    console.log(
+      `  ${'LOAD DATA LOCAL INFILE (ceiling)'.padEnd(44)} ${fmt(loadRate).padStart(10)}  stresshm reaches ${((100 * ourRate) / loadRate).toFixed(0)}% (target >= 50%)`,
+    );
+    console.log(
+      `  ${'stresshm clean (500 LBs/txn)'.padEnd(44)} ${fmt(cleanRate).padStart(10)}  ${((100 * cleanRate) / ourRate).toFixed(0)}% of populate (target >= 50%)`,
+    );
     console.log('');
-    console.log(`  peak RSS of a populate process: ${fmt(small.rows / rowsPerLb(p))} LBs ${small.peakRssMb.toFixed(0)} MB, ${fmt(big.rows / rowsPerLb(p))} LBs ${big.peakRssMb.toFixed(0)} MB (ratio ${(big.peakRssMb / small.peakRssMb).toFixed(2)}, flat = ~1; node --max-old-space-size=96)`);
+    console.log(
+      `  peak RSS of a populate process: ${fmt(small.rows / rowsPerLb(p))} LBs ${small.peakRssMb.toFixed(0)} MB, ${fmt(big.rows / rowsPerLb(p))} LBs ${big.peakRssMb.toFixed(0)} MB (ratio ${(big.peakRssMb / small.peakRssMb).toFixed(2)}, flat = ~1; node --max-old-space-size=96)`,
+    );
   });
 }
 

@@ -6,17 +6,17 @@
 //   node dist/bench/send.js [--seconds 5]
 
 import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import minimist from 'minimist';
-import { randomUUID } from 'node:crypto';
-import { FleetSpec } from '../src/engine/wire';
-import { native } from '../src/engine/native';
 import { packSpec } from '../src/engine/fleet';
-import { sampleSpec } from '../test/helpers/fleets';
+import { native } from '../src/engine/native';
+import type { FleetSpec } from '../src/engine/wire';
 import { freeUdpPort } from '../src/octavia/processes';
+import { sampleSpec } from '../test/helpers/fleets';
 import { runBench } from './bench_main';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -43,7 +43,11 @@ async function dgramRate(port: number, payload: Buffer, seconds: number): Promis
     const pump = () => {
       while (inflight < 64 && Date.now() < end) {
         inflight++;
-        sock.send(payload, port, '127.0.0.1', () => { inflight--; done++; pump(); });
+        sock.send(payload, port, '127.0.0.1', () => {
+          inflight--;
+          done++;
+          pump();
+        });
       }
       if (inflight === 0 && Date.now() >= end) resolve();
     };
@@ -72,14 +76,25 @@ async function main(): Promise<void> {
     const blast = await native().blast(packSpec(spec), seconds * 1000);
     const size = blast.packetBytes;
     const ours = blast.packetsPerThread[0] / blast.seconds;
-    const [cCount, , cSecs] = execFileSync(bin, ['send', String(port), String(size), String(seconds)], { encoding: 'utf8' }).trim().split(' ').map(Number);
+    const [cCount, , cSecs] = execFileSync(bin, ['send', String(port), String(size), String(seconds)], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split(' ')
+      .map(Number);
     const cRate = cCount / cSecs;
     const dgram = await dgramRate(port, Buffer.alloc(size, 'x'), seconds);
-    console.log(`send path, 1 sender thread each, ${size}-byte packets to a loopback UDP socket, ${seconds} s per method`);
+    console.log(
+      `send path, 1 sender thread each, ${size}-byte packets to a loopback UDP socket, ${seconds} s per method`,
+    );
     console.log(`  ${'method'.padEnd(46)} ${'packets/s'.padStart(10)}`);
     console.log(`  ${'stresshm native (sendmmsg, pre-encoded HBs)'.padEnd(46)} ${fmt(ours).padStart(10)}`);
-    console.log(`  ${'plain C send() loop (ceiling)'.padEnd(46)} ${fmt(cRate).padStart(10)}   stresshm reaches ${(100 * ours / cRate).toFixed(0)}% (target >= 90%)`);
-    console.log(`  ${"Node dgram (64 sends in flight)".padEnd(46)} ${fmt(dgram).padStart(10)}   stresshm is ${(ours / dgram).toFixed(1)}x (target >= 1.5x)`);
+    console.log(
+      `  ${'plain C send() loop (ceiling)'.padEnd(46)} ${fmt(cRate).padStart(10)}   stresshm reaches ${((100 * ours) / cRate).toFixed(0)}% (target >= 90%)`,
+    );
+    console.log(
+      `  ${'Node dgram (64 sends in flight)'.padEnd(46)} ${fmt(dgram).padStart(10)}   stresshm is ${(ours / dgram).toFixed(1)}x (target >= 1.5x)`,
+    );
     const errs = Object.keys(blast.errors).length ? JSON.stringify(blast.errors) : 'none';
     console.log(`  native send errors: ${errs}`);
   } finally {

@@ -2,40 +2,55 @@
 // configuration options), maps the original tool's flags (--db_create_only, --clean_db)
 // onto subcommands, runs one command and sets the exit status.
 
-import { CommandContext, CommandSpec, FlagSpec, FlagValue } from './cli/command';
-import { loadConfig, Config, Overrides, convert } from './config/config';
-import { OPTIONS, findOption } from './config/options';
-import { convertValue } from './config/values';
-import { EXIT_ENV, UsageError, exitCodeOf, oneLine } from './errors';
-import { installSignalHandlers } from './lifecycle/interrupt';
+import type { CommandContext, CommandSpec, FlagSpec, FlagValue } from './cli/command';
 import { COMMANDS } from './cli/commands';
-import { FlagTable, flagTable, parseArgs } from './cli/parse';
 import { commandHelp, mainHelp } from './cli/help';
+import { type FlagTable, flagTable, parseArgs } from './cli/parse';
+import { type Config, convert, loadConfig, type Overrides } from './config/config';
+import { findOption, OPTIONS } from './config/options';
+import { convertValue } from './config/values';
+import { EXIT_ENV, exitCodeOf, oneLine, UsageError } from './errors';
+import { installSignalHandlers } from './lifecycle/interrupt';
 import { toolVersion } from './version';
 
 const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'config_file', type: 'strings', help: 'INI file to read; repeat to layer files (later ones win).' },
-  { name: 'yes', type: 'bool', alias: 'y',
-    help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).' },
-  { name: 'help', type: 'bool', alias: 'h',
-    help: 'Show help (for a command: stresshm COMMAND --help, or stresshm help COMMAND).' },
+  {
+    name: 'yes',
+    type: 'bool',
+    alias: 'y',
+    help: 'Do not ask for confirmation (needed without a terminal when the database holds real load balancers).',
+  },
+  {
+    name: 'help',
+    type: 'bool',
+    alias: 'h',
+    help: 'Show help (for a command: stresshm COMMAND --help, or stresshm help COMMAND).',
+  },
   { name: 'version', type: 'bool', help: 'Print the version and exit.' },
   { name: 'quiet', type: 'bool', alias: 'q', help: 'Print only the verdict and errors.' },
   { name: 'verbose', type: 'bool', alias: 'v', help: 'Print every phase as it begins, and details.' },
-  { name: 'color', type: 'bool', default: true,
-    help: 'Colour on a terminal (--no-color, or the NO_COLOR environment variable, turns it off).' },
-  { name: 'db_create_only', type: 'bool',
-    help: 'Original flag: populate ghosts and exit (same as `populate`).' },
+  {
+    name: 'color',
+    type: 'bool',
+    default: true,
+    help: 'Colour on a terminal (--no-color, or the NO_COLOR environment variable, turns it off).',
+  },
+  { name: 'db_create_only', type: 'bool', help: 'Original flag: populate ghosts and exit (same as `populate`).' },
   { name: 'clean_db', type: 'string', help: 'Original flag: remove the ghosts of PREFIX (same as `clean PREFIX`).' },
 ];
 
 /** Global flags a command's --help repeats (the original flags are only in the main help). */
-const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) => ['config_file', 'yes', 'help', 'quiet', 'verbose', 'color']
-  .includes(f.name));
+const COMMAND_GLOBALS = GLOBAL_FLAGS.filter((f) =>
+  ['config_file', 'yes', 'help', 'quiet', 'verbose', 'color'].includes(f.name),
+);
 
 export function cliFlagTable(): FlagTable {
   const flags = [...GLOBAL_FLAGS, ...COMMANDS.flatMap((c) => c.flags)];
-  return flagTable([...flags, ...OPTIONS.map((o) => ({ ...o, option: true }))], COMMANDS.map((c) => c.name));
+  return flagTable(
+    [...flags, ...OPTIONS.map((o) => ({ ...o, option: true }))],
+    COMMANDS.map((c) => c.name),
+  );
 }
 
 /** A flag's typed value: the last one given, or all of them for a repeatable flag. */
@@ -48,7 +63,7 @@ function typedFlags(specs: FlagSpec[], given: Map<string, string[]>): Record<str
   const out: Record<string, FlagValue | undefined> = {};
   for (const f of specs) {
     const raw = given.get(f.name);
-    out[f.name] = raw ? convertFlag(f, raw) : f.default ?? (f.type === 'bool' ? false : undefined);
+    out[f.name] = raw ? convertFlag(f, raw) : (f.default ?? (f.type === 'bool' ? false : undefined));
   }
   return out;
 }
@@ -62,8 +77,9 @@ function pickCommand(positional: string[], g: Globals): { spec: CommandSpec; res
     const spec = byName(first);
     if (!spec) throw new UsageError(`unknown command "${first}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
     if (g.db_create_only || g.clean_db !== undefined) {
-      throw new UsageError('--db_create_only and --clean_db are the original flags; '
-        + 'do not combine them with a command');
+      throw new UsageError(
+        '--db_create_only and --clean_db are the original flags; ' + 'do not combine them with a command',
+      );
     }
     return { spec, rest: positional.slice(1) };
   }
@@ -123,7 +139,12 @@ export function helpText(spec?: CommandSpec): string {
 }
 
 /** Parses argv into the command to run and its typed context (no side effects). */
-export interface ParsedCommandLine { spec?: CommandSpec; help: boolean; version?: boolean; ctx?: CommandContext }
+export interface ParsedCommandLine {
+  spec?: CommandSpec;
+  help: boolean;
+  version?: boolean;
+  ctx?: CommandContext;
+}
 
 /** `stresshm help [COMMAND]`: the help of that command, or the main help. */
 function helpCommand(positional: string[]): ParsedCommandLine {
@@ -166,7 +187,9 @@ export async function runCli(argv: string[]): Promise<number> {
 
 export function cliMain(argv: string[]): void {
   runCli(argv).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err) => {
       const code = exitCodeOf(err);
       process.stderr.write(`stresshm: error: ${oneLine(err)}\n`);

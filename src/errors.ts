@@ -18,7 +18,10 @@ export class UsageError extends Error {
  * Found before anything was written, a caller may ask for exit status 2 instead.
  */
 export class EnvError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT_ENV) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_ENV,
+  ) {
     super(message);
   }
 }

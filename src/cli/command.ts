@@ -2,8 +2,8 @@
 // and help each), positional arguments, help text and a run function that receives the
 // parsed, typed arguments and returns the process exit status.
 
-import { Config, Overrides } from '../config/config';
-import { ValueSpec } from '../config/values';
+import type { Config, Overrides } from '../config/config';
+import type { ValueSpec } from '../config/values';
 
 export type FlagType = 'bool' | 'string' | 'strings' | 'int' | 'float';
 

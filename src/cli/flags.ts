@@ -1,7 +1,7 @@
 // Flag definitions shared by several commands, so one flag means one thing everywhere
 // (e.g. --refine is a whole number of bisection steps for both capacity and compare).
 
-import { FlagSpec } from './command';
+import type { FlagSpec } from './command';
 
 export interface CapacityDefaults {
   maxRate: number;
@@ -16,11 +16,30 @@ export function capacityFlags(d: CapacityDefaults): FlagSpec[] {
   return [
     { name: 'start_rate', type: 'float', default: 100, min: 1, max: 1e6, help: 'First offered load in heartbeats/s.' },
     { name: 'factor', type: 'float', default: 2, min: 1.1, max: 10, help: 'Growth factor between steps.' },
-    { name: 'max_rate', type: 'float', default: d.maxRate, min: 1, max: 1e7,
-      help: 'Stop growing here (heartbeats/s).' },
-    { name: 'step_secs', type: 'int', default: d.stepSecs, defaultText: d.stepSecsText, min: 5, max: 3600,
-      help: 'Seconds of heartbeats per step.' },
-    { name: 'refine', type: 'int', default: d.refine, min: 0, max: 10,
-      help: 'Bisection steps between the last good and the first bad rate.' },
+    {
+      name: 'max_rate',
+      type: 'float',
+      default: d.maxRate,
+      min: 1,
+      max: 1e7,
+      help: 'Stop growing here (heartbeats/s).',
+    },
+    {
+      name: 'step_secs',
+      type: 'int',
+      default: d.stepSecs,
+      defaultText: d.stepSecsText,
+      min: 5,
+      max: 3600,
+      help: 'Seconds of heartbeats per step.',
+    },
+    {
+      name: 'refine',
+      type: 'int',
+      default: d.refine,
+      min: 0,
+      max: 10,
+      help: 'Bisection steps between the last good and the first bad rate.',
+    },
   ];
 }

@@ -2,7 +2,7 @@
 // -f table|json|yaml|csv|value and -c COLUMN (repeatable) to choose and order columns.
 
 import { UsageError } from '../errors';
-import { FlagSpec } from './command';
+import type { FlagSpec } from './command';
 
 export const FORMATS = ['table', 'json', 'yaml', 'csv', 'value'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -16,8 +16,13 @@ export interface Table {
 
 /** The two flags every table-printing command declares. */
 export const FORMAT_FLAGS: FlagSpec[] = [
-  { name: 'format', type: 'string', alias: 'f', default: 'table',
-    help: `Output format: ${FORMATS.join(', ')} (as the openstack CLI).` },
+  {
+    name: 'format',
+    type: 'string',
+    alias: 'f',
+    default: 'table',
+    help: `Output format: ${FORMATS.join(', ')} (as the openstack CLI).`,
+  },
   { name: 'column', type: 'strings', alias: 'c', help: 'Show only this column (repeatable, in the order given).' },
 ];
 
@@ -43,7 +48,10 @@ const text = (c: Cell) => (c === null ? '' : String(c));
 function asTable(t: Table): string {
   const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => text(r[i]).length)));
   const line = (cells: string[], numeric: boolean[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const numeric = t.columns.map((_, i) => t.rows.length > 0 && t.rows.every((r) => typeof r[i] === 'number'));
   return [line(t.columns, numeric), ...t.rows.map((r) => line(r.map(text), numeric))].map((l) => `${l}\n`).join('');
 }
@@ -56,15 +64,16 @@ function asObjects(t: Table): Array<Record<string, Cell>> {
 function yamlScalar(c: Cell): string {
   if (c === null) return 'null';
   if (typeof c === 'number') return String(c);
-  const plain = /^[A-Za-z_][\w .\-/:]*$/.test(c) && !/: |:$| $/.test(c)
-    && !/^(true|false|yes|no|on|off|null|~|y|n)$/i.test(c);
+  const plain =
+    /^[A-Za-z_][\w .\-/:]*$/.test(c) && !/: |:$| $/.test(c) && !/^(true|false|yes|no|on|off|null|~|y|n)$/i.test(c);
   return plain ? c : JSON.stringify(c);
 }
 
 function asYaml(t: Table): string {
   if (t.rows.length === 0) return '[]\n';
-  return t.rows.map((r) => t.columns.map((c, i) => `${i === 0 ? '-' : ' '} ${yamlScalar(c)}: ${yamlScalar(r[i])}\n`)
-    .join('')).join('');
+  return t.rows
+    .map((r) => t.columns.map((c, i) => `${i === 0 ? '-' : ' '} ${yamlScalar(c)}: ${yamlScalar(r[i])}\n`).join(''))
+    .join('');
 }
 
 function csvField(c: Cell): string {
@@ -78,10 +87,15 @@ function asCsv(t: Table): string {
 
 export function formatTable(t: Table, format: Format): string {
   switch (format) {
-    case 'table': return asTable(t);
-    case 'json': return `${JSON.stringify(asObjects(t), null, 2)}\n`;
-    case 'yaml': return asYaml(t);
-    case 'csv': return asCsv(t);
-    case 'value': return t.rows.map((r) => `${r.map(text).join(' ')}\n`).join('');
+    case 'table':
+      return asTable(t);
+    case 'json':
+      return `${JSON.stringify(asObjects(t), null, 2)}\n`;
+    case 'yaml':
+      return asYaml(t);
+    case 'csv':
+      return asCsv(t);
+    case 'value':
+      return t.rows.map((r) => `${r.map(text).join(' ')}\n`).join('');
   }
 }

@@ -1,9 +1,9 @@
 // --help text, derived from the flag and option tables: each flag's type, range and default
 // come from its one definition, so help cannot drift from what the parser accepts.
 
-import { CommandSpec, FlagSpec } from './command';
-import { OPTIONS, OptionDef } from '../config/options';
+import { OPTIONS, type OptionDef } from '../config/options';
 import { describeType } from '../config/values';
+import type { CommandSpec, FlagSpec } from './command';
 
 /** The original tool's flags keep their underscore spelling in --help. */
 const LEGACY_FLAGS = new Set(['db_create_only', 'clean_db']);
@@ -31,14 +31,25 @@ function formatOption(o: OptionDef): string {
   return `  --${o.name}${placeholder(o.type)}   [${o.section}] (${about})\n      ${o.help}`;
 }
 
-const SPELLING = 'Flags may be spelled with dashes or underscores (--ghost-busy, --ghost_busy); a yes/no flag\n'
-  + 'takes yes/no, true/false, on/off or 1/0 (--ghost_busy no, --ghost_busy=false, --no-ghost-busy).';
+const SPELLING =
+  'Flags may be spelled with dashes or underscores (--ghost-busy, --ghost_busy); a yes/no flag\n' +
+  'takes yes/no, true/false, on/off or 1/0 (--ghost_busy no, --ghost_busy=false, --no-ghost-busy).';
 
 export function commandHelp(spec: CommandSpec, globalFlags: FlagSpec[]): string {
-  return [`usage: ${spec.usage}`, '', spec.description ?? spec.summary, '',
-    'Flags:', ...spec.flags.map(formatFlag), ...globalFlags.map(formatFlag), '', SPELLING, '',
+  return [
+    `usage: ${spec.usage}`,
+    '',
+    spec.description ?? spec.summary,
+    '',
+    'Flags:',
+    ...spec.flags.map(formatFlag),
+    ...globalFlags.map(formatFlag),
+    '',
+    SPELLING,
+    '',
     'Any configuration option may also be given as a flag, e.g. --load_balancers 100 (see stresshm --help).',
-    ''].join('\n');
+    '',
+  ].join('\n');
 }
 
 export function mainHelp(commands: CommandSpec[], globalFlags: FlagSpec[]): string {

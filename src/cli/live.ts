@@ -1,20 +1,33 @@
 // Live inputs and outputs of run and capacity: --hm-log-cmd (HM logs from commands), --csv FILE
 // (per-poll history) and --metrics-port PORT (Prometheus), the last two subscribers of every run.
 
-import { CommandContext, FlagSpec, flagString, flagStrings } from './command';
 import { UsageError } from '../errors';
-import { RunEvents } from '../run/events';
-import { CsvHistory } from '../report/csv';
 import { MetricsServer } from '../metrics/prometheus';
 import { checkOutputPath } from '../report';
+import { CsvHistory } from '../report/csv';
+import type { RunEvents } from '../run/events';
+import { type CommandContext, type FlagSpec, flagString, flagStrings } from './command';
 
 export const LIVE_FLAGS: FlagSpec[] = [
-  { name: 'hm_log_cmd', type: 'strings', help: 'Follow the standard output of this command as an HM log (repeatable), '
-    + 'e.g. \'ssh ctl1 journalctl -fu octavia-health-manager -o cat\'; killed with its process group at the end.' },
-  { name: 'csv', type: 'string',
-    help: 'Write the per-poll history as CSV as the run goes (one row per recorded sample).' },
-  { name: 'metrics_port', type: 'int', min: 0, max: 65535,
-    help: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics for the whole run (0: any free port).' },
+  {
+    name: 'hm_log_cmd',
+    type: 'strings',
+    help:
+      'Follow the standard output of this command as an HM log (repeatable), ' +
+      "e.g. 'ssh ctl1 journalctl -fu octavia-health-manager -o cat'; killed with its process group at the end.",
+  },
+  {
+    name: 'csv',
+    type: 'string',
+    help: 'Write the per-poll history as CSV as the run goes (one row per recorded sample).',
+  },
+  {
+    name: 'metrics_port',
+    type: 'int',
+    min: 0,
+    max: 65535,
+    help: 'Serve Prometheus metrics on http://127.0.0.1:PORT/metrics for the whole run (0: any free port).',
+  },
 ];
 
 export interface Live {

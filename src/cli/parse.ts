@@ -4,7 +4,7 @@
 // values, dash and underscore spellings are one flag); minimist then splits the arguments.
 
 import minimist from 'minimist';
-import { ValueSpec, parseBool } from '../config/values';
+import { parseBool, type ValueSpec } from '../config/values';
 import { UsageError } from '../errors';
 
 export interface FlagEntry extends ValueSpec {
@@ -64,7 +64,7 @@ function longFlag(argv: string[], i: number, t: FlagTable, out: string[]): numbe
   const eq = token.indexOf('=');
   const typed = eq < 0 ? token.slice(2) : token.slice(2, eq);
   let name = canonical(typed);
-  let e = t.byName.get(name);
+  const e = t.byName.get(name);
   if (!e && name.startsWith('no_') && eq < 0 && t.byName.get(name.slice(3))?.type === 'bool') {
     out.push(`--${name.slice(3)}=false`);
     return i;
@@ -126,7 +126,9 @@ export function normalizeArgv(argv: string[], t: FlagTable): string[] {
 export function parseArgs(argv: string[], t: FlagTable): ParsedArgs {
   const names = [...t.byName.keys()];
   const parsed = minimist(normalizeArgv(argv, t), {
-    string: ['_', ...names], boolean: [], '--': true,
+    string: ['_', ...names],
+    boolean: [],
+    '--': true,
     unknown: (arg) => {
       if (arg.startsWith('-')) throw new UsageError(`unknown option ${flagName(arg)} (see stresshm --help)`);
       return true;

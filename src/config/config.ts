@@ -2,15 +2,24 @@
 // flags, validates every value against the option table and returns typed settings whose
 // fields are derived from that table (see options.ts).
 
-import { Stats, closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { UsageError } from '../errors';
+import { maskUrl } from './dburl';
 import { parseIni } from './ini';
 import {
-  OPTIONS, OWN_SECTIONS, OptionDef, OptionKey, OptionName, OptionValues, ValueAt, fieldName, findOption, optionKey,
+  fieldName,
+  findOption,
+  OPTIONS,
+  type OptionDef,
+  type OptionKey,
+  type OptionName,
+  type OptionValues,
+  OWN_SECTIONS,
+  optionKey,
+  type ValueAt,
 } from './options';
-import { Value, convertValue } from './values';
-import { maskUrl } from './dburl';
-import { UsageError } from '../errors';
+import { convertValue, type Value } from './values';
 
 export type { Value } from './values';
 
@@ -60,7 +69,9 @@ export function readConfigFile(path: string): string {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? String(e)}`);
+    throw new UsageError(
+      `cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(e))}`,
+    );
   }
   try {
     const st = fstatSync(fd);

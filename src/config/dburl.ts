@@ -2,7 +2,7 @@
 // into connection options, and renders them for display with the password masked.
 // A URL that does not parse is never shown, not even in part: it may hold a password.
 
-import { UsageError, printable } from '../errors';
+import { printable, UsageError } from '../errors';
 
 export interface DbTarget {
   host: string;
@@ -24,7 +24,13 @@ const NOT_SHOWN = 'the URL is not shown: it may hold a password';
 const URL_RE = /^([a-z0-9+_]+):\/\/(?:([^:@/]*)(?::(.*))?@)?(\[[^\]]*\]|[^/?:@[\]]*)(?::(\d+))?\/([^?]*)(?:\?(.*))?$/is;
 
 interface UrlParts {
-  scheme: string; user?: string; password?: string; host: string; port?: string; database: string; query?: string;
+  scheme: string;
+  user?: string;
+  password?: string;
+  host: string;
+  port?: string;
+  database: string;
+  query?: string;
 }
 
 function split(url: string): UrlParts | undefined {
@@ -44,8 +50,10 @@ function decode(part: string, what: string): string {
 
 export function parseDbUrl(url: string | undefined): DbTarget {
   if (!url) {
-    throw new UsageError('no database configured: set [test_params] octavia_db_connection '
-      + 'or pass Octavia\'s octavia.conf ([database] connection)');
+    throw new UsageError(
+      'no database configured: set [test_params] octavia_db_connection ' +
+        "or pass Octavia's octavia.conf ([database] connection)",
+    );
   }
   const p = split(url);
   if (!p) throw new UsageError(`database URL is malformed (${EXPECTED}; ${NOT_SHOWN})`);

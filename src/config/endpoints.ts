@@ -3,10 +3,14 @@
 
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { SpecEndpoint } from '../engine/wire';
 import { UsageError } from '../errors';
-import { SpecEndpoint } from '../engine/wire';
 
-export interface ParsedEndpoint { host: string; port: number; text: string }
+export interface ParsedEndpoint {
+  host: string;
+  port: number;
+  text: string;
+}
 
 export function parseEndpoint(text: string): ParsedEndpoint {
   const t = text.trim();
@@ -28,21 +32,24 @@ export async function resolveEndpoints(list: string[]): Promise<SpecEndpoint[]> 
     throw new UsageError('controller_ip_port_list is empty: name at least one health manager endpoint');
   }
   const parsed = list.map(parseEndpoint);
-  return Promise.all(parsed.map(async (e) => {
-    if (isIP(e.host)) return { host: e.host, port: e.port };
-    try {
-      const r = await lookup(e.host);
-      return { host: r.address, port: e.port };
-    } catch {
-      throw new UsageError(`controller_ip_port_list: "${e.host}" does not resolve`);
-    }
-  }));
+  return Promise.all(
+    parsed.map(async (e) => {
+      if (isIP(e.host)) return { host: e.host, port: e.port };
+      try {
+        const r = await lookup(e.host);
+        return { host: r.address, port: e.port };
+      } catch {
+        throw new UsageError(`controller_ip_port_list: "${e.host}" does not resolve`);
+      }
+    }),
+  );
 }
 
 export function requireHeartbeatKey(key: string | undefined): string {
   if (!key) {
-    throw new UsageError('heartbeat_key is not set: give [health_manager] heartbeat_key '
-      + '(the HM drops heartbeats it cannot verify)');
+    throw new UsageError(
+      'heartbeat_key is not set: give [health_manager] heartbeat_key ' + '(the HM drops heartbeats it cannot verify)',
+    );
   }
   return key;
 }

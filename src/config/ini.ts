@@ -4,12 +4,19 @@
 
 import { UsageError } from '../errors';
 
-export interface IniEntry { value: string; line: number }
+export interface IniEntry {
+  value: string;
+  line: number;
+}
 export type IniData = Map<string, Map<string, IniEntry>>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-interface State { data: IniData; section?: Map<string, IniEntry>; lastKey?: string }
+interface State {
+  data: IniData;
+  section?: Map<string, IniEntry>;
+  lastKey?: string;
+}
 
 function readLine(st: State, raw: string, where: string, line: number): void {
   if (/^\s*([#;].*)?$/.test(raw)) return;
@@ -28,8 +35,9 @@ function readLine(st: State, raw: string, where: string, line: number): void {
   }
   const kv = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(raw.trim());
   if (!kv || !NAME.test(kv[1])) {
-    throw new UsageError(`${where}: not a "[section]" or "name = value" line `
-      + '(its text is not shown: it may hold a secret)');
+    throw new UsageError(
+      `${where}: not a "[section]" or "name = value" line ` + '(its text is not shown: it may hold a secret)',
+    );
   }
   if (!st.section) throw new UsageError(`${where}: option "${kv[1]}" comes before any [section]`);
   st.lastKey = kv[1].replace(/-/g, '_');

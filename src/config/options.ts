@@ -3,7 +3,7 @@
 // so none of them can drift from the others. Renaming an option is a compile error wherever
 // its field or key is read.
 
-import { ValueSpec, ValueType } from './values';
+import type { ValueSpec, ValueType } from './values';
 
 export interface OptionDef extends ValueSpec {
   readonly section: string;
@@ -18,91 +18,333 @@ export interface OptionDef extends ValueSpec {
 
 const TABLE = [
   // --- [health_manager]: the same names as Octavia's octavia.conf ---
-  { section: 'health_manager', name: 'controller_ip_port_list', type: 'list', default: '127.0.0.1:5555',
-    help: 'Health manager endpoints, "ip:port, [v6]:port, ...". Each amphora rotates round-robin through them.' },
-  { section: 'health_manager', name: 'heartbeat_key', type: 'string', secret: true,
-    help: 'HMAC key the health manager verifies heartbeats with (Octavia [health_manager] heartbeat_key).' },
-  { section: 'health_manager', name: 'heartbeat_interval', type: 'int', default: 10, min: 1, max: 3600,
-    help: 'Seconds between two heartbeats of one amphora.' },
-  { section: 'health_manager', name: 'heartbeat_version', type: 'int', default: 3, min: 1, max: 3,
-    help: 'Heartbeat message version: 1 (Rocky), 2 (absolute stats) or 3 (delta stats, current).' },
-  { section: 'health_manager', name: 'heartbeat_timeout', type: 'int', default: 60, min: 1, max: 86400,
-    help: 'Seconds without a heartbeat after which a real health manager fails an amphora over '
-      + '(used to count stale amphorae).' },
+  {
+    section: 'health_manager',
+    name: 'controller_ip_port_list',
+    type: 'list',
+    default: '127.0.0.1:5555',
+    help: 'Health manager endpoints, "ip:port, [v6]:port, ...". Each amphora rotates round-robin through them.',
+  },
+  {
+    section: 'health_manager',
+    name: 'heartbeat_key',
+    type: 'string',
+    secret: true,
+    help: 'HMAC key the health manager verifies heartbeats with (Octavia [health_manager] heartbeat_key).',
+  },
+  {
+    section: 'health_manager',
+    name: 'heartbeat_interval',
+    type: 'int',
+    default: 10,
+    min: 1,
+    max: 3600,
+    help: 'Seconds between two heartbeats of one amphora.',
+  },
+  {
+    section: 'health_manager',
+    name: 'heartbeat_version',
+    type: 'int',
+    default: 3,
+    min: 1,
+    max: 3,
+    help: 'Heartbeat message version: 1 (Rocky), 2 (absolute stats) or 3 (delta stats, current).',
+  },
+  {
+    section: 'health_manager',
+    name: 'heartbeat_timeout',
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 86400,
+    help:
+      'Seconds without a heartbeat after which a real health manager fails an amphora over ' +
+      '(used to count stale amphorae).',
+  },
 
   // --- [database]: Octavia's own section, read when octavia.conf is passed ---
-  { section: 'database', name: 'connection', type: 'dburl', secret: true,
-    help: 'Octavia database URL, used when [test_params] octavia_db_connection is not set.' },
+  {
+    section: 'database',
+    name: 'connection',
+    type: 'dburl',
+    secret: true,
+    help: 'Octavia database URL, used when [test_params] octavia_db_connection is not set.',
+  },
 
   // --- [test_params]: the original tool's options, same names and meanings ---
-  { section: 'test_params', name: 'octavia_db_connection', type: 'dburl', secret: true,
-    help: 'Database URL, SQLAlchemy style: mysql+pymysql://user:password@host:3306/octavia' },
-  { section: 'test_params', name: 'test_runtime_secs', type: 'int', default: 60, min: 1, max: 604800,
-    help: 'How long the stress run sends heartbeats, in seconds.' },
-  { section: 'test_params', name: 'load_balancers', type: 'int', default: 10, min: 1, max: 10000000,
-    help: 'Number of ghost load balancers.' },
-  { section: 'test_params', name: 'listeners', type: 'int', default: 1, min: 0, max: 1000,
-    help: 'Listeners for each load balancer (each on its own protocol port).' },
-  { section: 'test_params', name: 'pools', type: 'int', default: 1, min: 0, max: 1000,
-    help: 'Pools for each listener; the first is the listener\'s default pool.' },
-  { section: 'test_params', name: 'health_monitors', type: 'int', default: 1, min: 0, max: 1,
-    help: 'Health monitors for each pool (0 or 1).' },
-  { section: 'test_params', name: 'members', type: 'int', default: 2, min: 1, max: 65535,
-    help: 'Members for each pool.' },
-  { section: 'test_params', name: 'l7policies', type: 'int', default: 0, min: 0, max: 1000,
-    help: 'L7 policies for each listener.' },
-  { section: 'test_params', name: 'l7rules', type: 'int', default: 0, min: 0, max: 1000,
-    help: 'L7 rules for each L7 policy.' },
-  { section: 'test_params', name: 'topology', type: 'choice', default: 'ACTIVE_STANDBY',
+  {
+    section: 'test_params',
+    name: 'octavia_db_connection',
+    type: 'dburl',
+    secret: true,
+    help: 'Database URL, SQLAlchemy style: mysql+pymysql://user:password@host:3306/octavia',
+  },
+  {
+    section: 'test_params',
+    name: 'test_runtime_secs',
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 604800,
+    help: 'How long the stress run sends heartbeats, in seconds.',
+  },
+  {
+    section: 'test_params',
+    name: 'load_balancers',
+    type: 'int',
+    default: 10,
+    min: 1,
+    max: 10000000,
+    help: 'Number of ghost load balancers.',
+  },
+  {
+    section: 'test_params',
+    name: 'listeners',
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 1000,
+    help: 'Listeners for each load balancer (each on its own protocol port).',
+  },
+  {
+    section: 'test_params',
+    name: 'pools',
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 1000,
+    help: "Pools for each listener; the first is the listener's default pool.",
+  },
+  {
+    section: 'test_params',
+    name: 'health_monitors',
+    type: 'int',
+    default: 1,
+    min: 0,
+    max: 1,
+    help: 'Health monitors for each pool (0 or 1).',
+  },
+  {
+    section: 'test_params',
+    name: 'members',
+    type: 'int',
+    default: 2,
+    min: 1,
+    max: 65535,
+    help: 'Members for each pool.',
+  },
+  {
+    section: 'test_params',
+    name: 'l7policies',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1000,
+    help: 'L7 policies for each listener.',
+  },
+  {
+    section: 'test_params',
+    name: 'l7rules',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1000,
+    help: 'L7 rules for each L7 policy.',
+  },
+  {
+    section: 'test_params',
+    name: 'topology',
+    type: 'choice',
+    default: 'ACTIVE_STANDBY',
     choices: ['SINGLE', 'ACTIVE_STANDBY'],
-    help: 'Load balancer topology: SINGLE (1 amphora) or ACTIVE_STANDBY (2 amphorae, MASTER and BACKUP).' },
-  { section: 'test_params', name: 'project_id', type: 'string',
-    help: 'Project the ghosts belong to (default: a fresh UUID per run, so no real quota is touched).' },
-  { section: 'test_params', name: 'batch_size', type: 'int', default: 500, min: 1, max: 100000,
-    help: 'Load balancers written (or removed) per transaction.' },
-  { section: 'test_params', name: 'ghost_busy', type: 'bool', default: true,
-    help: 'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. '
-      + 'Turn off only in a sandbox.' },
+    help: 'Load balancer topology: SINGLE (1 amphora) or ACTIVE_STANDBY (2 amphorae, MASTER and BACKUP).',
+  },
+  {
+    section: 'test_params',
+    name: 'project_id',
+    type: 'string',
+    help: 'Project the ghosts belong to (default: a fresh UUID per run, so no real quota is touched).',
+  },
+  {
+    section: 'test_params',
+    name: 'batch_size',
+    type: 'int',
+    default: 500,
+    min: 1,
+    max: 100000,
+    help: 'Load balancers written (or removed) per transaction.',
+  },
+  {
+    section: 'test_params',
+    name: 'ghost_busy',
+    type: 'bool',
+    default: true,
+    help:
+      'Write amphora_health rows with busy = 1 so a real health manager never fails a ghost over. ' +
+      'Turn off only in a sandbox.',
+  },
 
   // --- [stress]: the heartbeat engine ---
-  { section: 'stress', name: 'sender_threads', type: 'int', default: 0, min: 0, max: 64,
-    help: 'Native sender threads (0 = one per core).' },
-  { section: 'stress', name: 'burst', type: 'bool', default: false,
-    help: 'Align every amphora\'s first heartbeat instead of spreading them evenly across the interval.' },
-  { section: 'stress', name: 'legacy_digest', type: 'bool', default: false,
-    help: 'Append the raw 32-byte HMAC digest (very old amphorae) instead of the 64-character hex digest.' },
-  { section: 'stress', name: 'member_down_share', type: 'float', default: 0, min: 0, max: 1,
-    help: 'Share of members reporting DOWN.' },
-  { section: 'stress', name: 'member_drain_share', type: 'float', default: 0, min: 0, max: 1,
-    help: 'Share of members reporting DRAIN.' },
-  { section: 'stress', name: 'member_maint_share', type: 'float', default: 0, min: 0, max: 1,
-    help: 'Share of members reporting MAINT.' },
-  { section: 'stress', name: 'member_nocheck_share', type: 'float', default: 0, min: 0, max: 1,
-    help: 'Share of members reporting "no check".' },
-  { section: 'stress', name: 'churn_per_interval', type: 'int', default: 0, min: 0, max: 100000000,
-    help: 'Members whose status changes each heartbeat interval (loads the HM\'s status-update path).' },
-  { section: 'stress', name: 'listener_full_share', type: 'float', default: 0, min: 0, max: 1,
-    help: 'Share of listeners reporting FULL (DEGRADED).' },
-  { section: 'stress', name: 'drain_timeout_secs', type: 'int', default: 30, min: 0, max: 3600,
-    help: 'After sending stops, wait at most this long for the health manager to drain before cleaning.' },
-  { section: 'stress', name: 'db_timeout_secs', type: 'int', default: 30, min: 1, max: 3600,
-    help: 'A database statement that gets no answer for this long counts as a lost connection (a stalled server).' },
-  { section: 'stress', name: 'db_retry_secs', type: 'int', default: 60, min: 1, max: 3600,
-    help: 'How long a run keeps reconnecting to a lost database (to poll, and to clean up) before it gives up.' },
+  {
+    section: 'stress',
+    name: 'sender_threads',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 64,
+    help: 'Native sender threads (0 = one per core).',
+  },
+  {
+    section: 'stress',
+    name: 'burst',
+    type: 'bool',
+    default: false,
+    help: "Align every amphora's first heartbeat instead of spreading them evenly across the interval.",
+  },
+  {
+    section: 'stress',
+    name: 'legacy_digest',
+    type: 'bool',
+    default: false,
+    help: 'Append the raw 32-byte HMAC digest (very old amphorae) instead of the 64-character hex digest.',
+  },
+  {
+    section: 'stress',
+    name: 'member_down_share',
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Share of members reporting DOWN.',
+  },
+  {
+    section: 'stress',
+    name: 'member_drain_share',
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Share of members reporting DRAIN.',
+  },
+  {
+    section: 'stress',
+    name: 'member_maint_share',
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Share of members reporting MAINT.',
+  },
+  {
+    section: 'stress',
+    name: 'member_nocheck_share',
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Share of members reporting "no check".',
+  },
+  {
+    section: 'stress',
+    name: 'churn_per_interval',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 100000000,
+    help: "Members whose status changes each heartbeat interval (loads the HM's status-update path).",
+  },
+  {
+    section: 'stress',
+    name: 'listener_full_share',
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Share of listeners reporting FULL (DEGRADED).',
+  },
+  {
+    section: 'stress',
+    name: 'drain_timeout_secs',
+    type: 'int',
+    default: 30,
+    min: 0,
+    max: 3600,
+    help: 'After sending stops, wait at most this long for the health manager to drain before cleaning.',
+  },
+  {
+    section: 'stress',
+    name: 'db_timeout_secs',
+    type: 'int',
+    default: 30,
+    min: 1,
+    max: 3600,
+    help: 'A database statement that gets no answer for this long counts as a lost connection (a stalled server).',
+  },
+  {
+    section: 'stress',
+    name: 'db_retry_secs',
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 3600,
+    help: 'How long a run keeps reconnecting to a lost database (to poll, and to clean up) before it gives up.',
+  },
 
   // --- [sla]: the thresholds a run is judged by ---
-  { section: 'sla', name: 'sla_min_processed_share', type: 'float', default: 0.99, min: 0, max: 1,
-    help: 'Least share of sent heartbeats the HM must process (amphora_health advances) for KEEPING UP.' },
-  { section: 'sla', name: 'sla_max_p99_lag_ratio', type: 'float', default: 0.5, min: 0, max: 100,
-    help: 'Largest p99 processing lag, as a share of heartbeat_interval, for KEEPING UP.' },
-  { section: 'sla', name: 'sla_max_log_drops', type: 'int', default: 0, min: 0, max: 1000000000,
-    help: 'Most "THIS IS NOT GOOD" drops allowed in the HM logs (--hm-log).' },
-  { section: 'sla', name: 'sla_max_timeout_stale', type: 'int', default: 0, min: 0, max: 1000000000,
-    help: 'Most amphorae allowed without a heartbeat for longer than heartbeat_timeout (a real HM fails those over).' },
-  { section: 'sla', name: 'sla_max_kernel_drops', type: 'int', default: 0, min: 0, max: 1000000000,
-    help: 'Most heartbeats the kernel may drop at a local HM socket (its receive buffer full; see [health_manager] sock_rlimit).' },
-  { section: 'sla', name: 'sla_failing_processed_share', type: 'float', default: 0.5, min: 0, max: 1,
-    help: 'Below this processed share the verdict is FAILING rather than FALLING BEHIND.' },
+  {
+    section: 'sla',
+    name: 'sla_min_processed_share',
+    type: 'float',
+    default: 0.99,
+    min: 0,
+    max: 1,
+    help: 'Least share of sent heartbeats the HM must process (amphora_health advances) for KEEPING UP.',
+  },
+  {
+    section: 'sla',
+    name: 'sla_max_p99_lag_ratio',
+    type: 'float',
+    default: 0.5,
+    min: 0,
+    max: 100,
+    help: 'Largest p99 processing lag, as a share of heartbeat_interval, for KEEPING UP.',
+  },
+  {
+    section: 'sla',
+    name: 'sla_max_log_drops',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1000000000,
+    help: 'Most "THIS IS NOT GOOD" drops allowed in the HM logs (--hm-log).',
+  },
+  {
+    section: 'sla',
+    name: 'sla_max_timeout_stale',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1000000000,
+    help: 'Most amphorae allowed without a heartbeat for longer than heartbeat_timeout (a real HM fails those over).',
+  },
+  {
+    section: 'sla',
+    name: 'sla_max_kernel_drops',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1000000000,
+    help: 'Most heartbeats the kernel may drop at a local HM socket (its receive buffer full; see [health_manager] sock_rlimit).',
+  },
+  {
+    section: 'sla',
+    name: 'sla_failing_processed_share',
+    type: 'float',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    help: 'Below this processed share the verdict is FAILING rather than FALLING BEHIND.',
+  },
 ] as const satisfies readonly OptionDef[];
 
 /** The option table, in the order --help and the sample configuration show it. */
@@ -119,10 +361,15 @@ export type OptionKey = Option extends infer O ? (O extends Option ? `${O['secti
 /** snake_case to camelCase, at the type level (the Config field of an option). */
 type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
 
-type TypeOf<O extends OptionDef> = O['type'] extends 'int' | 'float' ? number
-  : O['type'] extends 'bool' ? boolean
-    : O['type'] extends 'list' ? string[]
-      : O extends { choices: readonly (infer C)[] } ? C : string;
+type TypeOf<O extends OptionDef> = O['type'] extends 'int' | 'float'
+  ? number
+  : O['type'] extends 'bool'
+    ? boolean
+    : O['type'] extends 'list'
+      ? string[]
+      : O extends { choices: readonly (infer C)[] }
+        ? C
+        : string;
 
 /** An option without a default may be unset. */
 type Present<O extends OptionDef> = O extends { default: unknown } ? TypeOf<O> : TypeOf<O> | undefined;
@@ -132,7 +379,12 @@ export type OptionValues = { [O in Option as Camel<O['name']>]: Present<O> };
 
 /** The typed value of the option `K` ("section.name"). */
 export type ValueAt<K extends OptionKey> = Option extends infer O
-  ? (O extends Option ? (`${O['section']}.${O['name']}` extends K ? Present<O> : never) : never) : never;
+  ? O extends Option
+    ? `${O['section']}.${O['name']}` extends K
+      ? Present<O>
+      : never
+    : never
+  : never;
 
 export function optionKey(def: Pick<OptionDef, 'section' | 'name'>): OptionKey {
   return `${def.section}.${def.name}` as OptionKey;

@@ -72,7 +72,10 @@ export function convertValue(spec: ValueSpec, raw: Value, where: string, showVal
       return up;
     }
     case 'list':
-      return text.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== '');
+      return text
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     case 'strings':
       return Array.isArray(raw) ? raw : [text];
     case 'string':
@@ -85,13 +88,21 @@ export function convertValue(spec: ValueSpec, raw: Value, where: string, showVal
 export function describeType(spec: ValueSpec): string {
   const range = spec.min !== undefined ? ` ${spec.min}..${spec.max}` : '';
   switch (spec.type) {
-    case 'int': return `integer${range}`;
-    case 'float': return `number${range}`;
-    case 'bool': return 'yes/no';
-    case 'choice': return `one of ${spec.choices?.join(', ')}`;
-    case 'list': return 'comma-separated list';
-    case 'strings': return 'text, repeatable';
-    case 'dburl': return 'database URL';
-    case 'string': return 'text';
+    case 'int':
+      return `integer${range}`;
+    case 'float':
+      return `number${range}`;
+    case 'bool':
+      return 'yes/no';
+    case 'choice':
+      return `one of ${spec.choices?.join(', ')}`;
+    case 'list':
+      return 'comma-separated list';
+    case 'strings':
+      return 'text, repeatable';
+    case 'dburl':
+      return 'database URL';
+    case 'string':
+      return 'text';
   }
 }

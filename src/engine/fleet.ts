@@ -5,11 +5,11 @@ import { availableParallelism, constants } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
-import { Config } from '../config/config';
-import { GhostGraph, GraphListener, GraphLoadBalancer } from '../ghostdb/graph';
-import { AMPHORA_ZLIB_LEVEL, FleetSpec, SpecEndpoint } from './wire';
-import { ENDPOINT_ERROR, native, NativeFleet, NativeFleetStats } from './native';
+import type { Config } from '../config/config';
 import { EnvError, UsageError } from '../errors';
+import type { GhostGraph, GraphListener, GraphLoadBalancer } from '../ghostdb/graph';
+import { ENDPOINT_ERROR, type NativeFleet, type NativeFleetStats, native } from './native';
+import { AMPHORA_ZLIB_LEVEL, type FleetSpec, type SpecEndpoint } from './wire';
 
 /**
  * Does an amphora report this listener? v2/v3: every enabled listener. v1 (no "ver"): a UDP listener
@@ -31,9 +31,12 @@ export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEn
     threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
     zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: {
-      down: cfg.memberDownShare, drain: cfg.memberDrainShare, maint: cfg.memberMaintShare,
+      down: cfg.memberDownShare,
+      drain: cfg.memberDrainShare,
+      maint: cfg.memberMaintShare,
       nocheck: cfg.memberNocheckShare,
-      listenerFull: cfg.listenerFullShare, perInterval: cfg.churnPerInterval,
+      listenerFull: cfg.listenerFullShare,
+      perInterval: cfg.churnPerInterval,
     },
     endpoints,
     lbs: [],

@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import { EnvError } from '../errors';
 
 export interface NativeFleetStats {
-  sent: number; bytes: number; late: number; errors: Record<string, number>;
+  sent: number;
+  bytes: number;
+  late: number;
+  errors: Record<string, number>;
   /** Empty, or the error that stopped a sender thread (threads never abort the process). */
   failure: string;
-  lagP50Ms: number; lagP99Ms: number; lagMaxMs: number; cpuSeconds: number;
-  threads: number; startedAtMs: number; elapsedMs: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  cpuSeconds: number;
+  threads: number;
+  startedAtMs: number;
+  elapsedMs: number;
 }
 
 export interface NativeFleet {
@@ -21,7 +29,11 @@ export interface NativeFleet {
 }
 
 export interface BlastResult {
-  packetsPerThread: number[]; seconds: number; bytes: number; packetBytes: number; errors: Record<string, number>;
+  packetsPerThread: number[];
+  seconds: number;
+  bytes: number;
+  packetBytes: number;
+  errors: Record<string, number>;
   /** Empty, or the error that stopped a blast thread. */
   failure: string;
 }
@@ -31,12 +43,20 @@ export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
 export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
 
 export interface NativeSinkStats {
-  packets: number; valid: number; invalid: number; bytes: number; cpuSeconds: number;
+  packets: number;
+  valid: number;
+  invalid: number;
+  bytes: number;
+  cpuSeconds: number;
   /** Empty, or the error that stopped the sink's thread. */
   failure: string;
 }
 
-export interface NativeSink { port(): number; stats(): NativeSinkStats; stop(): void }
+export interface NativeSink {
+  port(): number;
+  stats(): NativeSinkStats;
+  stop(): void;
+}
 
 export interface NativeAddon {
   /** The packet of amphora's heartbeat `seq` (from 0). */
@@ -46,8 +66,13 @@ export interface NativeAddon {
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
-  blastPayload(host: string, port: number, payloadBytes: number, threads: number,
-    durationMs: number): Promise<BlastResult>;
+  blastPayload(
+    host: string,
+    port: number,
+    payloadBytes: number,
+    threads: number,
+    durationMs: number,
+  ): Promise<BlastResult>;
   /** zlib.compress(data, level) with the engine's zlib (the system's, as Python uses). */
   deflate(data: Buffer, level: number): Buffer;
   /** Version of the zlib whose deflate the engine calls (the system's, not node's bundled one). */

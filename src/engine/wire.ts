@@ -21,10 +21,23 @@ export interface ChurnSpec {
   perInterval: number;
 }
 
-export interface SpecPool { id: string; listener: string; members: string[] }
-export interface SpecLb { listeners: string[]; pools: SpecPool[] }
-export interface SpecAmphora { id: string; lb: number }
-export interface SpecEndpoint { host: string; port: number }
+export interface SpecPool {
+  id: string;
+  listener: string;
+  members: string[];
+}
+export interface SpecLb {
+  listeners: string[];
+  pools: SpecPool[];
+}
+export interface SpecAmphora {
+  id: string;
+  lb: number;
+}
+export interface SpecEndpoint {
+  host: string;
+  port: number;
+}
 
 /** What the native engine receives (msgpack) and the reference encoder reads. */
 export interface FleetSpec {
@@ -99,13 +112,22 @@ export function listenerStatus(c: ChurnSpec, id: string): 'OPEN' | 'FULL' {
   return idHash(id) / 4294967296 < c.listenerFull ? 'FULL' : 'OPEN';
 }
 
-export interface ListenerStats { tx: number; rx: number; conns: number; totconns: number; ereq: number }
+export interface ListenerStats {
+  tx: number;
+  rx: number;
+  conns: number;
+  totconns: number;
+  ereq: number;
+}
 
 /** Per-heartbeat traffic of listener `l` of amphora `a` at sequence `s` (never negative). */
 export function statsDelta(a: number, l: number, s: number): ListenerStats {
   const totconns = 10 + ((a * 13 + l * 5 + s) % 90);
   return {
-    tx: totconns * 5400, rx: totconns * 1200 + (s % 7) * 100, conns: (a * 7 + l * 3 + s) % 50, totconns,
+    tx: totconns * 5400,
+    rx: totconns * 1200 + (s % 7) * 100,
+    conns: (a * 7 + l * 3 + s) % 50,
+    totconns,
     ereq: s % 97 === 0 ? 1 : 0,
   };
 }
@@ -126,8 +148,13 @@ export function statsAt(version: number, a: number, l: number, seq: number): Lis
 }
 
 /** A pool's entry in a heartbeat: its status word and its members' words in interval `n`. */
-export function poolMessage(spec: FleetSpec, p: SpecPool, first: number, total: number, n: number):
-  { status: string; members: Record<string, string> } {
+export function poolMessage(
+  spec: FleetSpec,
+  p: SpecPool,
+  first: number,
+  total: number,
+  n: number,
+): { status: string; members: Record<string, string> } {
   const words = p.members.map((m, k) => memberStatus(spec.churn, m, first + k, n, total));
   const status = words.length > 0 && words.every((w) => w === 'DOWN') ? 'DOWN' : 'UP';
   return { status, members: Object.fromEntries(p.members.map((m, k) => [m, words[k]])) };
@@ -142,19 +169,24 @@ export function buildMessage(spec: FleetSpec, a: number, seq: number): Record<st
   const listeners: Record<string, unknown> = {};
   lb.listeners.forEach((id, l) => {
     const entry: Record<string, unknown> = {
-      status: listenerStatus(spec.churn, id), stats: statsAt(spec.version, a, l, seq),
+      status: listenerStatus(spec.churn, id),
+      stats: statsAt(spec.version, a, l, seq),
     };
     if (spec.version < 2) {
-      entry.pools = Object.fromEntries(lb.pools.filter((p) => p.listener === id)
-        .map((p) => [p.id, poolMessage(spec, p, firstOrdinal.get(p)!, total, n)]));
+      entry.pools = Object.fromEntries(
+        lb.pools
+          .filter((p) => p.listener === id)
+          .map((p) => [p.id, poolMessage(spec, p, firstOrdinal.get(p)!, total, n)]),
+      );
     }
     listeners[id] = entry;
   });
   // The health daemon's key order: id, seq, listeners, pools, ver (v1: id, seq, listeners).
   const msg: Record<string, unknown> = { id: amp.id, seq, listeners };
   if (spec.version >= 2) {
-    msg.pools = Object.fromEntries(lb.pools.map((p) =>
-      [`${p.id}:${p.listener}`, poolMessage(spec, p, firstOrdinal.get(p)!, total, n)]));
+    msg.pools = Object.fromEntries(
+      lb.pools.map((p) => [`${p.id}:${p.listener}`, poolMessage(spec, p, firstOrdinal.get(p)!, total, n)]),
+    );
     msg.ver = spec.version;
   }
   return msg;

@@ -4,7 +4,11 @@
 import { EnvError } from '../errors';
 import { percentile } from '../run/monitor';
 
-export interface ApiTarget { url: string; token?: string; projectId: string }
+export interface ApiTarget {
+  url: string;
+  token?: string;
+  projectId: string;
+}
 
 export interface CallTiming {
   size: number;
@@ -19,23 +23,42 @@ export interface CallTiming {
 }
 
 /** The list calls, their JSON key, and how many items each returns for a population. */
-export interface ListCall { call: string; path: string; key: string; expected: number }
+export interface ListCall {
+  call: string;
+  path: string;
+  key: string;
+  expected: number;
+}
 
-export async function getJson(t: ApiTarget, path: string): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {
+export async function getJson(
+  t: ApiTarget,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {
   const started = performance.now();
   let r: Response;
   try {
-    r = await fetch(`${t.url}${path}`, { headers: { 'X-Auth-Token': t.token ?? 'noauth', Accept: 'application/json' }, signal: AbortSignal.timeout(120000) });
+    r = await fetch(`${t.url}${path}`, {
+      headers: { 'X-Auth-Token': t.token ?? 'noauth', Accept: 'application/json' },
+      signal: AbortSignal.timeout(120000),
+    });
   } catch (e) {
     throw new EnvError(`Octavia API at ${t.url} does not answer: ${(e as Error).message}`);
   }
   const body = (await r.json().catch(() => ({}))) as Record<string, unknown>;
   const ms = performance.now() - started;
-  if (r.status === 401 || r.status === 403) throw new EnvError(`Octavia API at ${t.url} answered ${r.status}: give a valid Keystone token with --token (admin for amphorae)`);
+  if (r.status === 401 || r.status === 403)
+    throw new EnvError(
+      `Octavia API at ${t.url} answered ${r.status}: give a valid Keystone token with --token (admin for amphorae)`,
+    );
   return { status: r.status, body, ms };
 }
 
-async function timeCall(t: ApiTarget, path: string, key: string, repeat: number): Promise<{ status: number; count: number; times: number[]; last?: string }> {
+async function timeCall(
+  t: ApiTarget,
+  path: string,
+  key: string,
+  repeat: number,
+): Promise<{ status: number; count: number; times: number[]; last?: string }> {
   const times: number[] = [];
   let status = 0;
   let count = 0;
@@ -65,18 +88,40 @@ export async function firstId(t: ApiTarget, path: string, key: string): Promise<
 }
 
 /** Times each call: the whole list, the second page of `pageSize` (limit + marker), and a filter. */
-export async function benchCalls(t: ApiTarget, size: number, calls: ListCall[], repeat: number, pageSize: number, filterName: string): Promise<CallTiming[]> {
+export async function benchCalls(
+  t: ApiTarget,
+  size: number,
+  calls: ListCall[],
+  repeat: number,
+  pageSize: number,
+  filterName: string,
+): Promise<CallTiming[]> {
   const out: CallTiming[] = [];
-  const stat = (call: ListCall, variant: CallTiming['variant'], r: { status: number; count: number; times: number[] }, expected: number) => out.push({
-    size, call: call.call, variant, status: r.status, count: r.count, expected,
-    p50Ms: percentile(r.times, 0.5), p95Ms: percentile(r.times, 0.95), maxMs: r.times[r.times.length - 1] ?? 0,
-  });
+  const stat = (
+    call: ListCall,
+    variant: CallTiming['variant'],
+    r: { status: number; count: number; times: number[] },
+    expected: number,
+  ) =>
+    out.push({
+      size,
+      call: call.call,
+      variant,
+      status: r.status,
+      count: r.count,
+      expected,
+      p50Ms: percentile(r.times, 0.5),
+      p95Ms: percentile(r.times, 0.95),
+      maxMs: r.times[r.times.length - 1] ?? 0,
+    });
   for (const c of calls) {
     const sep = c.path.includes('?') ? '&' : '?';
     const full = await timeCall(t, `${c.path}${sep}limit=${Math.max(1, c.expected)}`, c.key, repeat);
     stat(c, 'full', full, c.expected);
     const first = await timeCall(t, `${c.path}${sep}limit=${pageSize}`, c.key, 1);
-    const page = first.last ? await timeCall(t, `${c.path}${sep}limit=${pageSize}&marker=${first.last}`, c.key, repeat) : first;
+    const page = first.last
+      ? await timeCall(t, `${c.path}${sep}limit=${pageSize}&marker=${first.last}`, c.key, repeat)
+      : first;
     stat(c, 'page', page, Math.max(0, Math.min(pageSize, c.expected - pageSize)));
     if (c.call === 'loadbalancers') {
       const f = await timeCall(t, `${c.path}${sep}name=${encodeURIComponent(filterName)}`, c.key, repeat);

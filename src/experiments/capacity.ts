@@ -2,10 +2,10 @@
 // configured interval) until the SLA fails, then bisect between the last good and the first
 // bad step, and name the knee. Every step is a full stress run (populate, send, drain, clean).
 
-import { Config, Overrides, loadConfig } from '../config/config';
-import { RunRecord } from '../run/record';
+import { type Config, loadConfig, type Overrides } from '../config/config';
 import { interruptRequested } from '../lifecycle/interrupt';
-import { Verdict } from '../run/sla';
+import type { RunRecord } from '../run/record';
+import type { Verdict } from '../run/sla';
 
 export interface CapacityOptions {
   startRate: number;
@@ -54,29 +54,49 @@ export function amphoraeFor(rate: number, intervalSecs: number): number {
 
 export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: CapacityStep): string {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  if (!good && bad) return `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ${bad.lagP99.toFixed(1)} s)`;
-  if (good && !bad) return `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s (the highest load tried)`;
+  if (!good && bad)
+    return `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ${bad.lagP99.toFixed(1)} s)`;
+  if (good && !bad)
+    return `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s (the highest load tried)`;
   if (!good || !bad) return 'no step completed';
-  return `sustains ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s; at ${n(bad.rate)} ` +
-    `p99 lag reaches ${bad.lagP99.toFixed(1)} s and ${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`;
+  return (
+    `sustains ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s; at ${n(bad.rate)} ` +
+    `p99 lag reaches ${bad.lagP99.toFixed(1)} s and ${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`
+  );
 }
 
 function stepOf(rate: number, amphorae: number, r: RunRecord, secs: number): CapacityStep {
   // The time it really sent (--abort-on-fail may end a step early), else the step's length.
   const sending = r.phases.find((p) => p.name === 'send')?.seconds ?? secs;
-  return { rate, amphorae, verdict: r.verdict, processedShare: r.final.processedShare,
+  return {
+    rate,
+    amphorae,
+    verdict: r.verdict,
+    processedShare: r.final.processedShare,
     processedPerSec: r.final.processed / Math.max(1, sending),
-    lagP99: r.final.lagP99, drops: r.final.log?.drops, statementsPerHeartbeat: r.db?.statementsPerHeartbeat,
-    cpuSecsPer1000: r.hm?.cpuSecsPer1000 ? r.hm.cpuSecsPer1000.listener + r.hm.cpuSecsPer1000.pools : undefined };
+    lagP99: r.final.lagP99,
+    drops: r.final.log?.drops,
+    statementsPerHeartbeat: r.db?.statementsPerHeartbeat,
+    cpuSecsPer1000: r.hm?.cpuSecsPer1000 ? r.hm.cpuSecsPer1000.listener + r.hm.cpuSecsPer1000.pools : undefined,
+  };
 }
 
-export async function searchCapacity(base: { files: string[]; overrides: Overrides }, o: CapacityOptions,
-  run: StepRunner, onStep: (s: CapacityStep) => void): Promise<CapacityResult> {
+export async function searchCapacity(
+  base: { files: string[]; overrides: Overrides },
+  o: CapacityOptions,
+  run: StepRunner,
+  onStep: (s: CapacityStep) => void,
+): Promise<CapacityResult> {
   const interval = loadConfig(base.files, base.overrides).heartbeatInterval;
   const steps: CapacityStep[] = [];
   const at = async (rate: number): Promise<CapacityStep> => {
     const amphorae = amphoraeFor(rate, interval);
-    const cfg = loadConfig(base.files, { ...base.overrides, load_balancers: String(amphorae / 2), topology: 'ACTIVE_STANDBY', test_runtime_secs: String(o.stepSecs) });
+    const cfg = loadConfig(base.files, {
+      ...base.overrides,
+      load_balancers: String(amphorae / 2),
+      topology: 'ACTIVE_STANDBY',
+      test_runtime_secs: String(o.stepSecs),
+    });
     const s = stepOf(rate, amphorae, await run(cfg), o.stepSecs);
     steps.push(s);
     onStep(s);
@@ -89,7 +109,10 @@ export async function searchCapacity(base: { files: string[]; overrides: Overrid
     const s = await at(rate);
     if (s.verdict === 'INTERRUPTED') break; // an interrupted step says nothing about the HM
     if (s.verdict === 'KEEPING UP') good = s;
-    else { bad = s; break; }
+    else {
+      bad = s;
+      break;
+    }
   }
   for (let k = 0; k < o.refineSteps && good && bad && !interruptRequested(); k++) {
     const mid = Math.round((good.rate + bad.rate) / 2);
@@ -99,5 +122,12 @@ export async function searchCapacity(base: { files: string[]; overrides: Overrid
     if (s.verdict === 'KEEPING UP') good = s;
     else bad = s;
   }
-  return { kind: 'capacity', intervalSecs: interval, steps, lastGood: good, firstBad: bad, knee: kneeText(interval, good, bad) };
+  return {
+    kind: 'capacity',
+    intervalSecs: interval,
+    steps,
+    lastGood: good,
+    firstBad: bad,
+    knee: kneeText(interval, good, bad),
+  };
 }

@@ -1,17 +1,23 @@
 // Headroom in the operator's terms: a capacity search's knee expressed as multiples of a
 // profiled fleet ("sustains 2.4x the profiled fleet (about N amphorae at heartbeat_interval 10)").
 
-import { CapacityResult, CapacityStep } from './capacity';
+import type { CapacityResult, CapacityStep } from './capacity';
 
 /** What one capacity step ran with a profile: its scale and the ghosts (read back by the run) it gave. */
-export interface ProfileStep { scale: number; amphorae: number; loadBalancers: number }
+export interface ProfileStep {
+  scale: number;
+  amphorae: number;
+  loadBalancers: number;
+}
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 const x = (s: number) => `${s >= 10 ? s.toFixed(0) : s.toFixed(1)}x`;
 
 function badPart(bad: CapacityStep, b: ProfileStep): string {
-  return `at ${x(b.scale)} (${n(b.amphorae)} amphorae) p99 lag reaches ${bad.lagP99.toFixed(1)} s and `
-    + `${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`;
+  return (
+    `at ${x(b.scale)} (${n(b.amphorae)} amphorae) p99 lag reaches ${bad.lagP99.toFixed(1)} s and ` +
+    `${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`
+  );
 }
 
 /** The knee as multiples of the profiled fleet; `steps` maps a step's target amphorae to what it ran. */
@@ -21,12 +27,16 @@ export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep
   const bad = at(res.firstBad);
   const interval = `heartbeat_interval ${res.intervalSecs}`;
   if (good && bad) {
-    return `this HM sustains ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae at ${interval}); `
-      + badPart(res.firstBad!, bad);
+    return (
+      `this HM sustains ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae at ${interval}); ` +
+      badPart(res.firstBad!, bad)
+    );
   }
   if (good) {
-    return `this HM sustains at least ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae`
-      + ` at ${interval}), the most tried`;
+    return (
+      `this HM sustains at least ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae` +
+      ` at ${interval}), the most tried`
+    );
   }
   if (bad) return `this HM does not sustain even ${x(bad.scale)} the profiled fleet: ${badPart(res.firstBad!, bad)}`;
   return 'no step completed';

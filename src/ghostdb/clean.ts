@@ -2,19 +2,29 @@
 // every row linked to them (including what a live HM added), children first, one
 // transaction per chunk of load balancers, bound parameters only. Idempotent.
 
-import { Conn, inTransaction } from './db';
-import { Schema, hasColumn } from './schema';
+import type { Progress } from '../terminal/progress';
+import { type Conn, inTransaction } from './db';
 import { isGhostLbName, prefixNameSql, validatePrefix } from './names';
-import { Progress } from '../terminal/progress';
+import { hasColumn, type Schema } from './schema';
 
 /** Ids of one chunk's objects, collected level by level through indexed foreign keys. */
 interface ChunkIds {
-  load_balancer: string[]; listener: string[]; pool: string[]; amphora: string[]; l7policy: string[];
-  member: string[]; health_monitor: string[]; l7rule: string[];
+  load_balancer: string[];
+  listener: string[];
+  pool: string[];
+  amphora: string[];
+  l7policy: string[];
+  member: string[];
+  health_monitor: string[];
+  l7rule: string[];
 }
 
 /** One DELETE: table, the indexed column it is matched on, and which id list feeds it. */
-interface Step { table: string; column: string; ids: keyof ChunkIds }
+interface Step {
+  table: string;
+  column: string;
+  ids: keyof ChunkIds;
+}
 
 /** Foreign-key-safe order: everything that points at a row goes before that row. */
 const STEPS: Step[] = [
@@ -44,11 +54,27 @@ const STEPS: Step[] = [
 export const CLEAN_TABLES: readonly string[] = ['tags', ...STEPS.map((s) => s.table)];
 
 /** Objects the API can tag; their tags go first. */
-const TAGGED: Array<keyof ChunkIds> = ['l7rule', 'l7policy', 'member', 'health_monitor', 'pool', 'listener', 'load_balancer'];
+const TAGGED: Array<keyof ChunkIds> = [
+  'l7rule',
+  'l7policy',
+  'member',
+  'health_monitor',
+  'pool',
+  'listener',
+  'load_balancer',
+];
 
-async function idsWhere(conn: Conn, schema: Schema, table: string, column: string, values: string[]): Promise<string[]> {
+async function idsWhere(
+  conn: Conn,
+  schema: Schema,
+  table: string,
+  column: string,
+  values: string[],
+): Promise<string[]> {
   if (values.length === 0 || !hasColumn(schema, table, column)) return [];
-  const rows: Array<{ id: string }> = await conn.query(`SELECT id FROM \`${table}\` WHERE \`${column}\` IN (?)`, [values]);
+  const rows: Array<{ id: string }> = await conn.query(`SELECT id FROM \`${table}\` WHERE \`${column}\` IN (?)`, [
+    values,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -58,10 +84,16 @@ function idsOf(conn: Conn, schema: Schema, lookups: Array<[string, string, strin
 }
 
 async function collectIds(conn: Conn, schema: Schema, lbIds: string[]): Promise<ChunkIds> {
-  const [listener, pool, amphora] = await idsOf(conn, schema,
-    [['listener', 'load_balancer_id', lbIds], ['pool', 'load_balancer_id', lbIds], ['amphora', 'load_balancer_id', lbIds]]);
-  const [l7policy, member, healthMonitor] = await idsOf(conn, schema,
-    [['l7policy', 'listener_id', listener], ['member', 'pool_id', pool], ['health_monitor', 'pool_id', pool]]);
+  const [listener, pool, amphora] = await idsOf(conn, schema, [
+    ['listener', 'load_balancer_id', lbIds],
+    ['pool', 'load_balancer_id', lbIds],
+    ['amphora', 'load_balancer_id', lbIds],
+  ]);
+  const [l7policy, member, healthMonitor] = await idsOf(conn, schema, [
+    ['l7policy', 'listener_id', listener],
+    ['member', 'pool_id', pool],
+    ['health_monitor', 'pool_id', pool],
+  ]);
   const l7rule = await idsWhere(conn, schema, 'l7rule', 'l7policy_id', l7policy);
   return { load_balancer: lbIds, listener, pool, amphora, l7policy, member, health_monitor: healthMonitor, l7rule };
 }
@@ -70,7 +102,8 @@ function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: 
   const out: Array<{ table: string; sql: string; values: string[] }> = [];
   if (hasColumn(schema, 'tags', 'resource_id')) {
     const tagged = TAGGED.flatMap((k) => ids[k]);
-    if (tagged.length > 0) out.push({ table: 'tags', sql: 'DELETE FROM tags WHERE resource_id IN (?)', values: tagged });
+    if (tagged.length > 0)
+      out.push({ table: 'tags', sql: 'DELETE FROM tags WHERE resource_id IN (?)', values: tagged });
   }
   for (const s of STEPS) {
     if (ids[s.ids].length === 0 || !hasColumn(schema, s.table, s.column)) continue;
@@ -86,7 +119,9 @@ function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: 
 async function nextChunk(conn: Conn, prefix: string, size: number): Promise<string[]> {
   const match = prefixNameSql('name', prefix);
   const rows: Array<{ id: string; name: string }> = await conn.query(
-    `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`, [...match.params, size]);
+    `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`,
+    [...match.params, size],
+  );
   const foreign = rows.find((r) => !isGhostLbName(r.name, prefix));
   if (foreign) {
     const name = JSON.stringify(foreign.name);
@@ -101,10 +136,17 @@ export interface CleanResult {
   total: number;
 }
 
-export async function cleanPrefix(conn: Conn, schema: Schema, rawPrefix: string, batchSize: number, progress?: Progress): Promise<CleanResult> {
+export async function cleanPrefix(
+  conn: Conn,
+  schema: Schema,
+  rawPrefix: string,
+  batchSize: number,
+  progress?: Progress,
+): Promise<CleanResult> {
   const prefix = validatePrefix(rawPrefix);
-  const counts: Record<string, number> = Object.fromEntries(CLEAN_TABLES
-    .filter((t) => schema.tables.has(t)).map((t) => [t, 0]));
+  const counts: Record<string, number> = Object.fromEntries(
+    CLEAN_TABLES.filter((t) => schema.tables.has(t)).map((t) => [t, 0]),
+  );
   progress?.start(0);
   for (;;) {
     const lbIds = await nextChunk(conn, prefix, batchSize);

@@ -2,7 +2,7 @@
 // driver errors into one-line operator messages that never contain the password.
 
 import * as mariadb from 'mariadb';
-import { DbTarget, describeTarget } from '../config/dburl';
+import { type DbTarget, describeTarget } from '../config/dburl';
 import { EnvError, EXIT_USAGE } from '../errors';
 
 export type Conn = mariadb.Connection;
@@ -35,7 +35,11 @@ function connOptions(t: DbTarget, extra: Partial<mariadb.ConnectionConfig> = {})
  * Opens one connection. Failures become EnvError with `code` as exit status
  * (2 for the ghost commands, which treat a bad URL like bad input; 3 for runs).
  */
-export async function connect(t: DbTarget, code = EXIT_USAGE, extra: Partial<mariadb.ConnectionConfig> = {}): Promise<Conn> {
+export async function connect(
+  t: DbTarget,
+  code = EXIT_USAGE,
+  extra: Partial<mariadb.ConnectionConfig> = {},
+): Promise<Conn> {
   try {
     const conn = await mariadb.createConnection(connOptions(t, extra));
     await conn.query("SET SESSION time_zone = '+00:00'");

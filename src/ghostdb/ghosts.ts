@@ -3,18 +3,41 @@
 // one piece deep, whatever the multipliers).
 
 import { randomUUID } from 'node:crypto';
-import { Config } from '../config/config';
+import type { Config } from '../config/config';
+import { type ChurnSpec, type MemberWord, memberStatus } from '../engine/wire';
 import { UsageError } from '../errors';
 import { lbName } from './names';
 import {
-  LbShape, ListenerShape, MemberStatus, PoolShape, Profile, ShapePlan, memberStatusAt, membersOf, planShapes, poolCount,
-  profileChurn, rolesOf,
+  type LbShape,
+  type ListenerShape,
+  type MemberStatus,
+  memberStatusAt,
+  membersOf,
+  type PoolShape,
+  type Profile,
+  planShapes,
+  poolCount,
+  profileChurn,
+  rolesOf,
+  type ShapePlan,
 } from './shapes';
-import { ChurnSpec, MemberWord, memberStatus } from '../engine/wire';
 
 /** What to write: the configuration's shape of a ghost LB, under one run prefix. */
-export interface GhostPlan extends Pick<Config, 'projectId' | 'loadBalancers' | 'listeners' | 'pools' | 'healthMonitors' | 'members'
-  | 'l7policies' | 'l7rules' | 'topology' | 'ghostBusy' | 'batchSize'> {
+export interface GhostPlan
+  extends Pick<
+    Config,
+    | 'projectId'
+    | 'loadBalancers'
+    | 'listeners'
+    | 'pools'
+    | 'healthMonitors'
+    | 'members'
+    | 'l7policies'
+    | 'l7rules'
+    | 'topology'
+    | 'ghostBusy'
+    | 'batchSize'
+  > {
   prefix: string;
   /** From a profile: each LB's shape and every member's status (absent: the uniform multipliers). */
   shapes?: ShapePlan;
@@ -26,8 +49,19 @@ export type Row = Record<string, string | number | null>;
 export type TableRows = Map<string, Row[]>;
 
 /** Insert order: parents before children (listener after pool: default_pool_id). */
-export const INSERT_ORDER = ['load_balancer', 'vip', 'amphora', 'amphora_health', 'pool', 'session_persistence',
-  'health_monitor', 'member', 'listener', 'l7policy', 'l7rule'] as const;
+export const INSERT_ORDER = [
+  'load_balancer',
+  'vip',
+  'amphora',
+  'amphora_health',
+  'pool',
+  'session_persistence',
+  'health_monitor',
+  'member',
+  'listener',
+  'l7policy',
+  'l7rule',
+] as const;
 
 export const GHOST_DESCRIPTION = 'stresshm ghost';
 
@@ -49,8 +83,13 @@ export function planFromConfig(cfg: Config, prefix: string = randomUUID()): Ghos
 }
 
 /** A profile's ghosts at `scale` for `seed`, with the configuration's project, busy flag and batch size. */
-export function planFromProfile(cfg: Config, profile: Profile, scale: number, seed: number,
-  prefix: string = randomUUID()): GhostPlan {
+export function planFromProfile(
+  cfg: Config,
+  profile: Profile,
+  scale: number,
+  seed: number,
+  prefix: string = randomUUID(),
+): GhostPlan {
   const shapes = planShapes(profile, scale, seed);
   return { ...planFromConfig(cfg, prefix), loadBalancers: shapes.lbShape.length, shapes, churn: profileChurn(profile) };
 }
@@ -58,8 +97,13 @@ export function planFromProfile(cfg: Config, profile: Profile, scale: number, se
 /** The configuration with the profile's member status shares (the heartbeats report the ghosts' statuses). */
 export function withProfileShares(cfg: Config, profile: Profile): Config {
   const c = profileChurn(profile);
-  return { ...cfg, memberDownShare: c.down, memberDrainShare: c.drain, memberMaintShare: c.maint,
-    memberNocheckShare: c.nocheck };
+  return {
+    ...cfg,
+    memberDownShare: c.down,
+    memberDrainShare: c.drain,
+    memberMaintShare: c.maint,
+    memberNocheckShare: c.nocheck,
+  };
 }
 
 export function amphoraeOf(topology: GhostPlan['topology']): number {
@@ -68,8 +112,10 @@ export function amphoraeOf(topology: GhostPlan['topology']): number {
 
 /** Rows per table of one LB shape. */
 export function shapeCounts(s: LbShape): Record<string, number> {
-  const pools = [...s.listeners.flatMap((l) => [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]),
-    ...s.unattached_pools];
+  const pools = [
+    ...s.listeners.flatMap((l) => [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]),
+    ...s.unattached_pools,
+  ];
   const amps = rolesOf(s).length;
   const l7policies = s.listeners.reduce((n, l) => n + l.l7policies.length, 0);
   return {
@@ -118,7 +164,11 @@ export function totalRows(p: GhostPlan): number {
 
 /** Heartbeat word of each member operating status (what the HM maps back to it). */
 const WORD_OF: Record<MemberStatus, MemberWord> = {
-  ONLINE: 'UP', ERROR: 'DOWN', DRAINING: 'DRAIN', OFFLINE: 'MAINT', NO_MONITOR: 'no check',
+  ONLINE: 'UP',
+  ERROR: 'DOWN',
+  DRAINING: 'DRAIN',
+  OFFLINE: 'MAINT',
+  NO_MONITOR: 'no check',
 };
 
 /** Draws member ids until one whose hash gives `status`'s word under these shares (what the wire reports). */
@@ -142,11 +192,23 @@ function docIp(net: 0 | 1 | 2, n: number): string {
 type RowOut = [table: string, row: Row];
 
 /** Running numbers of the children of one LB (names stay unique within the prefix). */
-interface Counters { listener: number; pool: number; member: number; l7policy: number; memberOrdinal: number }
+interface Counters {
+  listener: number;
+  pool: number;
+  member: number;
+  l7policy: number;
+  memberOrdinal: number;
+}
 
 /** Times are DATETIME literals in UTC (the session time zone is +00:00): cheap to bind. */
 interface Ctx {
-  p: GhostPlan; now: string; healthAt: string; certExpiry: string; lbN: number; lbId: string; shape: LbShape;
+  p: GhostPlan;
+  now: string;
+  healthAt: string;
+  certExpiry: string;
+  lbN: number;
+  lbId: string;
+  shape: LbShape;
   n: Counters;
 }
 
@@ -156,18 +218,28 @@ export function sqlDateTime(d: Date): string {
 
 function common(ctx: Ctx, name: string): Row {
   return {
-    project_id: ctx.p.projectId, name, description: GHOST_DESCRIPTION,
-    provisioning_status: 'ACTIVE', operating_status: 'ONLINE', enabled: 1,
-    created_at: ctx.now, updated_at: ctx.now,
+    project_id: ctx.p.projectId,
+    name,
+    description: GHOST_DESCRIPTION,
+    provisioning_status: 'ACTIVE',
+    operating_status: 'ONLINE',
+    enabled: 1,
+    created_at: ctx.now,
+    updated_at: ctx.now,
   };
 }
 
 /** The uniform shape of a plan without profile: the [test_params] multipliers. */
 export function uniformShape(p: GhostPlan): LbShape {
-  const pool = (): PoolShape => ({ protocol: 'HTTP', members: p.members,
-    health_monitor: p.healthMonitors > 0 ? 'HTTP' : null, session_persistence: 'HTTP_COOKIE' });
+  const pool = (): PoolShape => ({
+    protocol: 'HTTP',
+    members: p.members,
+    health_monitor: p.healthMonitors > 0 ? 'HTTP' : null,
+    session_persistence: 'HTTP_COOKIE',
+  });
   const listener = (): ListenerShape => ({
-    protocol: 'HTTP', default_pool: p.pools > 0 ? pool() : null,
+    protocol: 'HTTP',
+    default_pool: p.pools > 0 ? pool() : null,
     redirect_pools: Array.from({ length: Math.max(0, p.pools - 1) }, pool),
     l7policies: Array.from({ length: p.l7policies }, () => p.l7rules),
   });
@@ -183,23 +255,52 @@ export function shapeOfLb(p: GhostPlan, lbN: number): LbShape {
 
 function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
   const { p, lbN, lbId } = ctx;
-  yield ['load_balancer', {
-    id: lbId, ...common(ctx, lbName(p.prefix, lbN)), operating_status: lbStatus(ctx), topology: ctx.shape.topology,
-    provider: 'amphora',
-  }];
-  yield ['vip', {
-    load_balancer_id: lbId, ip_address: docIp(2, lbN), port_id: randomUUID(), subnet_id: randomUUID(),
-    network_id: randomUUID(), octavia_owned: 1,
-  }];
+  yield [
+    'load_balancer',
+    {
+      id: lbId,
+      ...common(ctx, lbName(p.prefix, lbN)),
+      operating_status: lbStatus(ctx),
+      topology: ctx.shape.topology,
+      provider: 'amphora',
+    },
+  ];
+  yield [
+    'vip',
+    {
+      load_balancer_id: lbId,
+      ip_address: docIp(2, lbN),
+      port_id: randomUUID(),
+      subnet_id: randomUUID(),
+      network_id: randomUUID(),
+      octavia_owned: 1,
+    },
+  ];
   for (const [i, role] of rolesOf(ctx.shape).entries()) {
     const id = randomUUID();
-    yield ['amphora', {
-      id, compute_id: randomUUID(), status: 'ALLOCATED', load_balancer_id: lbId,
-      lb_network_ip: docIp(0, lbN * 2 + i), vrrp_ip: docIp(1, lbN * 2 + i), ha_ip: docIp(2, lbN),
-      vrrp_port_id: randomUUID(), ha_port_id: randomUUID(), role, cert_expiration: ctx.certExpiry, cert_busy: 0,
-      vrrp_interface: 'eth1', vrrp_id: 1, vrrp_priority: role === 'BACKUP' ? 90 : 100,
-      compute_flavor: 'stresshm-ghost', created_at: ctx.now, updated_at: ctx.now,
-    }];
+    yield [
+      'amphora',
+      {
+        id,
+        compute_id: randomUUID(),
+        status: 'ALLOCATED',
+        load_balancer_id: lbId,
+        lb_network_ip: docIp(0, lbN * 2 + i),
+        vrrp_ip: docIp(1, lbN * 2 + i),
+        ha_ip: docIp(2, lbN),
+        vrrp_port_id: randomUUID(),
+        ha_port_id: randomUUID(),
+        role,
+        cert_expiration: ctx.certExpiry,
+        cert_busy: 0,
+        vrrp_interface: 'eth1',
+        vrrp_id: 1,
+        vrrp_priority: role === 'BACKUP' ? 90 : 100,
+        compute_flavor: 'stresshm-ghost',
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      },
+    ];
     yield ['amphora_health', { amphora_id: id, last_update: ctx.healthAt, busy: p.ghostBusy ? 1 : 0 }];
   }
 }
@@ -249,49 +350,103 @@ function* addPool(ctx: Ctx, shape: PoolShape, listenerId: string | null): Genera
   const id = randomUUID();
   const n = ++ctx.n.pool;
   const tie = listenerId ? ` listener=${listenerId}` : '';
-  yield ['pool', {
-    id, ...common(ctx, `${ctx.p.prefix}-pool${n}`), description: `${GHOST_DESCRIPTION}${tie}`,
-    operating_status: listenerId ? poolStatus(ctx, ctx.n.memberOrdinal, shape.members) : 'OFFLINE',
-    protocol: shape.protocol, lb_algorithm: 'ROUND_ROBIN', load_balancer_id: ctx.lbId, tls_enabled: 0,
-  }];
+  yield [
+    'pool',
+    {
+      id,
+      ...common(ctx, `${ctx.p.prefix}-pool${n}`),
+      description: `${GHOST_DESCRIPTION}${tie}`,
+      operating_status: listenerId ? poolStatus(ctx, ctx.n.memberOrdinal, shape.members) : 'OFFLINE',
+      protocol: shape.protocol,
+      lb_algorithm: 'ROUND_ROBIN',
+      load_balancer_id: ctx.lbId,
+      tls_enabled: 0,
+    },
+  ];
   if (shape.session_persistence) {
     const cookie = shape.session_persistence === 'APP_COOKIE' ? 'ghost' : null;
     yield ['session_persistence', { pool_id: id, type: shape.session_persistence, cookie_name: cookie }];
   }
   if (shape.health_monitor) {
     const http = HM_HTTP.has(shape.health_monitor);
-    yield ['health_monitor', {
-      id: randomUUID(), ...common(ctx, `${ctx.p.prefix}-hm${n}`), pool_id: id, type: shape.health_monitor, delay: 10,
-      timeout: 5, fall_threshold: 3, rise_threshold: 2, http_method: http ? 'GET' : null, url_path: http ? '/' : null,
-      expected_codes: http ? '200' : null,
-    }];
+    yield [
+      'health_monitor',
+      {
+        id: randomUUID(),
+        ...common(ctx, `${ctx.p.prefix}-hm${n}`),
+        pool_id: id,
+        type: shape.health_monitor,
+        delay: 10,
+        timeout: 5,
+        fall_threshold: 3,
+        rise_threshold: 2,
+        http_method: http ? 'GET' : null,
+        url_path: http ? '/' : null,
+        expected_codes: http ? '200' : null,
+      },
+    ];
   }
   for (let m = 0; m < shape.members; m++) {
     const mN = ++ctx.n.member;
     const { id: memberId, status } = nextMember(ctx);
-    yield ['member', {
-      id: memberId, ...common(ctx, `${ctx.p.prefix}-member${mN}`), operating_status: status, pool_id: id,
-      subnet_id: null, ip_address: docIp(m % 3 as 0 | 1 | 2, Math.floor(m / 3)), protocol_port: 1 + Math.floor(m / 762),
-      weight: 1, backup: 0,
-    }];
+    yield [
+      'member',
+      {
+        id: memberId,
+        ...common(ctx, `${ctx.p.prefix}-member${mN}`),
+        operating_status: status,
+        pool_id: id,
+        subnet_id: null,
+        ip_address: docIp((m % 3) as 0 | 1 | 2, Math.floor(m / 3)),
+        protocol_port: 1 + Math.floor(m / 762),
+        weight: 1,
+        backup: 0,
+      },
+    ];
   }
   return id;
 }
 
-function* addL7Policy(ctx: Ctx, listenerId: string, rules: number, q: number, redirect: string | null)
-  : Generator<RowOut> {
+function* addL7Policy(
+  ctx: Ctx,
+  listenerId: string,
+  rules: number,
+  q: number,
+  redirect: string | null,
+): Generator<RowOut> {
   const { p } = ctx;
   const polId = randomUUID();
-  yield ['l7policy', {
-    id: polId, ...common(ctx, `${p.prefix}-l7policy${++ctx.n.l7policy}`), listener_id: listenerId, position: q + 1,
-    action: redirect ? 'REDIRECT_TO_POOL' : 'REJECT', redirect_pool_id: redirect, redirect_url: null,
-  }];
+  yield [
+    'l7policy',
+    {
+      id: polId,
+      ...common(ctx, `${p.prefix}-l7policy${++ctx.n.l7policy}`),
+      listener_id: listenerId,
+      position: q + 1,
+      action: redirect ? 'REDIRECT_TO_POOL' : 'REJECT',
+      redirect_pool_id: redirect,
+      redirect_url: null,
+    },
+  ];
   for (let r = 0; r < rules; r++) {
-    yield ['l7rule', {
-      id: randomUUID(), project_id: p.projectId, l7policy_id: polId, type: 'PATH', compare_type: 'STARTS_WITH',
-      key: null, value: `/ghost${r}`, invert: 0, enabled: 1, provisioning_status: 'ACTIVE', operating_status: 'ONLINE',
-      created_at: ctx.now, updated_at: ctx.now,
-    }];
+    yield [
+      'l7rule',
+      {
+        id: randomUUID(),
+        project_id: p.projectId,
+        l7policy_id: polId,
+        type: 'PATH',
+        compare_type: 'STARTS_WITH',
+        key: null,
+        value: `/ghost${r}`,
+        invert: 0,
+        enabled: 1,
+        provisioning_status: 'ACTIVE',
+        operating_status: 'ONLINE',
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      },
+    ];
   }
 }
 
@@ -302,11 +457,23 @@ function* addListener(ctx: Ctx, shape: ListenerShape, k: number): Generator<RowO
   const defaultPool = shape.default_pool ? yield* addPool(ctx, shape.default_pool, id) : null;
   const redirects: string[] = [];
   for (const pool of shape.redirect_pools) redirects.push(yield* addPool(ctx, pool, id));
-  yield ['listener', {
-    id, ...common(ctx, `${p.prefix}-listener${listenerN}`), load_balancer_id: ctx.lbId, protocol: shape.protocol,
-    protocol_port: 80 + k, connection_limit: -1, default_pool_id: defaultPool, peer_port: 1025 + k,
-    timeout_client_data: 50000, timeout_member_connect: 5000, timeout_member_data: 50000, timeout_tcp_inspect: 0,
-  }];
+  yield [
+    'listener',
+    {
+      id,
+      ...common(ctx, `${p.prefix}-listener${listenerN}`),
+      load_balancer_id: ctx.lbId,
+      protocol: shape.protocol,
+      protocol_port: 80 + k,
+      connection_limit: -1,
+      default_pool_id: defaultPool,
+      peer_port: 1025 + k,
+      timeout_client_data: 50000,
+      timeout_member_connect: 5000,
+      timeout_member_data: 50000,
+      timeout_tcp_inspect: 0,
+    },
+  ];
   // The redirect pools are the policies' targets in turn, so every pool serves its listener.
   for (let q = 0; q < shape.l7policies.length; q++) {
     const redirect = redirects.length > 0 ? redirects[q % redirects.length] : null;
@@ -319,7 +486,9 @@ function perLbMax(p: GhostPlan): Omit<Counters, 'memberOrdinal'> {
   const shapes = p.shapes ? p.shapes.shapes : [uniformShape(p)];
   const max = (f: (s: LbShape) => number) => Math.max(0, ...shapes.map(f));
   return {
-    listener: max((s) => s.listeners.length), pool: max(poolCount), member: max(membersOf),
+    listener: max((s) => s.listeners.length),
+    pool: max(poolCount),
+    member: max(membersOf),
     l7policy: max((s) => s.listeners.reduce((n, l) => n + l.l7policies.length, 0)),
   };
 }
@@ -332,8 +501,13 @@ export function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): G
   const healthAt = sqlDateTime(new Date(at.getTime() - 2000));
   const m = perLbMax(p);
   const b = lbN - 1;
-  const n: Counters = { listener: b * m.listener, pool: b * m.pool, member: b * m.member, l7policy: b * m.l7policy,
-    memberOrdinal: p.shapes ? p.shapes.memberBase[b] : b * m.member };
+  const n: Counters = {
+    listener: b * m.listener,
+    pool: b * m.pool,
+    member: b * m.member,
+    l7policy: b * m.l7policy,
+    memberOrdinal: p.shapes ? p.shapes.memberBase[b] : b * m.member,
+  };
   const shape = shapeOfLb(p, lbN);
   const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: randomUUID(), shape, n };
   yield* addLoadBalancer(ctx);

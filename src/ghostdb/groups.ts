@@ -2,8 +2,8 @@
 // and a row budget) whose rows are generated lazily in pieces of bounded size, so memory stays
 // one piece deep whatever the multipliers; and one sample row per table to plan INSERTs from.
 
-import { GhostPlan, TableRows, loadBalancerRows, rowsOfLb, rowsPerLb } from './ghosts';
 import { UsageError } from '../errors';
+import { type GhostPlan, loadBalancerRows, rowsOfLb, rowsPerLb, type TableRows } from './ghosts';
 
 /** Rows handed to the database per piece (one batch() per table of the piece). */
 const PIECE_ROWS = 20_000;
@@ -20,13 +20,20 @@ export function checkPlanSize(p: GhostPlan): void {
   const n = rowsPerLb(p);
   if (n > MAX_ROWS_PER_LB) {
     const rows = n.toLocaleString('en-US');
-    throw new UsageError(`one ghost load balancer would have ${rows} rows (listeners x pools x members...);`
-      + ` at most ${MAX_ROWS_PER_LB.toLocaleString('en-US')} fit in one transaction: lower the per-LB multipliers`);
+    throw new UsageError(
+      `one ghost load balancer would have ${rows} rows (listeners x pools x members...);` +
+        ` at most ${MAX_ROWS_PER_LB.toLocaleString('en-US')} fit in one transaction: lower the per-LB multipliers`,
+    );
   }
 }
 
 /** One transaction's worth of whole load balancers; its rows are generated lazily, piece by piece. */
-export interface TxGroup { firstLb: number; lbs: number; rows: number; pieces(): Generator<TableRows> }
+export interface TxGroup {
+  firstLb: number;
+  lbs: number;
+  rows: number;
+  pieces(): Generator<TableRows>;
+}
 
 /** Load balancers per transaction: bounded by batch_size and by TX_ROWS rows, at least one. */
 function lbsPerGroup(p: GhostPlan): number {
@@ -71,10 +78,19 @@ export function sampleRows(p: GhostPlan): TableRows {
   const one = (n: number) => Math.min(1, n);
   // A profile plan may write any table: its sample is one LB with one of everything.
   const full = p.shapes !== undefined;
-  const mini: GhostPlan = { ...p, shapes: undefined, churn: undefined, loadBalancers: 1,
-    listeners: full ? 1 : one(p.listeners), pools: full ? 1 : one(p.pools), members: 1,
+  const mini: GhostPlan = {
+    ...p,
+    shapes: undefined,
+    churn: undefined,
+    loadBalancers: 1,
+    listeners: full ? 1 : one(p.listeners),
+    pools: full ? 1 : one(p.pools),
+    members: 1,
     healthMonitors: full ? 1 : p.healthMonitors,
-    l7policies: full ? 1 : one(p.l7policies), l7rules: full ? 1 : one(p.l7rules), topology: 'SINGLE' };
+    l7policies: full ? 1 : one(p.l7policies),
+    l7rules: full ? 1 : one(p.l7rules),
+    topology: 'SINGLE',
+  };
   const out: TableRows = new Map();
   for (const [table, row] of loadBalancerRows(mini, 1)) if (!out.has(table)) out.set(table, [row]);
   return out;

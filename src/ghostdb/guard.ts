@@ -3,11 +3,11 @@
 // Anything but "y"/"yes" at the prompt, including Ctrl-C and Ctrl-D, is "cancelled" (exit 2).
 
 import { createInterface } from 'node:readline';
-import { Conn } from './db';
-import { DbTarget, describeTarget } from '../config/dburl';
-import { countRealLoadBalancers } from './inventory';
+import { type DbTarget, describeTarget } from '../config/dburl';
 import { UsageError } from '../errors';
 import { onInterrupt } from '../lifecycle/interrupt';
+import type { Conn } from './db';
+import { countRealLoadBalancers } from './inventory';
 
 export interface GuardOptions {
   yes: boolean;
@@ -43,7 +43,9 @@ export async function confirmTarget(conn: Conn, target: DbTarget, action: string
   out.write(`Target database: ${describeTarget(target)} (${real} non-ghost load balancer${real === 1 ? '' : 's'})\n`);
   if (real === 0 || opts.yes) return;
   if (!input.isTTY) {
-    throw new UsageError(`refusing to ${action}: ${describeTarget(target)} holds ${real} real load balancers; pass --yes to confirm`);
+    throw new UsageError(
+      `refusing to ${action}: ${describeTarget(target)} holds ${real} real load balancers; pass --yes to confirm`,
+    );
   }
   const verb = `${action[0].toUpperCase()}${action.slice(1)}`;
   const answer = await ask(input, out, `This database holds ${real} real load balancers. ${verb} anyway? [y/N] `);

@@ -1,8 +1,8 @@
 // What ghosts a database holds: every run prefix with its counts, how many real (non-ghost)
 // load balancers exist, and one run's graph read back for the heartbeat fleet.
 
-import { Conn } from './db';
-import { GhostGraph, GraphLoadBalancer, AmphoraRole } from './graph';
+import type { Conn } from './db';
+import type { AmphoraRole, GhostGraph, GraphLoadBalancer } from './graph';
 import { ghostNameSql, lbIndex, prefixNameSql, validatePrefix } from './names';
 
 export interface PrefixSummary {
@@ -17,8 +17,15 @@ export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
   const rows: Array<{ prefix: string; lbs: number; amps: number; created: Date | null }> = await conn.query(
     `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, MIN(lb.created_at) AS created
        FROM load_balancer lb LEFT JOIN amphora a ON a.load_balancer_id = lb.id
-      WHERE ${ghost.sql} GROUP BY LEFT(lb.name, 36) ORDER BY created`, ghost.params);
-  return rows.map((r) => ({ prefix: r.prefix, loadBalancers: Number(r.lbs), amphorae: Number(r.amps), createdAt: r.created }));
+      WHERE ${ghost.sql} GROUP BY LEFT(lb.name, 36) ORDER BY created`,
+    ghost.params,
+  );
+  return rows.map((r) => ({
+    prefix: r.prefix,
+    loadBalancers: Number(r.lbs),
+    amphorae: Number(r.amps),
+    createdAt: r.created,
+  }));
 }
 
 /** Load balancers that are not stresshm ghosts (and not deleted): the cloud's own. */
@@ -26,15 +33,27 @@ export async function countRealLoadBalancers(conn: Conn): Promise<number> {
   const ghost = ghostNameSql("COALESCE(name, '')");
   const rows: Array<{ n: number }> = await conn.query(
     `SELECT COUNT(*) AS n FROM load_balancer WHERE provisioning_status <> 'DELETED' AND NOT ${ghost.sql}`,
-    ghost.params);
+    ghost.params,
+  );
   return Number(rows[0].n);
 }
 
-function listenerOfPool(description: string | null, defaultOf: Map<string, string>, redirectOf: Map<string, string>, poolId: string): string | undefined {
+function listenerOfPool(
+  description: string | null,
+  defaultOf: Map<string, string>,
+  redirectOf: Map<string, string>,
+  poolId: string,
+): string | undefined {
   return defaultOf.get(poolId) ?? redirectOf.get(poolId) ?? /listener=([0-9a-f-]{36})/.exec(description ?? '')?.[1];
 }
 
-interface ListenerRow { id: string; lb: string; port: number; pool: string | null; protocol: string }
+interface ListenerRow {
+  id: string;
+  lb: string;
+  port: number;
+  pool: string | null;
+  protocol: string;
+}
 
 /** One run's graph: enabled listeners, pools tied to their listener, members; LBs by index. */
 export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGraph> {
@@ -42,24 +61,43 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
   const match = prefixNameSql('name', prefix);
   const params = match.params;
   const inRun = `SELECT id FROM load_balancer WHERE ${match.sql}`;
-  const lbs: Array<{ id: string; name: string }> = await conn.query(`SELECT id, name FROM load_balancer WHERE id IN (${inRun})`, params);
+  const lbs: Array<{ id: string; name: string }> = await conn.query(
+    `SELECT id, name FROM load_balancer WHERE id IN (${inRun})`,
+    params,
+  );
   const amps: Array<{ id: string; lb: string; role: AmphoraRole }> = await conn.query(
-    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`, params);
+    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`,
+    params,
+  );
   const listeners: ListenerRow[] = await conn.query(
     `SELECT id, load_balancer_id AS lb, protocol_port AS port, default_pool_id AS pool, protocol FROM listener
-      WHERE enabled = 1 AND load_balancer_id IN (${inRun}) ORDER BY protocol_port`, params);
+      WHERE enabled = 1 AND load_balancer_id IN (${inRun}) ORDER BY protocol_port`,
+    params,
+  );
   const redirects: Array<{ pool: string; listener: string }> = await conn.query(
-    `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`, params);
+    `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`,
+    params,
+  );
   const pools: Array<{ id: string; lb: string; description: string | null }> = await conn.query(
-    `SELECT id, load_balancer_id AS lb, description FROM pool WHERE load_balancer_id IN (${inRun}) ORDER BY name`, params);
+    `SELECT id, load_balancer_id AS lb, description FROM pool WHERE load_balancer_id IN (${inRun}) ORDER BY name`,
+    params,
+  );
   const members: Array<{ id: string; pool: string }> = await conn.query(
-    `SELECT id, pool_id AS pool FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) ORDER BY name`, params);
+    `SELECT id, pool_id AS pool FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) ORDER BY name`,
+    params,
+  );
   return assemble(prefix, lbs, amps, listeners, redirects, pools, members);
 }
 
-function assemble(prefix: string, lbs: Array<{ id: string; name: string }>, amps: Array<{ id: string; lb: string; role: AmphoraRole }>,
-  listeners: ListenerRow[], redirects: Array<{ pool: string; listener: string }>,
-  pools: Array<{ id: string; lb: string; description: string | null }>, members: Array<{ id: string; pool: string }>): GhostGraph {
+function assemble(
+  prefix: string,
+  lbs: Array<{ id: string; name: string }>,
+  amps: Array<{ id: string; lb: string; role: AmphoraRole }>,
+  listeners: ListenerRow[],
+  redirects: Array<{ pool: string; listener: string }>,
+  pools: Array<{ id: string; lb: string; description: string | null }>,
+  members: Array<{ id: string; pool: string }>,
+): GhostGraph {
   const byId = new Map<string, GraphLoadBalancer>();
   for (const lb of [...lbs].sort((a, b) => lbIndex(a.name) - lbIndex(b.name))) {
     byId.set(lb.id, { id: lb.id, name: lb.name, amphorae: [], listeners: [], pools: [] });

@@ -3,9 +3,9 @@
 // waiting, so it refuses a prefix a running stresshm still writes to or sends for. The server
 // frees the lock when the owner's connection ends, however the process died.
 
-import { Conn } from './db';
-import { validatePrefix } from './names';
 import { UsageError } from '../errors';
+import type { Conn } from './db';
+import { validatePrefix } from './names';
 
 export interface PrefixLock {
   prefix: string;

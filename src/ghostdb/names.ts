@@ -21,8 +21,10 @@ export function validatePrefix(prefix: string | undefined): string {
   if (p === '') throw new UsageError('a prefix ID is required (as printed by populate, or see `stresshm list`)');
   if (!PREFIX_RE.test(p)) {
     const shown = JSON.stringify(p.length > 60 ? `${p.slice(0, 60)}...` : p);
-    throw new UsageError(`${shown} is not a stresshm prefix ID (a lowercase UUID as printed by populate);`
-      + ' wildcards, partial and uppercase prefixes are refused');
+    throw new UsageError(
+      `${shown} is not a stresshm prefix ID (a lowercase UUID as printed by populate);` +
+        ' wildcards, partial and uppercase prefixes are refused',
+    );
   }
   return p;
 }
@@ -52,7 +54,10 @@ export function lbIndex(name: string): number {
   return Number(name.slice(LB_NAME_HEAD_CHARS));
 }
 
-interface SqlTest { sql: string; params: unknown[] }
+interface SqlTest {
+  sql: string;
+  params: unknown[];
+}
 
 /** SQL: `expr` (a non-NULL string expression) is a ghost LB name of any prefix. */
 export function ghostNameSql(expr: string): SqlTest {

@@ -1,13 +1,13 @@
 // Writes ghost graphs: each group of whole load balancers is one transaction of batch() inserts
 // in pieces of bounded size, shaped to the live schema (absent columns skipped, unknown NOT NULL columns given neutral values).
 
-import { Conn, inTransaction } from './db';
-import { Schema, Column } from './schema';
-import { GhostPlan, INSERT_ORDER, Row, sqlDateTime, totalRows } from './ghosts';
-import { TxGroup, checkPlanSize, generateGroups, sampleRows } from './groups';
-import { interruptRequested } from '../lifecycle/interrupt';
 import { InterruptedError, UsageError } from '../errors';
-import { Progress } from '../terminal/progress';
+import { interruptRequested } from '../lifecycle/interrupt';
+import type { Progress } from '../terminal/progress';
+import { type Conn, inTransaction } from './db';
+import { type GhostPlan, INSERT_ORDER, type Row, sqlDateTime, totalRows } from './ghosts';
+import { checkPlanSize, generateGroups, sampleRows, type TxGroup } from './groups';
+import type { Column, Schema } from './schema';
 
 export interface TablePlan {
   sql: string;
@@ -33,13 +33,20 @@ function neutralValue(c: Column, now: string): string | number {
 async function fillerFor(conn: Conn, schema: Schema, table: string, c: Column, now: string): Promise<string | number> {
   const fk = schema.foreignKeys.find((f) => f.table === table && f.column === c.name);
   if (fk) {
-    const rows: Array<{ v: string }> = await conn.query(`SELECT \`${fk.refColumn}\` AS v FROM \`${fk.refTable}\` LIMIT 1`);
+    const rows: Array<{ v: string }> = await conn.query(
+      `SELECT \`${fk.refColumn}\` AS v FROM \`${fk.refTable}\` LIMIT 1`,
+    );
     if (rows.length > 0) return rows[0].v;
   }
   return neutralValue(c, now);
 }
 
-export async function planTable(conn: Conn, schema: Schema, table: string, sample: Row): Promise<TablePlan | undefined> {
+export async function planTable(
+  conn: Conn,
+  schema: Schema,
+  table: string,
+  sample: Row,
+): Promise<TablePlan | undefined> {
   const cols = schema.tables.get(table);
   if (!cols) return undefined;
   const now = sqlDateTime(new Date());
@@ -90,7 +97,9 @@ async function writeGroup(conn: Conn, plans: Map<string, TablePlan>, group: TxGr
 /** Types a profile's shapes use, by lookup table. */
 function planTypes(plan: GhostPlan): Array<[string, string]> {
   const out = new Map<string, [string, string]>();
-  const add = (t: string, v: string | null) => { if (v) out.set(`${t}/${v}`, [t, v]); };
+  const add = (t: string, v: string | null) => {
+    if (v) out.set(`${t}/${v}`, [t, v]);
+  };
   for (const s of plan.shapes?.shapes ?? []) {
     add('lb_topology', s.topology);
     const pools = [...s.listeners.flatMap((l) => [l.default_pool, ...l.redirect_pools]), ...s.unattached_pools];
@@ -109,8 +118,10 @@ function planTypes(plan: GhostPlan): Array<[string, string]> {
 export function checkPlanLookups(schema: Schema, plan: GhostPlan): void {
   const missing = planTypes(plan).filter(([t, v]) => schema.lookups.has(t) && !schema.lookups.get(t)!.has(v));
   if (missing.length > 0) {
-    throw new UsageError(`this Octavia database does not know ${missing.map(([t, v]) => `${t} ${v}`).join(', ')}`
-      + ' (the profile comes from a newer release)');
+    throw new UsageError(
+      `this Octavia database does not know ${missing.map(([t, v]) => `${t} ${v}`).join(', ')}` +
+        ' (the profile comes from a newer release)',
+    );
   }
 }
 
@@ -118,7 +129,11 @@ export interface PopulateOptions {
   progress?: Progress;
 }
 
-export interface PartialPopulate { prefix: string; loadBalancers: number; counts: Record<string, number> }
+export interface PartialPopulate {
+  prefix: string;
+  loadBalancers: number;
+  counts: Record<string, number>;
+}
 
 /**
  * Populates the plan over one or more connections (each writes whole groups, one transaction
@@ -126,7 +141,12 @@ export interface PartialPopulate { prefix: string; loadBalancers: number; counts
  * carries `partial` (what was committed) for the clean command. A plan whose single load balancer
  * is too large for one transaction is refused before anything is written.
  */
-export async function populate(writers: Conn | Conn[], schema: Schema, plan: GhostPlan, opts: PopulateOptions = {}): Promise<PopulateResult> {
+export async function populate(
+  writers: Conn | Conn[],
+  schema: Schema,
+  plan: GhostPlan,
+  opts: PopulateOptions = {},
+): Promise<PopulateResult> {
   const conns = Array.isArray(writers) ? writers : [writers];
   checkPlanSize(plan);
   checkPlanLookups(schema, plan);
@@ -143,11 +163,16 @@ export async function populate(writers: Conn | Conn[], schema: Schema, plan: Gho
       const k = next++ % conns.length;
       await slots[k];
       if (failure) throw failure;
-      slots[k] = writeGroup(conns[k], plans, group).then((counts) => {
-        for (const [t, n] of Object.entries(counts)) done.counts[t] = (done.counts[t] ?? 0) + n;
-        done.loadBalancers += group.lbs;
-        opts.progress?.advance(group.rows, `${done.loadBalancers}/${plan.loadBalancers} LBs`);
-      }, (e) => { failure ??= e; });
+      slots[k] = writeGroup(conns[k], plans, group).then(
+        (counts) => {
+          for (const [t, n] of Object.entries(counts)) done.counts[t] = (done.counts[t] ?? 0) + n;
+          done.loadBalancers += group.lbs;
+          opts.progress?.advance(group.rows, `${done.loadBalancers}/${plan.loadBalancers} LBs`);
+        },
+        (e) => {
+          failure ??= e;
+        },
+      );
     }
     await Promise.all(slots);
     if (failure) throw failure;
@@ -157,5 +182,10 @@ export async function populate(writers: Conn | Conn[], schema: Schema, plan: Gho
     throw Object.assign(e as Error, { partial: done });
   }
   opts.progress?.stop();
-  return { prefix: plan.prefix, loadBalancers: done.loadBalancers, counts: done.counts, seconds: (Date.now() - started) / 1000 };
+  return {
+    prefix: plan.prefix,
+    loadBalancers: done.loadBalancers,
+    counts: done.counts,
+    seconds: (Date.now() - started) / 1000,
+  };
 }

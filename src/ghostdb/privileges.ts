@@ -4,11 +4,11 @@
 // global, database (wildcards included), table, column and role grants all count, exactly as
 // they would for the real statement. Parsing SHOW GRANTS or information_schema would miss some.
 
-import { Conn, dbReason } from './db';
-import { Schema } from './schema';
-import { INSERT_ORDER } from './ghosts';
-import { CLEAN_TABLES } from './clean';
 import { EnvError, EXIT_USAGE } from '../errors';
+import { CLEAN_TABLES } from './clean';
+import { type Conn, dbReason } from './db';
+import { INSERT_ORDER } from './ghosts';
+import type { Schema } from './schema';
 
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -23,24 +23,33 @@ function probeSql(priv: Privilege, table: string, columns: string[]): string {
   const t = `\`${table}\``;
   const cols = columns.map((c) => `\`${c}\``);
   switch (priv) {
-    case 'SELECT': return `EXPLAIN SELECT ${cols.join(', ')} FROM ${t} WHERE 1 = 0`;
-    case 'INSERT': return `EXPLAIN INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => 'DEFAULT')})`;
-    case 'UPDATE': return `EXPLAIN UPDATE ${t} SET ${cols.map((c) => `${c} = ${c}`).join(', ')} WHERE 1 = 0`;
-    case 'DELETE': return `EXPLAIN DELETE FROM ${t} WHERE 1 = 0`;
+    case 'SELECT':
+      return `EXPLAIN SELECT ${cols.join(', ')} FROM ${t} WHERE 1 = 0`;
+    case 'INSERT':
+      return `EXPLAIN INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => 'DEFAULT')})`;
+    case 'UPDATE':
+      return `EXPLAIN UPDATE ${t} SET ${cols.map((c) => `${c} = ${c}`).join(', ')} WHERE 1 = 0`;
+    case 'DELETE':
+      return `EXPLAIN DELETE FROM ${t} WHERE 1 = 0`;
   }
 }
 
 /** The (privilege, table) pairs an action needs, for the tables this schema has. */
 function requiredPrivileges(schema: Schema, action: WriteAction): Array<[Privilege, string]> {
-  const tables = [...new Set([...INSERT_ORDER, ...CLEAN_TABLES])]
-    .filter((t) => schema.tables.has(t) && (action === 'write' || CLEAN_TABLES.includes(t)));
+  const tables = [...new Set([...INSERT_ORDER, ...CLEAN_TABLES])].filter(
+    (t) => schema.tables.has(t) && (action === 'write' || CLEAN_TABLES.includes(t)),
+  );
   const privs: Privilege[] = action === 'write' ? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] : ['SELECT', 'DELETE'];
   return privs.flatMap((p) => tables.map((t): [Privilege, string] => [p, t]));
 }
 
 /** The pairs the connected user lacks (empty when everything is granted). */
-async function missingPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
-  : Promise<Array<[Privilege, string]>> {
+async function missingPrivileges(
+  conn: Conn,
+  schema: Schema,
+  action: WriteAction,
+  code = EXIT_USAGE,
+): Promise<Array<[Privilege, string]>> {
   const needed = requiredPrivileges(schema, action);
   const columns = (t: string) => schema.tables.get(t)!.map((c) => c.name);
   const results = await Promise.allSettled(needed.map(([p, t]) => conn.query(probeSql(p, t, columns(t)))));
@@ -64,8 +73,12 @@ export function describeMissing(missing: Array<[Privilege, string]>): string {
 }
 
 /** Refuses, before anything is written, a user who could not write or remove every ghost row. */
-export async function checkPrivileges(conn: Conn, schema: Schema, action: WriteAction, code = EXIT_USAGE)
-  : Promise<void> {
+export async function checkPrivileges(
+  conn: Conn,
+  schema: Schema,
+  action: WriteAction,
+  code = EXIT_USAGE,
+): Promise<void> {
   const missing = await missingPrivileges(conn, schema, action, code);
   if (missing.length === 0) return;
   const why = action === 'write' ? 'to write ghosts and remove them again' : 'to remove ghosts';

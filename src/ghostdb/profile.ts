@@ -2,11 +2,18 @@
 // live load balancers (not DELETED, not stresshm ghosts of any prefix), each LB reduced to its
 // shape, rare shapes merged (k-anonymity). Identifiers stay in memory; the profile holds counts only.
 
-import { Conn } from './db';
-import { Schema, hasColumn } from './schema';
+import type { Conn } from './db';
 import { ghostNameSql, prefixNameSql } from './names';
+import { hasColumn, type Schema } from './schema';
 import {
-  K_ANONYMITY, LbShape, MEMBER_STATUSES, MemberStatus, PoolShape, Profile, countShapes, mergeRareShapes,
+  countShapes,
+  K_ANONYMITY,
+  type LbShape,
+  MEMBER_STATUSES,
+  type MemberStatus,
+  mergeRareShapes,
+  type PoolShape,
+  type Profile,
 } from './shapes';
 
 type Q = { sql: string; params: unknown[] };
@@ -37,12 +44,19 @@ interface Raw {
 /** The aggregate queries, in one read-only snapshot. */
 async function readRaw(conn: Conn, schema: Schema, prefix?: string): Promise<Raw> {
   const L = liveLbs(schema, prefix);
-  const q = async <T>(sql: string): Promise<T[]> => conn.query(sql.replace(/\bLIVE_LBS\b/g, L.sql),
-    sql.split('LIVE_LBS').slice(1).flatMap(() => L.params));
+  const q = async <T>(sql: string): Promise<T[]> =>
+    conn.query(
+      sql.replace(/\bLIVE_LBS\b/g, L.sql),
+      sql
+        .split('LIVE_LBS')
+        .slice(1)
+        .flatMap(() => L.params),
+    );
   const enabled = hasColumn(schema, 'listener', 'enabled') ? 'AND l.enabled = 1' : '';
   const pools = `SELECT p.id FROM pool p WHERE ${live(schema, 'pool', 'p')} AND p.load_balancer_id IN (LIVE_LBS)`;
-  const listeners = `SELECT l.id FROM listener l WHERE ${live(schema, 'listener', 'l')} ${enabled}`
-    + ' AND l.load_balancer_id IN (LIVE_LBS)';
+  const listeners =
+    `SELECT l.id FROM listener l WHERE ${live(schema, 'listener', 'l')} ${enabled}` +
+    ' AND l.load_balancer_id IN (LIVE_LBS)';
   return {
     lbs: await q(`SELECT lb.id, lb.topology FROM load_balancer lb WHERE lb.id IN (LIVE_LBS)`),
     amps: await q(`SELECT a.load_balancer_id AS lb, COUNT(*) AS n FROM amphora a WHERE a.status <> 'DELETED'
@@ -83,8 +97,12 @@ export function shapesOf(raw: Raw): { shapes: LbShape[]; statuses: Record<string
     if (!p || used.has(id)) return null;
     used.add(id);
     const members = (membersOf.get(id) ?? []).reduce((n, m) => n + Number(m.n), 0);
-    return { protocol: p.protocol, members, health_monitor: monitor.get(id) ?? null,
-      session_persistence: persistence.get(id) ?? null };
+    return {
+      protocol: p.protocol,
+      members,
+      health_monitor: monitor.get(id) ?? null,
+      session_persistence: persistence.get(id) ?? null,
+    };
   };
   const policiesOf = group(raw.policies, (r) => r.listener);
   const listenersOf = group(raw.listeners, (r) => r.lb);
@@ -95,8 +113,12 @@ export function shapesOf(raw: Raw): { shapes: LbShape[]; statuses: Record<string
       const policies = policiesOf.get(l.id) ?? [];
       const defaultPool = l.pool ? poolShape(l.pool) : null;
       const redirects = policies.map((o) => (o.pool ? poolShape(o.pool) : null)).filter((p): p is PoolShape => !!p);
-      return { protocol: l.protocol, default_pool: defaultPool, redirect_pools: redirects,
-        l7policies: policies.map((o) => Number(o.rules)) };
+      return {
+        protocol: l.protocol,
+        default_pool: defaultPool,
+        redirect_pools: redirects,
+        l7policies: policies.map((o) => Number(o.rules)),
+      };
     });
     const unattached = (poolsOf.get(lb.id) ?? []).map((p) => poolShape(p.id)).filter((p): p is PoolShape => !!p);
     const amphorae = Math.min(2, ampsOf.get(lb.id) ?? 0);
@@ -114,7 +136,7 @@ export function statusShares(counts: Record<string, number>): Record<MemberStatu
   const out = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
   if (total === 0) return { ...out, ONLINE: 1 };
   for (const [s, n] of Object.entries(counts)) {
-    const key = (MEMBER_STATUSES as readonly string[]).includes(s) ? s as MemberStatus : 'ONLINE';
+    const key = (MEMBER_STATUSES as readonly string[]).includes(s) ? (s as MemberStatus) : 'ONLINE';
     out[key] += n;
   }
   for (const s of MEMBER_STATUSES) out[s] = Math.round((out[s] / total) * 1e6) / 1e6;
@@ -132,8 +154,11 @@ async function readOnly(conn: Conn, schema: Schema, prefix?: string): Promise<Ra
 }
 
 /** Every LB's shape, unmerged, with member status counts: the live fleet, or the ghosts of `prefix`. */
-export async function readShapes(conn: Conn, schema: Schema, prefix?: string)
-  : Promise<{ shapes: LbShape[]; statuses: Record<string, number> }> {
+export async function readShapes(
+  conn: Conn,
+  schema: Schema,
+  prefix?: string,
+): Promise<{ shapes: LbShape[]; statuses: Record<string, number> }> {
   return shapesOf(await readOnly(conn, schema, prefix));
 }
 
@@ -144,7 +169,13 @@ export async function readProfile(conn: Conn, schema: Schema, k = K_ANONYMITY): 
   // Amphorae as the profile describes them (after merging), so scale 1 gives exactly this many.
   const amphorae = merged.reduce((n, s) => n + s.count * s.shape.amphorae, 0);
   return {
-    format: 'stresshm-profile', version: 1, k_anonymity: k, load_balancers: shapes.length, amphorae,
-    merged_load_balancers: mergedLbs, member_operating_status: statusShares(statuses), shapes: merged,
+    format: 'stresshm-profile',
+    version: 1,
+    k_anonymity: k,
+    load_balancers: shapes.length,
+    amphorae,
+    merged_load_balancers: mergedLbs,
+    member_operating_status: statusShares(statuses),
+    shapes: merged,
   };
 }

@@ -2,9 +2,9 @@
 // stalled server cannot hang the run), a lost or killed connection is re-established with
 // bounded backoff, and `retry` re-runs idempotent work (cleaning) until a stated bound.
 
-import { Conn, connect, dbReason } from './db';
-import { DbTarget } from '../config/dburl';
+import type { DbTarget } from '../config/dburl';
 import { EnvError, EXIT_ENV } from '../errors';
+import { type Conn, connect, dbReason } from './db';
 
 export interface SessionLimits {
   /** Client-side bound of one statement (ms). */
@@ -18,9 +18,20 @@ export const DEFAULT_LIMITS: SessionLimits = { statementMs: 30_000, retryMs: 60_
 /** The database did not answer within the statement bound. */
 export class DbStalled extends Error {}
 
-const FATAL_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ER_SOCKET_UNEXPECTED_CLOSE', 'ER_CMD_CONNECTION_CLOSED',
-  'ER_CONNECTION_ALREADY_CLOSED', 'ER_SOCKET_TIMEOUT', 'ER_CONNECTION_KILLED', 'ER_SERVER_SHUTDOWN', 'ECONNREFUSED',
-  'ER_CONNECTION_TIMEOUT', 'ER_GET_CONNECTION_TIMEOUT']);
+const FATAL_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ER_SOCKET_UNEXPECTED_CLOSE',
+  'ER_CMD_CONNECTION_CLOSED',
+  'ER_CONNECTION_ALREADY_CLOSED',
+  'ER_SOCKET_TIMEOUT',
+  'ER_CONNECTION_KILLED',
+  'ER_SERVER_SHUTDOWN',
+  'ECONNREFUSED',
+  'ER_CONNECTION_TIMEOUT',
+  'ER_GET_CONNECTION_TIMEOUT',
+]);
 
 /** True when the error means the connection is gone (as opposed to a bad statement). */
 export function connectionLost(e: unknown): boolean {
@@ -38,7 +49,11 @@ export class DbSession {
   statements = 0;
   private readonly onConnect: OnConnect[] = [];
 
-  constructor(readonly target: DbTarget, readonly limits: SessionLimits = DEFAULT_LIMITS, private readonly code = EXIT_ENV) {}
+  constructor(
+    readonly target: DbTarget,
+    readonly limits: SessionLimits = DEFAULT_LIMITS,
+    private readonly code = EXIT_ENV,
+  ) {}
 
   /** Runs on every new connection (e.g. re-taking a named lock after a reconnect). */
   whenConnected(fn: OnConnect): void {
@@ -62,7 +77,10 @@ export class DbSession {
     let timer: NodeJS.Timeout | undefined;
     const stall = new Promise<never>((_, reject) => {
       if (timeoutMs === null) return;
-      timer = setTimeout(() => reject(new DbStalled(`no answer from the database within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new DbStalled(`no answer from the database within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([fn(c), stall]);
@@ -94,7 +112,9 @@ export class DbSession {
         if (!connectionLost(e)) throw e;
         const why = e instanceof Error && !('code' in e) ? e.message : dbReason(e);
         if (Date.now() + delay > giveUpAt) {
-          throw new EnvError(`database unusable while trying to ${what} (${why}; gave up after ${this.limits.retryMs / 1000} s)`);
+          throw new EnvError(
+            `database unusable while trying to ${what} (${why}; gave up after ${this.limits.retryMs / 1000} s)`,
+          );
         }
         onRetry?.(why);
         await new Promise((r) => setTimeout(r, delay));
@@ -119,9 +139,15 @@ export class DbSession {
     this.current = undefined;
     if (!c) return;
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((r) => { timer = setTimeout(r, 2000); });
+    const late = new Promise<void>((r) => {
+      timer = setTimeout(r, 2000);
+    });
     await Promise.race([c.end().catch(() => undefined), late]);
     clearTimeout(timer);
-    try { c.destroy(); } catch { /* closed */ }
+    try {
+      c.destroy();
+    } catch {
+      /* closed */
+    }
   }
 }

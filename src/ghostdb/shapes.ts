@@ -31,11 +31,14 @@ export interface LbShape {
   unattached_pools: PoolShape[];
 }
 
-export interface ShapeCount { count: number; shape: LbShape }
+export interface ShapeCount {
+  count: number;
+  shape: LbShape;
+}
 
 /** Member operating status -> heartbeat word (what the HM turns back into that status). */
 export const MEMBER_STATUSES = ['ONLINE', 'ERROR', 'DRAINING', 'OFFLINE', 'NO_MONITOR'] as const;
-export type MemberStatus = typeof MEMBER_STATUSES[number];
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 export interface Profile {
   format: 'stresshm-profile';
@@ -59,10 +62,15 @@ function poolKey(p: PoolShape): string {
 
 /** Sorts listeners and pools into one canonical order (two equal shapes serialise equally). */
 export function canonicalShape(s: LbShape): LbShape {
-  const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const byKey =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   const listeners = s.listeners.map((l) => ({
-    protocol: l.protocol, default_pool: l.default_pool ? { ...l.default_pool } : null,
-    redirect_pools: [...l.redirect_pools].map((p) => ({ ...p })).sort(byKey(poolKey)), l7policies: [...l.l7policies],
+    protocol: l.protocol,
+    default_pool: l.default_pool ? { ...l.default_pool } : null,
+    redirect_pools: [...l.redirect_pools].map((p) => ({ ...p })).sort(byKey(poolKey)),
+    l7policies: [...l.l7policies],
   }));
   listeners.sort(byKey((l: ListenerShape) => JSON.stringify(l)));
   const unattached = s.unattached_pools.map((p) => ({ ...p })).sort(byKey(poolKey));
@@ -74,8 +82,10 @@ export function shapeKey(s: LbShape): string {
 }
 
 function poolsOf(s: LbShape): PoolShape[] {
-  return [...s.listeners.flatMap((l) => [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]),
-    ...s.unattached_pools];
+  return [
+    ...s.listeners.flatMap((l) => [...(l.default_pool ? [l.default_pool] : []), ...l.redirect_pools]),
+    ...s.unattached_pools,
+  ];
 }
 
 /** Counts the distance between shapes is measured on. */
@@ -93,8 +103,17 @@ function features(s: LbShape): Record<string, number> {
   return f;
 }
 
-const WEIGHTS: Record<string, number> = { amphorae: 10, active_standby: 10, pools: 2, unattached: 2, log_members: 2,
-  monitors: 1, persistence: 1, l7policies: 1, l7rules: 0.5 };
+const WEIGHTS: Record<string, number> = {
+  amphorae: 10,
+  active_standby: 10,
+  pools: 2,
+  unattached: 2,
+  log_members: 2,
+  monitors: 1,
+  persistence: 1,
+  l7policies: 1,
+  l7rules: 0.5,
+};
 
 /** Weighted L1 distance: topology first, then listeners by protocol (5 each), pools, members (log), the rest. */
 export function shapeDistance(a: LbShape, b: LbShape): number {
@@ -131,8 +150,10 @@ function sortShapes(list: ShapeCount[]): ShapeCount[] {
 export function mergeRareShapes(list: ShapeCount[], k = K_ANONYMITY): { shapes: ShapeCount[]; merged: number } {
   const total = list.reduce((n, s) => n + s.count, 0);
   if (total < k) {
-    throw new UsageError(`only ${total} live load balancer${total === 1 ? '' : 's'}: a profile needs at least ${k}`
-      + ' so that no single load balancer can be recognised');
+    throw new UsageError(
+      `only ${total} live load balancer${total === 1 ? '' : 's'}: a profile needs at least ${k}` +
+        ' so that no single load balancer can be recognised',
+    );
   }
   const shapes = sortShapes(list.map((s) => ({ ...s })));
   let merged = 0;
@@ -143,8 +164,9 @@ export function mergeRareShapes(list: ShapeCount[], k = K_ANONYMITY): { shapes: 
     const others = shapes.filter((s) => s !== victim);
     const common = others.filter((s) => s.count >= k);
     const pool = common.length > 0 ? common : others;
-    const target = pool.reduce((best, s) => (shapeDistance(victim.shape, s.shape)
-      < shapeDistance(victim.shape, best.shape) ? s : best));
+    const target = pool.reduce((best, s) =>
+      shapeDistance(victim.shape, s.shape) < shapeDistance(victim.shape, best.shape) ? s : best,
+    );
     target.count += victim.count;
     merged += victim.count;
     shapes.splice(shapes.indexOf(victim), 1);
@@ -174,8 +196,7 @@ export function largestRemainder(weights: number[], scale: number, seed: number,
   const want = total ?? Math.round(exact.reduce((a, b) => a + b, 0));
   const rnd = seededRandom(seed);
   const tie = weights.map(() => rnd());
-  const order = exact.map((_, i) => i)
-    .sort((a, b) => (exact[b] - out[b]) - (exact[a] - out[a]) || tie[a] - tie[b]);
+  const order = exact.map((_, i) => i).sort((a, b) => exact[b] - out[b] - (exact[a] - out[a]) || tie[a] - tie[b]);
   let left = want - out.reduce((a, b) => a + b, 0);
   for (let i = 0; left > 0 && order.length > 0; i = (i + 1) % order.length, left--) out[order[i]]++;
   return out;
@@ -240,11 +261,17 @@ export function profileChurn(profile: Profile): { down: number; drain: number; m
 
 export function planShapes(profile: Profile, scale: number, seed: number): ShapePlan {
   const shapes = profile.shapes.map((s) => s.shape);
-  const counts = largestRemainder(profile.shapes.map((s) => s.count), scale, seed);
+  const counts = largestRemainder(
+    profile.shapes.map((s) => s.count),
+    scale,
+    seed,
+  );
   const total = counts.reduce((a, b) => a + b, 0);
   const lbShape = new Uint32Array(total);
   let k = 0;
-  counts.forEach((c, i) => { for (let n = 0; n < c; n++) lbShape[k++] = i; });
+  counts.forEach((c, i) => {
+    for (let n = 0; n < c; n++) lbShape[k++] = i;
+  });
   const rnd = seededRandom(seed ^ 0x5bd1e995);
   seededShuffle(lbShape, rnd);
   const memberBase = new Float64Array(total);
@@ -261,8 +288,16 @@ export function planShapes(profile: Profile, scale: number, seed: number): Shape
     permA = 1 + Math.floor(rnd() * (m - 1));
     while (gcd(permA, m) !== 1) permA = (permA % (m - 1)) + 1;
   }
-  return { shapes, counts, lbShape, memberBase, totalMembers: m, statusCounts, permA,
-    permB: m > 0 ? Math.floor(rnd() * m) : 0 };
+  return {
+    shapes,
+    counts,
+    lbShape,
+    memberBase,
+    totalMembers: m,
+    statusCounts,
+    permA,
+    permB: m > 0 ? Math.floor(rnd() * m) : 0,
+  };
 }
 
 /** The operating status of the member with fleet-wide ordinal `j` (exact counts per status). */

@@ -2,9 +2,9 @@
 // (amphora_health, listener_statistics) are removed by id even when their load balancer is
 // already gone and clean's prefix walk can no longer reach them.
 
-import { Conn } from './db';
-import { Schema, hasColumn } from './schema';
-import { GhostGraph } from './graph';
+import type { Conn } from './db';
+import type { GhostGraph } from './graph';
+import { hasColumn, type Schema } from './schema';
 
 const CHUNK = 5000;
 
@@ -25,7 +25,9 @@ export async function sweepIds(conn: Conn, schema: Schema, graph: GhostGraph): P
   for (const t of targets(graph)) {
     if (!hasColumn(schema, t.table, t.column)) continue;
     for (let i = 0; i < t.ids.length; i += CHUNK) {
-      const res = await conn.query(`DELETE FROM \`${t.table}\` WHERE \`${t.column}\` IN (?)`, [t.ids.slice(i, i + CHUNK)]);
+      const res = await conn.query(`DELETE FROM \`${t.table}\` WHERE \`${t.column}\` IN (?)`, [
+        t.ids.slice(i, i + CHUNK),
+      ]);
       removed[t.table] = (removed[t.table] ?? 0) + Number(res.affectedRows);
     }
   }
@@ -40,7 +42,9 @@ export async function referencingRows(conn: Conn, schema: Schema, graph: GhostGr
     if (only !== undefined && t.column !== 'listener_id' && t.table === 'listener_statistics') continue;
     for (let i = 0; i < t.ids.length; i += CHUNK) {
       const rows: Array<{ n: number }> = await conn.query(
-        `SELECT COUNT(*) AS n FROM \`${t.table}\` WHERE \`${t.column}\` IN (?)`, [t.ids.slice(i, i + CHUNK)]);
+        `SELECT COUNT(*) AS n FROM \`${t.table}\` WHERE \`${t.column}\` IN (?)`,
+        [t.ids.slice(i, i + CHUNK)],
+      );
       n += Number(rows[0].n);
     }
   }

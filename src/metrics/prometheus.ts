@@ -2,18 +2,22 @@
 // http://127.0.0.1:PORT/metrics. Counters (_total) keep growing across a search's steps: each
 // run's figures are added to those of the runs before it. Gauges hold the latest poll.
 
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { PhaseName, RunEvents } from '../run/events';
-import { Ledger, EndpointDrops } from '../run/ledger';
-import { Sample } from '../run/record';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors';
+import type { PhaseName, RunEvents } from '../run/events';
+import type { EndpointDrops, Ledger } from '../run/ledger';
+import type { Sample } from '../run/record';
 
 const PHASES: Array<PhaseName | 'idle'> = ['idle', 'resolve', 'populate', 'send', 'drain', 'clean', 'judge', 'report'];
 
 /** Cumulative figures of one run (or the sum of finished runs). */
 interface Totals {
-  sent: number; processed: number; stale: number; mismatch: number; sendErrors: number;
+  sent: number;
+  processed: number;
+  stale: number;
+  mismatch: number;
+  sendErrors: number;
   kernel: Map<string, number>;
 }
 
@@ -22,15 +26,27 @@ const zero = (): Totals => ({ sent: 0, processed: 0, stale: 0, mismatch: 0, send
 function totalsOf(l: Ledger, endpoints: EndpointDrops[]): Totals {
   const kernel = new Map<string, number>();
   for (const e of endpoints) if (e.kernelDropped !== null) kernel.set(e.endpoint, e.kernelDropped);
-  return { sent: l.sent, processed: l.processed, stale: l.staleDropped ?? 0, mismatch: l.listenerMismatch ?? 0,
-    sendErrors: l.sendErrors, kernel };
+  return {
+    sent: l.sent,
+    processed: l.processed,
+    stale: l.staleDropped ?? 0,
+    mismatch: l.listenerMismatch ?? 0,
+    sendErrors: l.sendErrors,
+    kernel,
+  };
 }
 
 function add(a: Totals, b: Totals): Totals {
   const kernel = new Map(a.kernel);
   for (const [k, v] of b.kernel) kernel.set(k, (kernel.get(k) ?? 0) + v);
-  return { sent: a.sent + b.sent, processed: a.processed + b.processed, stale: a.stale + b.stale,
-    mismatch: a.mismatch + b.mismatch, sendErrors: a.sendErrors + b.sendErrors, kernel };
+  return {
+    sent: a.sent + b.sent,
+    processed: a.processed + b.processed,
+    stale: a.stale + b.stale,
+    mismatch: a.mismatch + b.mismatch,
+    sendErrors: a.sendErrors + b.sendErrors,
+    kernel,
+  };
 }
 
 /** A label value, escaped as the text format requires. */
@@ -54,7 +70,9 @@ export class MetricsState {
     this.base = add(this.base, this.current);
     this.current = zero();
     this.runs += 1;
-    events.on('phase', (e) => { this.phase = e.name; });
+    events.on('phase', (e) => {
+      this.phase = e.name;
+    });
     events.on('sample', (e) => {
       this.last = e.sample;
       if (!e.sample.ledger) return;
@@ -62,7 +80,9 @@ export class MetricsState {
       this.measured.stale ||= e.sample.ledger.staleDropped !== null;
       this.measured.mismatch ||= e.sample.ledger.listenerMismatch !== null;
     });
-    events.on('ended', () => { this.phase = 'idle'; });
+    events.on('ended', () => {
+      this.phase = 'idle';
+    });
   }
 
   /** The exposition text (format 0.0.4). */
@@ -76,29 +96,49 @@ export class MetricsState {
       drops.push(`stresshm_heartbeats_dropped_total{kind="kernel",endpoint="${label(ep)}"} ${v}`);
     }
     return [
-      ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.',
-        [`stresshm_heartbeats_sent_total ${t.sent}`]),
-      ...family('stresshm_heartbeats_processed_total', 'counter',
+      ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.', [
+        `stresshm_heartbeats_sent_total ${t.sent}`,
+      ]),
+      ...family(
+        'stresshm_heartbeats_processed_total',
+        'counter',
         'Heartbeats the health manager wrote to amphora_health.',
-        [`stresshm_heartbeats_processed_total ${t.processed}`]),
-      ...family('stresshm_heartbeats_dropped_total', 'counter',
-        'Heartbeats lost, by kind (kernel: per HM endpoint socket; stale and mismatch: from the HM log).', drops),
-      ...family('stresshm_processing_lag_seconds', 'gauge',
+        [`stresshm_heartbeats_processed_total ${t.processed}`],
+      ),
+      ...family(
+        'stresshm_heartbeats_dropped_total',
+        'counter',
+        'Heartbeats lost, by kind (kernel: per HM endpoint socket; stale and mismatch: from the HM log).',
+        drops,
+      ),
+      ...family(
+        'stresshm_processing_lag_seconds',
+        'gauge',
         'Processing lag quantiles over the last heartbeat interval.',
-        (['0.5', '0.95', '0.99'] as const).map((q, i) =>
-          `stresshm_processing_lag_seconds{quantile="${q}"} ${[s?.lagP50, s?.lagP95, s?.lagP99][i] ?? 0}`)),
+        (['0.5', '0.95', '0.99'] as const).map(
+          (q, i) => `stresshm_processing_lag_seconds{quantile="${q}"} ${[s?.lagP50, s?.lagP95, s?.lagP99][i] ?? 0}`,
+        ),
+      ),
       ...family('stresshm_stale_amphorae', 'gauge', 'Ghost amphorae whose last heartbeat is older than the bound.', [
         `stresshm_stale_amphorae{over="1_interval"} ${s?.staleOver1 ?? 0}`,
         `stresshm_stale_amphorae{over="2_intervals"} ${s?.staleOver2 ?? 0}`,
-        `stresshm_stale_amphorae{over="heartbeat_timeout"} ${s?.staleOverTimeout ?? 0}`]),
-      ...family('stresshm_offered_heartbeats_per_second', 'gauge', 'Heartbeats sent per second (last poll).',
-        [`stresshm_offered_heartbeats_per_second ${s?.offeredPerSec ?? 0}`]),
-      ...family('stresshm_processed_heartbeats_per_second', 'gauge', 'Heartbeats processed per second (last poll).',
-        [`stresshm_processed_heartbeats_per_second ${s?.processedPerSec ?? 0}`]),
-      ...family('stresshm_phase', 'gauge', 'The phase the run is in (1) and the others (0).',
-        PHASES.map((p) => `stresshm_phase{phase="${p}"} ${p === this.phase ? 1 : 0}`)),
-      ...family('stresshm_runs_total', 'counter', 'Stress runs started (capacity steps count one each).',
-        [`stresshm_runs_total ${this.runs}`]),
+        `stresshm_stale_amphorae{over="heartbeat_timeout"} ${s?.staleOverTimeout ?? 0}`,
+      ]),
+      ...family('stresshm_offered_heartbeats_per_second', 'gauge', 'Heartbeats sent per second (last poll).', [
+        `stresshm_offered_heartbeats_per_second ${s?.offeredPerSec ?? 0}`,
+      ]),
+      ...family('stresshm_processed_heartbeats_per_second', 'gauge', 'Heartbeats processed per second (last poll).', [
+        `stresshm_processed_heartbeats_per_second ${s?.processedPerSec ?? 0}`,
+      ]),
+      ...family(
+        'stresshm_phase',
+        'gauge',
+        'The phase the run is in (1) and the others (0).',
+        PHASES.map((p) => `stresshm_phase{phase="${p}"} ${p === this.phase ? 1 : 0}`),
+      ),
+      ...family('stresshm_runs_total', 'counter', 'Stress runs started (capacity steps count one each).', [
+        `stresshm_runs_total ${this.runs}`,
+      ]),
       '',
     ].join('\n');
   }
@@ -124,7 +164,8 @@ export class MetricsServer {
   listen(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new UsageError(`--metrics-port ${port}: cannot listen on 127.0.0.1 (${e.code ?? e.message})`)));
+        reject(new UsageError(`--metrics-port ${port}: cannot listen on 127.0.0.1 (${e.code ?? e.message})`)),
+      );
       this.server.listen(port, '127.0.0.1', () => resolve((this.server.address() as AddressInfo).port));
     });
   }

@@ -3,7 +3,7 @@
 // safe without it (roots are built in a temporary directory and renamed into place), so the
 // lock only saves duplicated work and orders short critical sections.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { EnvError } from '../errors';
 
 export function pidAlive(pid: number): boolean {
@@ -45,7 +45,9 @@ function tryTake(path: string): boolean {
       try {
         renameSync(path, aside);
         rmSync(aside, { recursive: true, force: true });
-      } catch { /* another taker won */ }
+      } catch {
+        /* another taker won */
+      }
     }
     return false;
   }
@@ -54,8 +56,12 @@ function tryTake(path: string): boolean {
 }
 
 /** Runs `fn` holding the lock `path`; waits for another holder up to `timeoutMs`. */
-export async function withDirLock<T>(path: string, fn: () => Promise<T> | T, timeoutMs: number,
-  what: string): Promise<T> {
+export async function withDirLock<T>(
+  path: string,
+  fn: () => Promise<T> | T,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (!tryTake(path)) {
     if (Date.now() > end) throw new EnvError(`${what}: lock ${path} held by pid ${ownerOf(path) ?? '?'} for too long`);

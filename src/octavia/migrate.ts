@@ -3,11 +3,11 @@
 // the Octavia lives in one).
 
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { EnvError } from '../errors';
-import { OctaviaRuntime } from './release';
+import type { OctaviaRuntime } from './release';
 
 const run = promisify(execFile);
 
@@ -15,7 +15,10 @@ const run = promisify(execFile);
 export async function upgradeHead(oct: OctaviaRuntime, innerConf: string): Promise<void> {
   const dbm = oct.command('db-manage', ['--config-file', innerConf, 'upgrade', 'head']);
   await run(dbm.cmd, dbm.args, { env: dbm.env }).catch((e) => {
-    const last = String(e.stderr ?? e.message).trim().split('\n').slice(-1)[0];
+    const last = String(e.stderr ?? e.message)
+      .trim()
+      .split('\n')
+      .slice(-1)[0];
     throw new EnvError(`octavia-db-manage upgrade head (${oct.version}) failed: ${last}`);
   });
 }

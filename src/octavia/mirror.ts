@@ -3,10 +3,15 @@
 // stanzas): the first `deb` entry that serves the host's own release (VERSION_CODENAME).
 // No mirror host is ever written into stresshm; STRESSHM_DEBIAN_MIRROR overrides.
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface AptSource { types: string[]; uris: string[]; suites: string[]; enabled: boolean }
+export interface AptSource {
+  types: string[];
+  uris: string[];
+  suites: string[];
+  enabled: boolean;
+}
 
 /** One-line entries: `deb [opts] URI SUITE COMPONENT...`; comments and deb-src ignored. */
 export function parseOneLineSources(text: string): AptSource[] {
@@ -28,7 +33,10 @@ export function parseDeb822Sources(text: string): AptSource[] {
     for (const raw of stanza.split('\n')) {
       if (raw.startsWith('#')) continue;
       const m = /^([A-Za-z-]+):\s*(.*)$/.exec(raw);
-      if (m) { last = m[1].toLowerCase(); fields.set(last, m[2].trim()); } else if (/^\s/.test(raw) && last) {
+      if (m) {
+        last = m[1].toLowerCase();
+        fields.set(last, m[2].trim());
+      } else if (/^\s/.test(raw) && last) {
         fields.set(last, `${fields.get(last)} ${raw.trim()}`);
       }
     }

@@ -2,10 +2,10 @@
 // bound (UDP from /proc/net/udp, HTTP by a request), stopped with SIGTERM then SIGKILL,
 // and killed on our exit. CPU seconds of a process tree are read from /proc.
 
-import { spawn, ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { EnvError } from '../errors';
 
 const live = new Set<ChildProcess>();
@@ -15,17 +15,40 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const c of live) if (c.pid) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const c of live)
+      if (c.pid) {
+        try {
+          process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
   });
 }
 
-export interface Proc { name: string; child: ChildProcess; logFile: string; exited: Promise<number | null> }
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+}
 
-export function startProc(name: string, cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Proc {
+export function startProc(
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Proc {
   installExitHook();
   const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env });
   live.add(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { live.delete(child); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   child.on('error', () => undefined);
   return { name, child, logFile, exited };
 }
@@ -42,10 +65,13 @@ function logTail(path: string): string {
 export async function waitReady(p: Proc, ready: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   let dead = false;
-  void p.exited.then(() => { dead = true; });
+  void p.exited.then(() => {
+    dead = true;
+  });
   while (!(await ready())) {
     if (dead) throw new EnvError(`${p.name} exited during start-up: ${logTail(p.logFile)}`);
-    if (Date.now() > end) throw new EnvError(`${p.name} was not ready within ${timeoutMs / 1000} s: ${logTail(p.logFile)}`);
+    if (Date.now() > end)
+      throw new EnvError(`${p.name} was not ready within ${timeoutMs / 1000} s: ${logTail(p.logFile)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -53,8 +79,13 @@ export async function waitReady(p: Proc, ready: () => Promise<boolean> | boolean
 /** True when some socket is bound to UDP `port` (IPv4 or IPv6). */
 export function udpPortBound(port: number): boolean {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  return ['/proc/net/udp', '/proc/net/udp6'].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n')
-    .some((l) => /^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s/.exec(l)?.[1] === hex));
+  return ['/proc/net/udp', '/proc/net/udp6'].some(
+    (f) =>
+      existsSync(f) &&
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .some((l) => /^\s*\d+:\s+[0-9A-F]+:([0-9A-F]{4})\s/.exec(l)?.[1] === hex),
+  );
 }
 
 export async function httpAnswers(url: string): Promise<boolean> {
@@ -70,7 +101,10 @@ export function freeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createSocket('udp4');
     s.on('error', reject);
-    s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.bind(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
@@ -96,14 +130,23 @@ export function freeTcpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const a = srv.address(); srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
   });
 }
 
 export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
   const pid = p.child.pid;
   if (!pid) return;
-  const killGroup = (sig: NodeJS.Signals) => { try { process.kill(-pid, sig); } catch { /* group gone */ } };
+  const killGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* group gone */
+    }
+  };
   if (p.child.exitCode === null && p.child.signalCode === null) {
     killGroup('SIGTERM');
     const timer = setTimeout(() => killGroup('SIGKILL'), graceMs);
@@ -116,7 +159,12 @@ export async function stopProc(p: Proc, graceMs = 5000): Promise<void> {
   while (groupAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
 
-export interface ProcStat { state: string; ppid: number; pgrp: number; cpuSeconds: number }
+export interface ProcStat {
+  state: string;
+  ppid: number;
+  pgrp: number;
+  cpuSeconds: number;
+}
 
 /** Every process's /proc/PID/stat fields that we use (processes gone meanwhile are skipped). */
 export function readProcStats(): Map<number, ProcStat> {
@@ -127,8 +175,15 @@ export function readProcStats(): Map<number, ProcStat> {
     try {
       const s = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(d), { state: f[0], ppid: Number(f[1]), pgrp: Number(f[2]), cpuSeconds: (Number(f[11]) + Number(f[12])) / tick });
-    } catch { /* exited */ }
+      stats.set(Number(d), {
+        state: f[0],
+        ppid: Number(f[1]),
+        pgrp: Number(f[2]),
+        cpuSeconds: (Number(f[11]) + Number(f[12])) / tick,
+      });
+    } catch {
+      /* exited */
+    }
   }
   return stats;
 }

@@ -8,16 +8,17 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { chrootEnv, ensureRoot, packageVersion } from './roots';
-import { acquireProc } from './procmount';
 import { hostCodename } from './mirror';
+import { acquireProc } from './procmount';
+import { chrootEnv, ensureRoot, packageVersion } from './roots';
 
 export type OctaviaTool = 'health-manager' | 'api' | 'db-manage';
 
 export type OctaviaChoice = { kind: 'installed' } | { kind: 'suite'; suite: string } | { kind: 'source'; path: string };
 
-export const OCTAVIA_FLAG_HELP = 'Which Octavia: "installed" (host packages, default), a Debian suite (trixie, sid: '
-  + 'a root built once with debootstrap and cached) or the path of an Octavia source checkout.';
+export const OCTAVIA_FLAG_HELP =
+  'Which Octavia: "installed" (host packages, default), a Debian suite (trixie, sid: ' +
+  'a root built once with debootstrap and cached) or the path of an Octavia source checkout.';
 
 /** installed | PATH (an Octavia checkout, or anything with a slash) | SUITE (a lower-case name). */
 export function parseOctaviaChoice(spec: string | undefined): OctaviaChoice {
@@ -25,8 +26,9 @@ export function parseOctaviaChoice(spec: string | undefined): OctaviaChoice {
   if (existsSync(join(spec, 'octavia', 'cmd'))) return { kind: 'source', path: resolve(spec) };
   if (spec.includes('/') || spec.startsWith('.')) return { kind: 'source', path: resolve(spec) };
   if (/^[a-z][a-z0-9-]*$/.test(spec)) return { kind: 'suite', suite: spec };
-  throw new UsageError(`--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), `
-    + `not "${spec}"`);
+  throw new UsageError(
+    `--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), ` + `not "${spec}"`,
+  );
 }
 
 export function choiceLabel(c: OctaviaChoice): string {
@@ -50,7 +52,9 @@ export interface OctaviaRuntime {
 }
 
 const MODULES: Record<OctaviaTool, string> = {
-  'health-manager': 'octavia.cmd.health_manager', api: 'octavia.cmd.api', 'db-manage': 'octavia.db.migration.cli',
+  'health-manager': 'octavia.cmd.health_manager',
+  api: 'octavia.cmd.api',
+  'db-manage': 'octavia.db.migration.cli',
 };
 
 function upstream(debianVersion: string | undefined): string {
@@ -72,7 +76,9 @@ const hostDirs = {
 
 function installedRuntime(): OctaviaRuntime {
   return {
-    choice: { kind: 'installed' }, root: '', ...hostDirs,
+    choice: { kind: 'installed' },
+    root: '',
+    ...hostDirs,
     version: `Octavia ${upstream(packageVersion('/', 'python3-octavia'))} (installed, Debian ${hostCodename() ?? '?'})`,
     command: (tool, args) => ({ cmd: `/usr/bin/octavia-${tool}`, args, env: process.env }),
   };
@@ -83,10 +89,13 @@ function sourceRuntime(path: string): OctaviaRuntime {
     throw new UsageError(`${path} is not an Octavia source checkout (no octavia/cmd/health_manager.py)`);
   }
   return {
-    choice: { kind: 'source', path }, root: '', ...hostDirs,
+    choice: { kind: 'source', path },
+    root: '',
+    ...hostDirs,
     version: `Octavia ${sourceVersion(path)} (source ${path})`,
     command: (tool, args) => ({
-      cmd: '/usr/bin/python3', args: ['-c', `import sys; from ${MODULES[tool]} import main; sys.exit(main())`, ...args],
+      cmd: '/usr/bin/python3',
+      args: ['-c', `import sys; from ${MODULES[tool]} import main; sys.exit(main())`, ...args],
       env: { ...process.env, PYTHONPATH: path },
     }),
   };
@@ -94,10 +103,13 @@ function sourceRuntime(path: string): OctaviaRuntime {
 
 function suiteRuntime(suite: string, root: string): OctaviaRuntime {
   return {
-    choice: { kind: 'suite', suite }, root,
+    choice: { kind: 'suite', suite },
+    root,
     version: `Octavia ${upstream(packageVersion(root, 'python3-octavia'))} (Debian ${suite})`,
     command: (tool, args) => ({
-      cmd: '/usr/sbin/chroot', args: [root, `/usr/bin/octavia-${tool}`, ...args], env: chrootEnv(),
+      cmd: '/usr/sbin/chroot',
+      args: [root, `/usr/bin/octavia-${tool}`, ...args],
+      env: chrootEnv(),
     }),
     makeDir: (prefix) => mkdtempSync(join(root, 'tmp', prefix)),
     inner: (p) => {
@@ -112,8 +124,10 @@ function suiteRuntime(suite: string, root: string): OctaviaRuntime {
  * Makes the chosen Octavia ready: a suite's root is built (or reused: `say` tells where), a
  * checkout is checked. The installed package is checked by the sandbox (it may install it).
  */
-export async function prepareOctavia(c: OctaviaChoice,
-  say: (s: string) => void = () => undefined): Promise<OctaviaRuntime> {
+export async function prepareOctavia(
+  c: OctaviaChoice,
+  say: (s: string) => void = () => undefined,
+): Promise<OctaviaRuntime> {
   if (c.kind === 'installed') return installedRuntime();
   if (c.kind === 'source') return sourceRuntime(c.path);
   const root = await ensureRoot(c.suite, { say });

@@ -6,12 +6,20 @@
 
 import { spawnSync } from 'node:child_process';
 import {
-  closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { EnvError } from '../errors';
-import { hostMirror } from './mirror';
 import { pidAlive, withDirLock } from './dirlock';
+import { hostMirror } from './mirror';
 
 export const MARKER = '.stresshm-root';
 const HM = 'usr/bin/octavia-health-manager';
@@ -32,8 +40,11 @@ export function rootState(root: string): RootState {
 /** Mount points at or below `dir`, deepest first (from /proc/mounts). */
 export function mountsUnder(dir: string): string[] {
   const lines = readFileSync('/proc/mounts', 'utf8').split('\n');
-  const points = lines.map((l) => l.split(' ')[1]).filter((p): p is string => !!p)
-    .map((p) => p.replace(/\\040/g, ' ')).filter((p) => p === dir || p.startsWith(`${dir}/`));
+  const points = lines
+    .map((l) => l.split(' ')[1])
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/\\040/g, ' '))
+    .filter((p) => p === dir || p.startsWith(`${dir}/`));
   return points.sort((a, b) => b.length - a.length);
 }
 
@@ -55,7 +66,11 @@ function removeDeadBuilds(dir: string, suite: string): void {
   }
 }
 
-export interface RootOptions { say?: (s: string) => void; builder?: RootBuilder; lockTimeoutMs?: number }
+export interface RootOptions {
+  say?: (s: string) => void;
+  builder?: RootBuilder;
+  lockTimeoutMs?: number;
+}
 
 /** The cached root of `suite`, built first when absent or partial. */
 export async function ensureRoot(suite: string, o: RootOptions = {}): Promise<string> {
@@ -66,27 +81,32 @@ export async function ensureRoot(suite: string, o: RootOptions = {}): Promise<st
   const builder = o.builder ?? debootstrapRoot;
   if (!o.builder) checkCanBuild(suite);
   mkdirSync(dir, { recursive: true });
-  await withDirLock(join(dir, `.${suite}.lock`), () => {
-    const state = rootState(root);
-    if (state === 'ready') return;
-    removeDeadBuilds(dir, suite);
-    if (state === 'partial') {
-      say(`The cached root ${root} is incomplete (no ${MARKER} or no ${HM}); rebuilding it.\n`);
-      const aside = join(dir, `.${suite}.old-${process.pid}`);
-      renameSync(root, aside);
-      removeTree(aside);
-    }
-    const tmp = join(dir, `.${suite}.build-${process.pid}`);
-    try {
-      builder(suite, tmp, say);
-      if (!existsSync(join(tmp, HM))) throw new EnvError(`the ${suite} root has no /${HM} after its build`);
-      writeFileSync(join(tmp, MARKER), `${JSON.stringify({ suite, built: new Date().toISOString() })}\n`);
-      moveIntoPlace(tmp, root);
-    } catch (e) {
-      if (existsSync(tmp)) removeTree(tmp);
-      throw e;
-    }
-  }, 30 * 60000, `building the ${suite} root`);
+  await withDirLock(
+    join(dir, `.${suite}.lock`),
+    () => {
+      const state = rootState(root);
+      if (state === 'ready') return;
+      removeDeadBuilds(dir, suite);
+      if (state === 'partial') {
+        say(`The cached root ${root} is incomplete (no ${MARKER} or no ${HM}); rebuilding it.\n`);
+        const aside = join(dir, `.${suite}.old-${process.pid}`);
+        renameSync(root, aside);
+        removeTree(aside);
+      }
+      const tmp = join(dir, `.${suite}.build-${process.pid}`);
+      try {
+        builder(suite, tmp, say);
+        if (!existsSync(join(tmp, HM))) throw new EnvError(`the ${suite} root has no /${HM} after its build`);
+        writeFileSync(join(tmp, MARKER), `${JSON.stringify({ suite, built: new Date().toISOString() })}\n`);
+        moveIntoPlace(tmp, root);
+      } catch (e) {
+        if (existsSync(tmp)) removeTree(tmp);
+        throw e;
+      }
+    },
+    30 * 60000,
+    `building the ${suite} root`,
+  );
   if (rootState(root) !== 'ready') throw new EnvError(`the ${suite} root in ${root} is not usable after its build`);
   return root;
 }
@@ -106,20 +126,25 @@ function moveIntoPlace(tmp: string, root: string): void {
 function checkCanBuild(suite: string): void {
   const asRoot = process.getuid?.() === 0;
   if (!asRoot) {
-    throw new EnvError(`building the Debian ${suite} root for Octavia needs root; `
-      + `run as root: node bin/stresshm.js sandbox --octavia ${suite}`);
+    throw new EnvError(
+      `building the Debian ${suite} root for Octavia needs root; ` +
+        `run as root: node bin/stresshm.js sandbox --octavia ${suite}`,
+    );
   }
   if (!hasDebootstrap()) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const r = spawnSync('apt-get', ['install', '-y', '-q', 'debootstrap'], { env, encoding: 'utf8' });
     if (r.status !== 0 || !hasDebootstrap()) {
-      throw new EnvError('debootstrap is missing and could not be installed; '
-        + 'run: apt-get update && apt-get install -y debootstrap');
+      throw new EnvError(
+        'debootstrap is missing and could not be installed; ' + 'run: apt-get update && apt-get install -y debootstrap',
+      );
     }
   }
   if (!hostMirror()) {
-    throw new EnvError('no Debian mirror for the host\'s release in /etc/apt/sources.list(.d); '
-      + 'run with STRESSHM_DEBIAN_MIRROR=URL (your Debian mirror)');
+    throw new EnvError(
+      "no Debian mirror for the host's release in /etc/apt/sources.list(.d); " +
+        'run with STRESSHM_DEBIAN_MIRROR=URL (your Debian mirror)',
+    );
   }
 }
 
@@ -131,15 +156,20 @@ function hasDebootstrap(): boolean {
 export const debootstrapRoot: RootBuilder = (suite, tmp, say) => {
   const mirror = hostMirror()!;
   const log = `${tmp}.log`;
-  say(`Building a Debian ${suite} root with Octavia in ${tmp} from ${mirror} `
-    + `(debootstrap, a few minutes; log ${log})...\n`);
+  say(
+    `Building a Debian ${suite} root with Octavia in ${tmp} from ${mirror} ` +
+      `(debootstrap, a few minutes; log ${log})...\n`,
+  );
   const fd = openSync(log, 'w');
   try {
     const args = ['--variant=minbase', `--include=${ROOT_PACKAGES.join(',')}`, suite, tmp, mirror];
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const r = spawnSync('debootstrap', args, { stdio: ['ignore', fd, fd], env });
     if (r.status !== 0) {
-      const problems = readFileSync(log, 'utf8').trim().split('\n').filter((l) => /^[EW]:/.test(l));
+      const problems = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => /^[EW]:/.test(l));
       const tail = problems[problems.length - 1] ?? `status ${r.status}`;
       throw new EnvError(`debootstrap of ${suite} failed (${tail}); log ${log}`);
     }

@@ -5,17 +5,28 @@
 // configuration. stop() removes all of it; `crashed` settles when any part dies on its own.
 
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { connect } from '../ghostdb/db';
-import { DbTarget, formatDbUrl } from '../config/dburl';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DbTarget, formatDbUrl } from '../config/dburl';
 import { EnvError, UsageError } from '../errors';
+import { connect } from '../ghostdb/db';
 import { renderOctaviaConf } from './conf';
-import { Proc, freeTcpPort, freeUdpPort, httpAnswers, startProc, stopProc, tcpPortFree, udpPortBound, udpPortFree, waitReady } from './processes';
-import { PrivateMariadb, serverAnswers, startPrivateMariadb } from './mariadbd';
+import { type PrivateMariadb, serverAnswers, startPrivateMariadb } from './mariadbd';
 import { upgradeHead } from './migrate';
-import { OctaviaChoice, OctaviaRuntime, parseOctaviaChoice, prepareOctavia } from './release';
+import {
+  freeTcpPort,
+  freeUdpPort,
+  httpAnswers,
+  type Proc,
+  startProc,
+  stopProc,
+  tcpPortFree,
+  udpPortBound,
+  udpPortFree,
+  waitReady,
+} from './processes';
+import { type OctaviaChoice, type OctaviaRuntime, parseOctaviaChoice, prepareOctavia } from './release';
 
 export interface SandboxOptions {
   hms?: number;
@@ -65,7 +76,8 @@ export interface Sandbox {
 /** Requested ports must be free before anything starts: one line naming the port. */
 async function checkPorts(o: SandboxOptions): Promise<void> {
   for (const p of o.hmPorts ?? []) {
-    if (!(await udpPortFree(p))) throw new UsageError(`UDP port ${p} on 127.0.0.1 is already taken; choose another with --hm-ports`);
+    if (!(await udpPortFree(p)))
+      throw new UsageError(`UDP port ${p} on 127.0.0.1 is already taken; choose another with --hm-ports`);
   }
   if (o.apiPort !== undefined && !(await tcpPortFree(o.apiPort))) {
     throw new UsageError(`TCP port ${o.apiPort} on 127.0.0.1 is already taken; choose another with --api-port`);
@@ -92,7 +104,11 @@ export function requireOctavia(source?: string): void {
   const need = missingPackages();
   if (need.length) {
     const how = `apt-get install -y ${need.join(' ')}`;
-    throw new EnvError(process.getuid?.() === 0 ? `Octavia is not installed; run: ${how}` : `Octavia is not installed and installing needs root; run: sudo ${how}`);
+    throw new EnvError(
+      process.getuid?.() === 0
+        ? `Octavia is not installed; run: ${how}`
+        : `Octavia is not installed and installing needs root; run: sudo ${how}`,
+    );
   }
 }
 
@@ -103,8 +119,12 @@ export async function ensureOctavia(source?: string, say: (s: string) => void = 
     say(`Installing ${need.join(' ')} (Debian packages)...\n`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-q'], { env, encoding: 'utf8' });
-    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', ...need], { env, encoding: 'utf8' }) : update;
-    if (install.status !== 0) throw new EnvError(`apt-get install ${need.join(' ')} failed: ${String(install.stderr).trim().split('\n').slice(-1)[0]}`);
+    const install =
+      update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', ...need], { env, encoding: 'utf8' }) : update;
+    if (install.status !== 0)
+      throw new EnvError(
+        `apt-get install ${need.join(' ')} failed: ${String(install.stderr).trim().split('\n').slice(-1)[0]}`,
+      );
   }
   requireOctavia(source);
 }
@@ -151,9 +171,13 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     rmSync(dir, { recursive: true, force: true });
   };
   let reportCrash: (reason: string) => void = () => undefined;
-  const crashed = new Promise<string>((resolve) => { reportCrash = resolve; });
+  const crashed = new Promise<string>((resolve) => {
+    reportCrash = resolve;
+  });
   const watch = (p: Proc) => {
-    void p.exited.then((code) => { if (!stopping) reportCrash(`${p.name} exited on its own (status ${code ?? 'killed by a signal'})`); });
+    void p.exited.then((code) => {
+      if (!stopping) reportCrash(`${p.name} exited on its own (status ${code ?? 'killed by a signal'})`);
+    });
   };
   /** Octavia processes: watched, and stopped by stop() before the database goes. */
   const track = (p: Proc) => {
@@ -170,16 +194,26 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     }
     const dbUrl = formatDbUrl({ ...server, database });
     await onServer(server, `CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4`);
-    const ports = o.hmPorts ?? await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort()));
+    const ports = o.hmPorts ?? (await Promise.all(Array.from({ length: o.hms ?? 2 }, () => freeUdpPort())));
     const endpoints = ports.map((p) => `127.0.0.1:${p}`);
-    const apiPort = o.api ? o.apiPort ?? await freeTcpPort() : undefined;
+    const apiPort = o.api ? (o.apiPort ?? (await freeTcpPort())) : undefined;
     /** Writes the conf of process i; returns the path the Octavia program sees. */
     const confFor = (i: number, logFile: string) => {
       const f = join(dir, `octavia-${i}.conf`);
-      writeFileSync(f, renderOctaviaConf({
-        dbUrl, logFile: oct.inner(logFile), heartbeatKey: key, heartbeatInterval: o.heartbeatInterval ?? 10, hmPort: ports[i] ?? ports[0],
-        controllerIpPortList: endpoints, healthUpdateThreads: o.healthUpdateThreads ?? 2, statsUpdateThreads: o.statsUpdateThreads ?? 2, apiPort,
-      }));
+      writeFileSync(
+        f,
+        renderOctaviaConf({
+          dbUrl,
+          logFile: oct.inner(logFile),
+          heartbeatKey: key,
+          heartbeatInterval: o.heartbeatInterval ?? 10,
+          hmPort: ports[i] ?? ports[0],
+          controllerIpPortList: endpoints,
+          healthUpdateThreads: o.healthUpdateThreads ?? 2,
+          statsUpdateThreads: o.statsUpdateThreads ?? 2,
+          apiPort,
+        }),
+      );
       return oct.inner(f);
     };
     o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage upgrade head)...\n`);
@@ -204,8 +238,26 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       api = { url, proc: p };
     }
     const stresshmConf = join(dir, 'stresshm.conf');
-    writeFileSync(stresshmConf, `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`);
-    return { dir, octaviaVersion: oct.version, octaviaRoot: oct.root, dbUrl, database, heartbeatKey: key, endpoints, hmLogs: hms.map((p) => p.logFile), hms, api, stresshmConf, privateDb, crashed, stop };
+    writeFileSync(
+      stresshmConf,
+      `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`,
+    );
+    return {
+      dir,
+      octaviaVersion: oct.version,
+      octaviaRoot: oct.root,
+      dbUrl,
+      database,
+      heartbeatKey: key,
+      endpoints,
+      hmLogs: hms.map((p) => p.logFile),
+      hms,
+      api,
+      stresshmConf,
+      privateDb,
+      crashed,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -3,25 +3,59 @@
 // writes every step into the one file; the `run` column numbers them.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { RunEvents } from '../run/events';
-import { Sample } from '../run/record';
+import type { RunEvents } from '../run/events';
+import type { Sample } from '../run/record';
 
 export const CSV_COLUMNS = [
-  'timestamp', 'run', 'phase', 't_seconds', 'offered_per_second', 'processed_per_second',
-  'lag_p50_seconds', 'lag_p95_seconds', 'lag_p99_seconds', 'stale_over_1_interval', 'stale_over_2_intervals',
-  'stale_over_timeout', 'log_drops', 'sent', 'processed', 'stale_dropped', 'kernel_dropped', 'listener_mismatch',
-  'send_errors', 'unaccounted',
+  'timestamp',
+  'run',
+  'phase',
+  't_seconds',
+  'offered_per_second',
+  'processed_per_second',
+  'lag_p50_seconds',
+  'lag_p95_seconds',
+  'lag_p99_seconds',
+  'stale_over_1_interval',
+  'stale_over_2_intervals',
+  'stale_over_timeout',
+  'log_drops',
+  'sent',
+  'processed',
+  'stale_dropped',
+  'kernel_dropped',
+  'listener_mismatch',
+  'send_errors',
+  'unaccounted',
 ];
 
 const num = (v: number | null | undefined, digits?: number) =>
-  (v === null || v === undefined ? '' : digits === undefined ? String(v) : v.toFixed(digits));
+  v === null || v === undefined ? '' : digits === undefined ? String(v) : v.toFixed(digits);
 
 function row(run: number, phase: string, s: Sample): string {
   const l = s.ledger;
-  return [new Date().toISOString(), run, phase, num(s.t, 3), num(s.offeredPerSec, 2), num(s.processedPerSec, 2),
-    num(s.lagP50, 4), num(s.lagP95, 4), num(s.lagP99, 4), s.staleOver1, s.staleOver2, s.staleOverTimeout, s.logDrops,
-    num(l?.sent), num(l?.processed), num(l?.staleDropped), num(l?.kernelDropped), num(l?.listenerMismatch),
-    num(l?.sendErrors), num(l?.unaccounted)].join(',');
+  return [
+    new Date().toISOString(),
+    run,
+    phase,
+    num(s.t, 3),
+    num(s.offeredPerSec, 2),
+    num(s.processedPerSec, 2),
+    num(s.lagP50, 4),
+    num(s.lagP95, 4),
+    num(s.lagP99, 4),
+    s.staleOver1,
+    s.staleOver2,
+    s.staleOverTimeout,
+    s.logDrops,
+    num(l?.sent),
+    num(l?.processed),
+    num(l?.staleDropped),
+    num(l?.kernelDropped),
+    num(l?.listenerMismatch),
+    num(l?.sendErrors),
+    num(l?.unaccounted),
+  ].join(',');
 }
 
 export class CsvHistory {

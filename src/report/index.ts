@@ -3,16 +3,24 @@
 // does not lose the run: the record is saved to a named fallback file instead.
 
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { RunRecord, saveRecord } from '../run/record';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { type RunRecord, saveRecord } from '../run/record';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
 
-export interface ReportPaths { json?: string; html?: string; junit?: string; record?: string }
+export interface ReportPaths {
+  json?: string;
+  html?: string;
+  junit?: string;
+  record?: string;
+}
 
-export interface Written { files: string[]; problems: string[] }
+export interface Written {
+  files: string[];
+  problems: string[];
+}
 
 /** Refuses (exit 2) a report path that is a directory or lies in a missing or read-only directory. */
 export function checkOutputPath(flag: string, path: string): void {
@@ -33,7 +41,12 @@ export function checkOutputPath(flag: string, path: string): void {
 }
 
 export function checkReportPaths(paths: ReportPaths): void {
-  const flags: Record<keyof ReportPaths, string> = { json: 'report-json', html: 'report-html', junit: 'junit', record: 'record' };
+  const flags: Record<keyof ReportPaths, string> = {
+    json: 'report-json',
+    html: 'report-html',
+    junit: 'junit',
+    record: 'record',
+  };
   for (const k of Object.keys(flags) as Array<keyof ReportPaths>) {
     const p = paths[k];
     if (p !== undefined) checkOutputPath(flags[k], p);

@@ -1,7 +1,7 @@
 // The capacity sweep report: knee, HM CPU and database statements per heartbeat against the
 // LB shape that was swept, with the table they come from.
 
-import { SweepResult } from '../experiments/sweep';
+import type { SweepResult } from '../experiments/sweep';
 import { esc, lineChart } from './chart';
 
 const fmt = (v: number | undefined, digits: number) => (v === undefined ? 'not measured' : v.toFixed(digits));
@@ -9,17 +9,38 @@ const fmt = (v: number | undefined, digits: number) => (v === undefined ? 'not m
 export function renderSweepHtml(r: SweepResult): string {
   const dim = r.dimension;
   const pts = r.points;
-  const series = (name: string, color: string, f: (p: SweepResult['points'][number]) => number | undefined) =>
-    [{ name, color, points: pts.filter((p) => f(p) !== undefined).map((p) => [p.value, f(p)!] as [number, number]) }];
-  const rows = pts.map((p) => `<tr><td>${p.value}</td><td>${p.knee ?? 'below the lowest rate'}</td>`
-    + `<td>${fmt(p.cpuSecsPer1000, 2)}</td><td>${fmt(p.statementsPerHeartbeat, 1)}</td><td>${esc(p.result.knee)}</td></tr>`).join('');
+  const series = (name: string, color: string, f: (p: SweepResult['points'][number]) => number | undefined) => [
+    { name, color, points: pts.filter((p) => f(p) !== undefined).map((p) => [p.value, f(p)!] as [number, number]) },
+  ];
+  const rows = pts
+    .map(
+      (p) =>
+        `<tr><td>${p.value}</td><td>${p.knee ?? 'below the lowest rate'}</td>` +
+        `<td>${fmt(p.cpuSecsPer1000, 2)}</td><td>${fmt(p.statementsPerHeartbeat, 1)}</td><td>${esc(p.result.knee)}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm capacity sweep over ${esc(dim)}</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px}</style>
 </head><body><h1>stresshm: health manager capacity against ${esc(dim)} per LB</h1>
 <p>Heartbeat interval ${r.intervalSecs} s; one capacity search per value. The figures of each value are from its last step that kept up.</p>
-${lineChart(`Knee (heartbeats/s kept up) against ${dim}`, dim, 'heartbeats/s', series('knee', '#2ca02c', (p) => p.knee))}
-${lineChart(`HM CPU seconds per 1,000 processed heartbeats against ${dim}`, dim, 'CPU s', series('CPU', '#1f77b4', (p) => p.cpuSecsPer1000))}
-${lineChart(`Database statements per processed heartbeat against ${dim}`, dim, 'statements', series('statements', '#d62728', (p) => p.statementsPerHeartbeat))}
+${lineChart(
+  `Knee (heartbeats/s kept up) against ${dim}`,
+  dim,
+  'heartbeats/s',
+  series('knee', '#2ca02c', (p) => p.knee),
+)}
+${lineChart(
+  `HM CPU seconds per 1,000 processed heartbeats against ${dim}`,
+  dim,
+  'CPU s',
+  series('CPU', '#1f77b4', (p) => p.cpuSecsPer1000),
+)}
+${lineChart(
+  `Database statements per processed heartbeat against ${dim}`,
+  dim,
+  'statements',
+  series('statements', '#d62728', (p) => p.statementsPerHeartbeat),
+)}
 <table><tr><th>${esc(dim)}</th><th>knee (heartbeats/s)</th><th>HM CPU s per 1,000</th><th>statements per heartbeat</th><th>search</th></tr>${rows}</table>
 </body></html>`;
 }

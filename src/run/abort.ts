@@ -3,7 +3,7 @@
 // (drops, amphorae beyond heartbeat_timeout) fail for good once past their limit; the processed
 // share and the p99 lag fail for good once even a perfect remainder could not pull them back.
 
-import { Sla } from './sla';
+import type { Sla } from './sla';
 
 export interface Progress {
   sent: number;
@@ -34,6 +34,7 @@ export function failedBeyondRecovery(p: Progress, sla: Sla): string | undefined 
   if (total > 0 && best / total < sla.minProcessedShare) {
     return `even if every heartbeat in flight or still to send were processed, at most ${((100 * best) / total).toFixed(1)}% would be`;
   }
-  if (total > 0 && p.lagsOverLimit > 0.01 * total) return `${p.lagsOverLimit} heartbeats already lagged beyond the p99 limit`;
+  if (total > 0 && p.lagsOverLimit > 0.01 * total)
+    return `${p.lagsOverLimit} heartbeats already lagged beyond the p99 limit`;
   return undefined;
 }

@@ -1,9 +1,9 @@
 // Why the HM is slow, as facts: a few sentences, each citing a figure the run measured (the
 // ledger, CPU by role, database work). Nothing is claimed that was not measured.
 
-import { Ledger } from './ledger';
-import { RoleCpu } from './hmcpu';
-import { DbWork } from './dbstatus';
+import type { DbWork } from './dbstatus';
+import type { RoleCpu } from './hmcpu';
+import type { Ledger } from './ledger';
 
 export interface DiagnosisInputs {
   ledger: Ledger;
@@ -23,15 +23,21 @@ function lossFacts(l: Ledger): string[] {
   const out: string[] = [];
   if (l.sent === 0) return out;
   if (l.kernelDropped !== null && l.kernelDropped / l.sent > 0.01) {
-    out.push(`${pct(l.kernelDropped / l.sent)} of heartbeats (${n(l.kernelDropped)}) were dropped by the kernel at the HM socket `
-      + 'before the HM read them: its receive buffer was full; raise [health_manager] sock_rlimit or add HM endpoints');
+    out.push(
+      `${pct(l.kernelDropped / l.sent)} of heartbeats (${n(l.kernelDropped)}) were dropped by the kernel at the HM socket ` +
+        'before the HM read them: its receive buffer was full; raise [health_manager] sock_rlimit or add HM endpoints',
+    );
   }
   if (l.staleDropped !== null && l.staleDropped / l.sent > 0.01) {
-    out.push(`${pct(l.staleDropped / l.sent)} (${n(l.staleDropped)}) were read but dropped by the HM as stale ("THIS IS NOT GOOD"): `
-      + 'they waited a whole heartbeat_interval for a health-update worker');
+    out.push(
+      `${pct(l.staleDropped / l.sent)} (${n(l.staleDropped)}) were read but dropped by the HM as stale ("THIS IS NOT GOOD"): ` +
+        'they waited a whole heartbeat_interval for a health-update worker',
+    );
   }
   if (l.listenerMismatch !== null && l.listenerMismatch > 0) {
-    out.push(`${n(l.listenerMismatch)} heartbeats reported a listener count the database did not expect (no health update was made)`);
+    out.push(
+      `${n(l.listenerMismatch)} heartbeats reported a listener count the database did not expect (no health update was made)`,
+    );
   }
   if (l.sendErrors > 0) out.push(`${n(l.sendErrors)} heartbeats failed to send (see the send errors by errno)`);
   return out;
@@ -42,17 +48,21 @@ function cpuFacts(i: DiagnosisInputs): string[] {
   for (const r of i.hmCpu ?? []) {
     const listener = r.listenerSecs / i.seconds;
     const pools = r.poolSecs / i.seconds;
-    out.push(`HM ${r.endpoint}: listener process at ${pct(listener)} of one core, its ${r.poolWorkers} pool workers at `
-      + `${pct(pools)} of one core together${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}`
-      + `${pools > 0.8 * Math.min(i.cores, Math.max(1, r.poolWorkers)) ? ' (the pools are saturated)' : ''}`);
+    out.push(
+      `HM ${r.endpoint}: listener process at ${pct(listener)} of one core, its ${r.poolWorkers} pool workers at ` +
+        `${pct(pools)} of one core together${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}` +
+        `${pools > 0.8 * Math.min(i.cores, Math.max(1, r.poolWorkers)) ? ' (the pools are saturated)' : ''}`,
+    );
   }
   if (i.dbCpuSecs !== undefined) out.push(`database server at ${pct(i.dbCpuSecs / i.seconds)} of one core`);
   if (i.db && i.db.processed > 0) {
     const p = i.db.perHeartbeat;
-    out.push(`${i.db.statementsPerHeartbeat.toFixed(1)} statements per processed heartbeat (${p.select.toFixed(1)} SELECT, `
-      + `${p.update.toFixed(1)} UPDATE, ${p.insert.toFixed(1)} INSERT, ${p.commit.toFixed(1)} COMMIT)`
-      + `${p.rowsRead === undefined ? '' : `, ${p.rowsRead.toFixed(0)} rows read`}`
-      + `${i.db.rowLockWaits === undefined ? '' : `, ${i.db.rowLockWaits} row lock waits in all`}`);
+    out.push(
+      `${i.db.statementsPerHeartbeat.toFixed(1)} statements per processed heartbeat (${p.select.toFixed(1)} SELECT, ` +
+        `${p.update.toFixed(1)} UPDATE, ${p.insert.toFixed(1)} INSERT, ${p.commit.toFixed(1)} COMMIT)` +
+        `${p.rowsRead === undefined ? '' : `, ${p.rowsRead.toFixed(0)} rows read`}` +
+        `${i.db.rowLockWaits === undefined ? '' : `, ${i.db.rowLockWaits} row lock waits in all`}`,
+    );
   }
   return out;
 }
@@ -61,7 +71,9 @@ export function diagnose(i: DiagnosisInputs): string[] {
   const losses = lossFacts(i.ledger);
   const facts = [...losses, ...cpuFacts(i)];
   if (losses.length === 0 && i.ledger.sent > 0) {
-    facts.unshift(`no heartbeat was lost that stresshm could see (${pct(i.ledger.processed / i.ledger.sent)} processed)`);
+    facts.unshift(
+      `no heartbeat was lost that stresshm could see (${pct(i.ledger.processed / i.ledger.sent)} processed)`,
+    );
   }
   return facts;
 }

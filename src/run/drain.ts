@@ -5,9 +5,9 @@
 // amphora_health rows stay busy = 1, so nothing fails over) up to a hard bound, because a
 // heartbeat for a removed LB makes a real HM log "missing from the DB" and re-create rows.
 
-import { Observer } from './observer';
-import { RunEvents } from './events';
-import { StatsProbe } from './statsprobe';
+import type { RunEvents } from './events';
+import type { Observer } from './observer';
+import type { StatsProbe } from './statsprobe';
 
 export const QUIET_MS = 3000;
 const STEP_MS = 500;
@@ -26,8 +26,13 @@ export interface DrainResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function drain(observer: Observer, stats: StatsProbe, events: RunEvents, boundSecs: number,
-  quietMs = QUIET_MS): Promise<DrainResult> {
+export async function drain(
+  observer: Observer,
+  stats: StatsProbe,
+  events: RunEvents,
+  boundSecs: number,
+  quietMs = QUIET_MS,
+): Promise<DrainResult> {
   const start = Date.now();
   const boundAt = start + boundSecs * 1000;
   const hardAt = start + Math.max(boundSecs, HARD_BOUND_SECS) * 1000;
@@ -38,8 +43,13 @@ export async function drain(observer: Observer, stats: StatsProbe, events: RunEv
     await sleep(STEP_MS);
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
-    events.emit('sample', { phase: 'drain', sample: o.sample, state: o.state, recorded: o.recorded,
-      endpoints: o.endpoints });
+    events.emit('sample', {
+      phase: 'drain',
+      sample: o.sample,
+      state: o.state,
+      recorded: o.recorded,
+      endpoints: o.endpoints,
+    });
     const activity = o.activity + Number(await stats.changed());
     if (activity > 0) quietSince = activeAt = Date.now();
     if (Date.now() - quietSince >= quietMs) break;
@@ -47,12 +57,17 @@ export async function drain(observer: Observer, stats: StatsProbe, events: RunEv
     // window that began before it is still being confirmed.
     if (!boundReached && Date.now() >= boundAt && activeAt !== undefined) {
       boundReached = true;
-      events.emit('notice', { text: `drain_timeout_secs (${boundSecs} s) reached while the HM is still working `
-        + `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last poll); keeping the ghosts `
-        + `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min` });
+      events.emit('notice', {
+        text:
+          `drain_timeout_secs (${boundSecs} s) reached while the HM is still working ` +
+          `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last poll); keeping the ghosts ` +
+          `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min`,
+      });
     }
     if (Date.now() >= hardAt) {
-      events.emit('notice', { text: `the HM is still active after ${Math.round((Date.now() - start) / 1000)} s; cleaning anyway` });
+      events.emit('notice', {
+        text: `the HM is still active after ${Math.round((Date.now() - start) / 1000)} s; cleaning anyway`,
+      });
       return result(start, boundSecs, boundReached, true);
     }
   }

@@ -3,10 +3,9 @@
 // knowing them.
 
 import { EventEmitter } from 'node:events';
-import { Sample } from './record';
-import { DashboardState } from '../terminal/dashboard';
-import type { RunRecord } from './record';
+import type { DashboardState } from '../terminal/dashboard';
 import type { EndpointDrops } from './ledger';
+import type { RunRecord, Sample } from './record';
 
 export type PhaseName = 'resolve' | 'populate' | 'send' | 'drain' | 'clean' | 'judge' | 'report';
 

@@ -5,14 +5,18 @@
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readProcStats } from '../octavia/processes';
-import { Endpoint, isLocalAddress } from './udpsocket';
+import { type Endpoint, isLocalAddress } from './udpsocket';
 
 /** Inodes of the sockets bound to `port` in /proc/net/{proto} (udp, udp6, tcp, tcp6; listening for tcp). */
 export function socketInodes(proto: 'udp' | 'tcp', port: number): Set<string> {
   const out = new Set<string>();
   for (const file of [proto, `${proto}6`]) {
     let text = '';
-    try { text = readFileSync(`/proc/net/${file}`, 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(`/proc/net/${file}`, 'utf8');
+    } catch {
+      continue;
+    }
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || parseInt(f[1].split(':')[1], 16) !== port) continue;
@@ -29,12 +33,18 @@ export function ownerOf(inodes: Set<string>): number | undefined {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let fds: string[];
-    try { fds = readdirSync(`/proc/${d}/fd`); } catch { continue; }
+    try {
+      fds = readdirSync(`/proc/${d}/fd`);
+    } catch {
+      continue;
+    }
     for (const fd of fds) {
       try {
         const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${d}/fd/${fd}`));
         if (m && inodes.has(m[1])) return Number(d);
-      } catch { /* closed meanwhile */ }
+      } catch {
+        /* closed meanwhile */
+      }
     }
   }
   return undefined;
@@ -57,10 +67,12 @@ export class HmCpu {
   readonly startedMs = Date.now();
 
   constructor(endpoints: Endpoint[]) {
-    this.owners = endpoints.filter((e) => isLocalAddress(e.host)).flatMap((e) => {
-      const pid = ownerOf(socketInodes('udp', e.port));
-      return pid === undefined ? [] : [{ endpoint: `${e.host}:${e.port}`, pid }];
-    });
+    this.owners = endpoints
+      .filter((e) => isLocalAddress(e.host))
+      .flatMap((e) => {
+        const pid = ownerOf(socketInodes('udp', e.port));
+        return pid === undefined ? [] : [{ endpoint: `${e.host}:${e.port}`, pid }];
+      });
     for (const [pid, st] of readProcStats()) this.base.set(pid, st.cpuSeconds);
   }
 
@@ -74,8 +86,13 @@ export class HmCpu {
     const used = (pid: number) => Math.max(0, (stats.get(pid)?.cpuSeconds ?? 0) - (this.base.get(pid) ?? 0));
     return this.owners.map((o) => {
       const workers = [...stats].filter(([, st]) => st.ppid === o.pid).map(([pid]) => pid);
-      return { endpoint: o.endpoint, listenerPid: o.pid, listenerSecs: used(o.pid),
-        poolSecs: workers.reduce((a, p) => a + used(p), 0), poolWorkers: workers.length };
+      return {
+        endpoint: o.endpoint,
+        listenerPid: o.pid,
+        listenerSecs: used(o.pid),
+        poolSecs: workers.reduce((a, p) => a + used(p), 0),
+        poolWorkers: workers.length,
+      };
     });
   }
 }
@@ -86,8 +103,11 @@ export class DbServerCpu {
   private readonly base: number;
 
   constructor(host: string | undefined, port: number) {
-    this.pid = host !== undefined && (host === 'localhost' || isLocalAddress(host)) ? ownerOf(socketInodes('tcp', port)) : undefined;
-    this.base = this.pid === undefined ? 0 : readProcStats().get(this.pid)?.cpuSeconds ?? 0;
+    this.pid =
+      host !== undefined && (host === 'localhost' || isLocalAddress(host))
+        ? ownerOf(socketInodes('tcp', port))
+        : undefined;
+    this.base = this.pid === undefined ? 0 : (readProcStats().get(this.pid)?.cpuSeconds ?? 0);
   }
 
   /** Seconds of CPU used since construction, or undefined when the server is not on this machine. */

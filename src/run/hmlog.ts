@@ -4,7 +4,7 @@
 // failures, tracebacks and failover attempts. A command runs in its own process group, which is
 // killed when the follower closes (or the process exits).
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { say } from '../lifecycle/output';
 
@@ -21,7 +21,10 @@ export interface LogCounts {
 export const PATTERNS: Array<[keyof LogCounts, RegExp]> = [
   ['drops', /THIS IS NOT GOOD/],
   ['listenerMismatch', /health message reports \d+ listeners when \d+ expected/],
-  ['hmacFailures', /calculated hmac\(hex=False\).*not equal to msg hmac|InvalidHMACException|Health Manager experienced an exception processing a heartbeat message/],
+  [
+    'hmacFailures',
+    /calculated hmac\(hex=False\).*not equal to msg hmac|InvalidHMACException|Health Manager experienced an exception processing a heartbeat message/,
+  ],
   ['tracebacks', /Traceback \(most recent call last\)/],
   ['failovers', /(Attempting failover|failover of amphora|Performing failover|Stale amphora)/i],
   ['missingFromDb', /is missing from the DB/],
@@ -82,15 +85,19 @@ class FollowedCommand {
 
   constructor(readonly command: string) {
     this.child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.pending += d; });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.pending += d;
+    });
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       this.lastErr = d.trim().split('\n').pop() || this.lastErr;
     });
     this.child.on('error', (e) => say(`stresshm: --hm-log-cmd could not start: ${e.message}\n`));
     this.child.on('exit', (code, sig) => {
       if (this.closing) return;
-      say(`stresshm: --hm-log-cmd '${this.command}' ended (${code ?? sig})${this.lastErr ? `: ${this.lastErr}` : ''}; `
-        + 'its HM log is no longer followed\n');
+      say(
+        `stresshm: --hm-log-cmd '${this.command}' ended (${code ?? sig})${this.lastErr ? `: ${this.lastErr}` : ''}; ` +
+          'its HM log is no longer followed\n',
+      );
     });
     process.once('exit', this.killOnExit);
   }

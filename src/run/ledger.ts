@@ -4,7 +4,7 @@
 // A part that cannot be measured (a remote HM's socket, an HM log not followed) is null,
 // "not measured", and what it holds stays in unaccounted: the parts always sum to sent.
 
-import { Endpoint, socketState } from './udpsocket';
+import { type Endpoint, socketState } from './udpsocket';
 
 export interface Ledger {
   /** Heartbeats the engine tried to send (successful sends plus send errors). */
@@ -23,8 +23,15 @@ export type LedgerInputs = Omit<Ledger, 'sent' | 'unaccounted'> & { sentOk: numb
 export function ledgerOf(i: LedgerInputs): Ledger {
   const sent = i.sentOk + i.sendErrors;
   const known = i.sendErrors + (i.kernelDropped ?? 0) + (i.listenerMismatch ?? 0) + (i.staleDropped ?? 0) + i.processed;
-  return { sent, sendErrors: i.sendErrors, kernelDropped: i.kernelDropped, listenerMismatch: i.listenerMismatch,
-    staleDropped: i.staleDropped, processed: i.processed, unaccounted: sent - known };
+  return {
+    sent,
+    sendErrors: i.sendErrors,
+    kernelDropped: i.kernelDropped,
+    listenerMismatch: i.listenerMismatch,
+    staleDropped: i.staleDropped,
+    processed: i.processed,
+    unaccounted: sent - known,
+  };
 }
 
 /** The parts that could not be measured, for the report to say so. */
@@ -32,7 +39,10 @@ export function notMeasured(l: Ledger): string[] {
   return (['kernelDropped', 'listenerMismatch', 'staleDropped'] as const).filter((k) => l[k] === null);
 }
 
-export interface EndpointDrops { endpoint: string; kernelDropped: number | null }
+export interface EndpointDrops {
+  endpoint: string;
+  kernelDropped: number | null;
+}
 
 /**
  * Kernel drops at the HM sockets since construction: the drop counter of the socket bound to
@@ -50,7 +60,10 @@ export class KernelDrops {
     return this.endpoints.map((ep, i) => {
       const now = socketState(ep)?.drops;
       const b = this.base[i];
-      return { endpoint: `${ep.host}:${ep.port}`, kernelDropped: now === undefined || b === undefined ? null : Math.max(0, now - b) };
+      return {
+        endpoint: `${ep.host}:${ep.port}`,
+        kernelDropped: now === undefined || b === undefined ? null : Math.max(0, now - b),
+      };
     });
   }
 

@@ -6,7 +6,9 @@
 // The arithmetic is pure and unit-tested.
 
 /** What the monitor reads through: a connection, or a session that bounds and reconnects. */
-export interface Queryable { query<T>(sql: string, values?: unknown[]): Promise<T> }
+export interface Queryable {
+  query<T>(sql: string, values?: unknown[]): Promise<T>;
+}
 
 import { LagHistogram } from './lagstats';
 
@@ -20,7 +22,11 @@ export const MAX_POLL_MS = 5000;
 
 const WATERMARK_OVERLAP_SECS = 5;
 
-export interface SendHistory { depth: number; times: Float64Array; seqs: Float64Array }
+export interface SendHistory {
+  depth: number;
+  times: Float64Array;
+  seqs: Float64Array;
+}
 
 export interface PollSample {
   /** Epoch ms of the poll. */
@@ -85,7 +91,11 @@ export function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length, rank) - 1];
 }
 
-export interface StaleCounts { over1: number; over2: number; overTimeout: number }
+export interface StaleCounts {
+  over1: number;
+  over2: number;
+  overTimeout: number;
+}
 
 /** Staleness beyond 1 and 2 intervals and beyond heartbeat_timeout; +1 s for whole-second rounding. */
 export function countStale(ages: Iterable<number>, intervalSecs: number, timeoutSecs: number): StaleCounts {
@@ -109,8 +119,13 @@ export class Monitor {
   /** Widths (s) of the windows the processing times were placed in: the achieved resolution. */
   readonly windows = new LagHistogram();
 
-  constructor(private readonly conn: Queryable, amphoraIds: string[], private readonly intervalSecs: number,
-    private readonly timeoutSecs: number, private readonly runStartMs: number) {
+  constructor(
+    private readonly conn: Queryable,
+    amphoraIds: string[],
+    private readonly intervalSecs: number,
+    private readonly timeoutSecs: number,
+    private readonly runStartMs: number,
+  ) {
     amphoraIds.forEach((id, i) => this.index.set(id, i));
     this.lastSeen = new Float64Array(amphoraIds.length);
     this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
@@ -130,7 +145,9 @@ export class Monitor {
 
   /** Records where every row stands before sending starts; only later advances count. */
   async baseline(): Promise<void> {
-    const rows: Array<{ id: string; t: number }> = await this.conn.query('SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health');
+    const rows: Array<{ id: string; t: number }> = await this.conn.query(
+      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health',
+    );
     for (const r of rows) {
       const i = this.index.get(r.id);
       if (i !== undefined) this.lastSeen[i] = Number(r.t);
@@ -144,7 +161,8 @@ export class Monitor {
     // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
       'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
-      [this.watermarkSec - WATERMARK_OVERLAP_SECS]);
+      [this.watermarkSec - WATERMARK_OVERLAP_SECS],
+    );
     this.queryMs.push(Date.now() - startedMs);
     if (this.queryMs.length > 5) this.queryMs.shift();
     const prevPollMs = this.lastPollMs;
@@ -166,8 +184,15 @@ export class Monitor {
     }
     this.processed += delta;
     const stale = countStale(this.ages(nowMs), this.intervalSecs, this.timeoutSecs);
-    return { t: nowMs, processedTotal: this.processed, processedDelta: delta, lags, staleOver1: stale.over1,
-      staleOver2: stale.over2, staleOverTimeout: stale.overTimeout };
+    return {
+      t: nowMs,
+      processedTotal: this.processed,
+      processedDelta: delta,
+      lags,
+      staleOver1: stale.over1,
+      staleOver2: stale.over2,
+      staleOverTimeout: stale.overTimeout,
+    };
   }
 
   private *ages(nowMs: number): Generator<number> {

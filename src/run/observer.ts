@@ -2,14 +2,14 @@
 // gap, not a crash), the fleet's counters, the HM logs and a local HM socket's queue. It turns
 // each poll into a Sample and a dashboard state, and keeps the run's lag statistics.
 
-import { Fleet } from '../engine/fleet';
-import { Monitor, percentile } from './monitor';
-import { HmLogFollower } from './hmlog';
-import { Sample } from './record';
-import { DashboardState } from '../terminal/dashboard';
+import type { Fleet } from '../engine/fleet';
+import type { DashboardState } from '../terminal/dashboard';
+import type { HmLogFollower } from './hmlog';
 import { LagHistogram, RecentLags } from './lagstats';
-import { Endpoint, socketState } from './udpsocket';
-import { EndpointDrops, KernelDrops, Ledger, ledgerOf } from './ledger';
+import { type EndpointDrops, KernelDrops, type Ledger, ledgerOf } from './ledger';
+import { type Monitor, percentile } from './monitor';
+import type { Sample } from './record';
+import { type Endpoint, socketState } from './udpsocket';
 
 export interface Observation {
   sample: Sample;
@@ -45,9 +45,15 @@ export class Observer {
    * `recordEverySecs`: samples kept for the record at most this often (polls may be 10 Hz; a
    * week-long run must not keep them all).
    */
-  constructor(private readonly fleet: Fleet, private readonly monitor: Monitor, private readonly logs: HmLogFollower,
-    private readonly endpoints: Endpoint[], private readonly intervalSecs: number, private readonly runStartMs: number,
-    private readonly recordEverySecs = 1) {
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly monitor: Monitor,
+    private readonly logs: HmLogFollower,
+    private readonly endpoints: Endpoint[],
+    private readonly intervalSecs: number,
+    private readonly runStartMs: number,
+    private readonly recordEverySecs = 1,
+  ) {
     this.prev = { t: runStartMs, sent: 0, processed: 0, logTotal: 0 };
     this.kernel = new KernelDrops(endpoints);
   }
@@ -56,9 +62,14 @@ export class Observer {
   ledger(processed = this.processed): Ledger {
     const st = this.fleet.stats();
     const following = this.logs.following;
-    return ledgerOf({ sentOk: st.sent, sendErrors: Object.values(st.errors).reduce((a, b) => a + b, 0),
-      kernelDropped: this.kernel.total(), listenerMismatch: following ? this.logs.counts.listenerMismatch : null,
-      staleDropped: following ? this.logs.counts.drops : null, processed });
+    return ledgerOf({
+      sentOk: st.sent,
+      sendErrors: Object.values(st.errors).reduce((a, b) => a + b, 0),
+      kernelDropped: this.kernel.total(),
+      listenerMismatch: following ? this.logs.counts.listenerMismatch : null,
+      staleDropped: following ? this.logs.counts.drops : null,
+      processed,
+    });
   }
 
   /** The next poll's delay (ms), as often as the monitor's database budget allows. */
@@ -97,16 +108,21 @@ export class Observer {
     const dt = Math.max(0.001, (now - this.prev.t) / 1000);
     const last = this.samples[this.samples.length - 1];
     const sample: Sample = {
-      t: (now - this.runStartMs) / 1000, offeredPerSec: (st.sent - this.prev.sent) / dt,
+      t: (now - this.runStartMs) / 1000,
+      offeredPerSec: (st.sent - this.prev.sent) / dt,
       processedPerSec: (processedTotal - this.prev.processed) / dt,
-      lagP50: percentile(window, 0.5), lagP95: percentile(window, 0.95), lagP99: percentile(window, 0.99),
-      staleOver1: poll?.staleOver1 ?? last?.staleOver1 ?? 0, staleOver2: poll?.staleOver2 ?? last?.staleOver2 ?? 0,
-      staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0, logDrops: log?.drops ?? 0,
+      lagP50: percentile(window, 0.5),
+      lagP95: percentile(window, 0.95),
+      lagP99: percentile(window, 0.99),
+      staleOver1: poll?.staleOver1 ?? last?.staleOver1 ?? 0,
+      staleOver2: poll?.staleOver2 ?? last?.staleOver2 ?? 0,
+      staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0,
+      logDrops: log?.drops ?? 0,
       ledger: this.ledger(processedTotal),
     };
     const logTotal = this.logs.total();
     const queued = this.queuedBytes();
-    const activity = (processedTotal - this.prev.processed) + (logTotal - this.prev.logTotal) + queued;
+    const activity = processedTotal - this.prev.processed + (logTotal - this.prev.logTotal) + queued;
     this.prev = { t: now, sent: st.sent, processed: processedTotal, logTotal };
     const recorded = sample.t - this.lastRecordedT >= this.recordEverySecs;
     if (recorded) {
@@ -114,14 +130,25 @@ export class Observer {
       this.lastRecordedT = sample.t;
     }
     this.processed = processedTotal;
-    if (judgeStale && poll) { // after sending stops every amphora goes stale by design
+    if (judgeStale && poll) {
+      // after sending stops every amphora goes stale by design
       this.staleOver1Max = Math.max(this.staleOver1Max, poll.staleOver1);
       this.staleOver2Max = Math.max(this.staleOver2Max, poll.staleOver2);
       this.timeoutStaleMax = Math.max(this.timeoutStaleMax, poll.staleOverTimeout);
     }
-    const state: DashboardState = { phase, elapsedSecs: sample.t, remainingSecs, amphorae: this.fleet.amphoraIds.length,
-      sent: st.sent, processed: processedTotal, sample, sendErrors: st.errors, scheduleLagP99Ms: st.lagP99Ms, log,
-      ledger: sample.ledger };
+    const state: DashboardState = {
+      phase,
+      elapsedSecs: sample.t,
+      remainingSecs,
+      amphorae: this.fleet.amphoraIds.length,
+      sent: st.sent,
+      processed: processedTotal,
+      sample,
+      sendErrors: st.errors,
+      scheduleLagP99Ms: st.lagP99Ms,
+      log,
+      ledger: sample.ledger,
+    };
     return { sample, state, activity, dbGap, recorded, endpoints: this.kernel.perEndpoint() };
   }
 }

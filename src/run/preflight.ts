@@ -2,17 +2,21 @@
 // heartbeat key, the endpoints, the database URL, the HM log files and the report paths.
 // A problem here is one line and exit 2, and the database is untouched.
 
-import { statSync, accessSync, constants } from 'node:fs';
 import { createSocket } from 'node:dgram';
+import { accessSync, constants, statSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
-import { DbTarget, parseDbUrl } from '../config/dburl';
+import type { Config } from '../config/config';
+import { type DbTarget, parseDbUrl } from '../config/dburl';
 import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
-import { SpecEndpoint } from '../engine/wire';
-import { checkReportPaths, ReportPaths } from '../report';
+import type { SpecEndpoint } from '../engine/wire';
 import { UsageError } from '../errors';
-import { Config } from '../config/config';
+import { checkReportPaths, type ReportPaths } from '../report';
 
-export interface Resolved { key: string; endpoints: SpecEndpoint[]; target: DbTarget }
+export interface Resolved {
+  key: string;
+  endpoints: SpecEndpoint[];
+  target: DbTarget;
+}
 
 /** Each --hm-log must be a readable regular file (a mistyped path is not "0 drops"). */
 export function checkHmLogs(paths: string[]): void {
@@ -32,7 +36,10 @@ export function checkHmLogs(paths: string[]): void {
 function probeEndpoint(ep: SpecEndpoint): Promise<string | undefined> {
   return new Promise((resolve) => {
     const sock = createSocket(isIPv6(ep.host) ? 'udp6' : 'udp4');
-    const done = (why?: string) => { sock.close(); resolve(why); };
+    const done = (why?: string) => {
+      sock.close();
+      resolve(why);
+    };
     sock.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
     sock.on('connect', () => done());
     sock.connect(ep.port, ep.host);
@@ -43,7 +50,10 @@ function probeEndpoint(ep: SpecEndpoint): Promise<string | undefined> {
 export async function checkEndpoints(endpoints: SpecEndpoint[]): Promise<void> {
   for (const ep of endpoints) {
     const why = await probeEndpoint(ep);
-    if (why) throw new UsageError(`controller_ip_port_list: ${ep.host}:${ep.port} cannot be used (${why}); nothing was written`);
+    if (why)
+      throw new UsageError(
+        `controller_ip_port_list: ${ep.host}:${ep.port} cannot be used (${why}); nothing was written`,
+      );
   }
 }
 

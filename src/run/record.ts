@@ -3,12 +3,12 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pack, unpack } from 'msgpackr';
-import { Settings, displaySettings } from '../config/config';
-import { Criterion, Verdict } from './sla';
-import { LogCounts } from './hmlog';
-import { EndpointDrops, Ledger } from './ledger';
-import { DbWork } from './dbstatus';
-import { RoleCpu } from './hmcpu';
+import { displaySettings, type Settings } from '../config/config';
+import type { DbWork } from './dbstatus';
+import type { RoleCpu } from './hmcpu';
+import type { LogCounts } from './hmlog';
+import type { EndpointDrops, Ledger } from './ledger';
+import type { Criterion, Verdict } from './sla';
 
 export interface Sample {
   /** Seconds since sending started. */
@@ -42,11 +42,24 @@ export interface RunRecord {
   phases: Array<{ name: string; startedAt: string; seconds: number }>;
   samples: Sample[];
   final: {
-    sent: number; processed: number; processedShare: number; bytes: number;
-    lagP50: number; lagP95: number; lagP99: number; lagMax: number; lagResolutionSecs: number;
-    staleOver1Max: number; staleOver2Max: number; timeoutStaleMax: number;
-    sendErrors: Record<string, number>; scheduleLagP99Ms: number; scheduleLagMaxMs: number; lateSends: number;
-    senderCpuSeconds: number; listenerStatisticsRows?: number;
+    sent: number;
+    processed: number;
+    processedShare: number;
+    bytes: number;
+    lagP50: number;
+    lagP95: number;
+    lagP99: number;
+    lagMax: number;
+    lagResolutionSecs: number;
+    staleOver1Max: number;
+    staleOver2Max: number;
+    timeoutStaleMax: number;
+    sendErrors: Record<string, number>;
+    scheduleLagP99Ms: number;
+    scheduleLagMaxMs: number;
+    lateSends: number;
+    senderCpuSeconds: number;
+    listenerStatisticsRows?: number;
     log?: LogCounts;
     /** How the drain ended: bound reached, seconds waited beyond it, cleaned while the HM was active. */
     drain?: { seconds: number; boundReached: boolean; extraSecs: number; gaveUp: boolean };

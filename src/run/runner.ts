@@ -4,39 +4,39 @@
 // signal, a closed stdout, a lost or stalled database, a native failure. It fires events
 // (Locust's runner) that the dashboard and notices subscribe to.
 
-import { Config, get } from '../config/config';
-import { Conn, connect } from '../ghostdb/db';
-import { DbSession, SessionLimits } from '../ghostdb/session';
-import { Schema, loadSchema } from '../ghostdb/schema';
-import { GhostPlan, planFromConfig } from '../ghostdb/ghosts';
-import { checkPlanSize } from '../ghostdb/groups';
-import { holdPrefixLock } from '../ghostdb/lock';
-import { checkPrivileges } from '../ghostdb/privileges';
-import { populate } from '../ghostdb/populate';
-import { cleanPrefix } from '../ghostdb/clean';
-import { readGraph } from '../ghostdb/inventory';
-import { confirmTarget } from '../ghostdb/guard';
-import { referencingRows, sweepIds } from '../ghostdb/sweep';
-import { GhostGraph } from '../ghostdb/graph';
-import { Progress } from '../terminal/progress';
+import { type Config, get } from '../config/config';
 import { buildFleetSpec, Fleet } from '../engine/fleet';
-import { FleetSpec } from '../engine/wire';
-import { Monitor } from './monitor';
-import { HmLogFollower } from './hmlog';
-import { RunRecord } from './record';
+import type { FleetSpec } from '../engine/wire';
 import { EnvError, EXIT_ENV, InterruptedError, UsageError } from '../errors';
+import { cleanPrefix } from '../ghostdb/clean';
+import { type Conn, connect } from '../ghostdb/db';
+import { type GhostPlan, planFromConfig } from '../ghostdb/ghosts';
+import type { GhostGraph } from '../ghostdb/graph';
+import { checkPlanSize } from '../ghostdb/groups';
+import { confirmTarget } from '../ghostdb/guard';
+import { readGraph } from '../ghostdb/inventory';
+import { holdPrefixLock } from '../ghostdb/lock';
+import { populate } from '../ghostdb/populate';
+import { checkPrivileges } from '../ghostdb/privileges';
+import { loadSchema, type Schema } from '../ghostdb/schema';
+import { DbSession, type SessionLimits } from '../ghostdb/session';
+import { referencingRows, sweepIds } from '../ghostdb/sweep';
 import { interruptReason, interruptRequested, onInterrupt, setInterruptHint } from '../lifecycle/interrupt';
-import { ReportPaths, writeReports } from '../report';
-import { RunEvents, PhaseName } from './events';
-import { Observer } from './observer';
-import { drain, DrainResult, HARD_BOUND_SECS } from './drain';
-import { StatsProbe } from './statsprobe';
-import { WhyProbe } from './why';
+import { type ReportPaths, writeReports } from '../report';
+import { Progress } from '../terminal/progress';
 import { failedBeyondRecovery } from './abort';
+import { type DrainResult, drain, HARD_BOUND_SECS } from './drain';
+import { type PhaseName, RunEvents } from './events';
+import { HmLogFollower } from './hmlog';
+import { buildRecord, type SendFigures } from './judge';
+import { Monitor } from './monitor';
+import { Observer } from './observer';
+import { type Resolved, resolveRun } from './preflight';
+import type { RunRecord } from './record';
 import { slaFrom } from './sla';
-import { Resolved, resolveRun } from './preflight';
-import { buildRecord, SendFigures } from './judge';
+import { StatsProbe } from './statsprobe';
 import { attachTerminal } from './terminal';
+import { WhyProbe } from './why';
 
 export interface RunRequest {
   cfg: Config;
@@ -68,13 +68,25 @@ export interface RunRequest {
   inspect?: (fleet: Fleet, spec: FleetSpec, conn: Conn) => Promise<void>;
 }
 
-export interface RunResult { record: RunRecord; exitCode: number; reportFiles: string[]; reportProblems: string[] }
+export interface RunResult {
+  record: RunRecord;
+  exitCode: number;
+  reportFiles: string[];
+  reportProblems: string[];
+}
 
-interface Phase { name: string; startedAt: string; seconds: number }
+interface Phase {
+  name: string;
+  startedAt: string;
+  seconds: number;
+}
 
 /** Statement timeout and reconnect bound from [stress] db_timeout_secs and db_retry_secs. */
 function limitsOf(cfg: Config): SessionLimits {
-  return { statementMs: get(cfg.settings, 'stress.db_timeout_secs') * 1000, retryMs: get(cfg.settings, 'stress.db_retry_secs') * 1000 };
+  return {
+    statementMs: get(cfg.settings, 'stress.db_timeout_secs') * 1000,
+    retryMs: get(cfg.settings, 'stress.db_retry_secs') * 1000,
+  };
 }
 
 class StressRun {
@@ -91,7 +103,10 @@ class StressRun {
   /** The HM log follower, closed (its commands killed) whatever ends the run. */
   private logs?: HmLogFollower;
 
-  constructor(private readonly req: RunRequest, private readonly r: Resolved) {
+  constructor(
+    private readonly req: RunRequest,
+    private readonly r: Resolved,
+  ) {
     this.session = new DbSession(r.target, limitsOf(req.cfg));
   }
 
@@ -120,7 +135,9 @@ class StressRun {
       await this.cleanup(failure);
       if (failure) throw failure;
       if (!sent || !this.graph) throw new InterruptedError('interrupted before sending');
-      const record = await this.phase('judge', async () => buildRecord(this.req.cfg, this.r, this.graph!, sent!, this.phases));
+      const record = await this.phase('judge', async () =>
+        buildRecord(this.req.cfg, this.r, this.graph!, sent!, this.phases),
+      );
       this.events.emit('ended', { record });
       const w = await this.phase('report', async () => writeReports(record, this.req.reports));
       return { record, exitCode: record.exitCode, reportFiles: w.files, reportProblems: w.problems };
@@ -138,7 +155,8 @@ class StressRun {
       await this.own(req.prefix);
       this.prefix = req.prefix;
       const g = await readGraph(conn, req.prefix);
-      if (g.loadBalancers.length === 0) throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
+      if (g.loadBalancers.length === 0)
+        throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
       this.owesClean = !req.keep;
       this.hint();
       return g;
@@ -168,7 +186,9 @@ class StressRun {
    */
   private async own(prefix: string): Promise<void> {
     await holdPrefixLock(await this.session.conn(), prefix);
-    this.session.whenConnected(async (c) => { await holdPrefixLock(c, prefix); });
+    this.session.whenConnected(async (c) => {
+      await holdPrefixLock(c, prefix);
+    });
   }
 
   private hint(): void {
@@ -181,15 +201,30 @@ class StressRun {
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
     const fleet = new Fleet(spec);
     const startedAt = new Date();
-    const logs = this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
-    const monitor = new Monitor(this.session, fleet.amphoraIds, req.cfg.heartbeatInterval, req.cfg.heartbeatTimeout, startedAt.getTime());
+    const logs = (this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds));
+    const monitor = new Monitor(
+      this.session,
+      fleet.amphoraIds,
+      req.cfg.heartbeatInterval,
+      req.cfg.heartbeatTimeout,
+      startedAt.getTime(),
+    );
     await monitor.baseline();
-    const observer = new Observer(fleet, monitor, logs, r.endpoints, req.cfg.heartbeatInterval, startedAt.getTime(),
-      Math.max(1, req.cfg.testRuntimeSecs / 3600));
+    const observer = new Observer(
+      fleet,
+      monitor,
+      logs,
+      r.endpoints,
+      req.cfg.heartbeatInterval,
+      startedAt.getTime(),
+      Math.max(1, req.cfg.testRuntimeSecs / 3600),
+    );
     if (!req.quiet) {
-      req.out.write(`Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${req.cfg.heartbeatVersion}, `
-        + `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ${req.cfg.controllerIpPortList.join(', ')} `
-        + `(${fleet.maxPacketBytes()} bytes max)\n`);
+      req.out.write(
+        `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${req.cfg.heartbeatVersion}, ` +
+          `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ${req.cfg.controllerIpPortList.join(', ')} ` +
+          `(${fleet.maxPacketBytes()} bytes max)\n`,
+      );
     }
     const why = await WhyProbe.start(this.session, r.endpoints, r.target);
     try {
@@ -200,10 +235,21 @@ class StressRun {
     const stats = new StatsProbe(this.session, fleet.amphoraIds);
     const drained = await this.phase('drain', () => drain(observer, stats, this.events, req.cfg.drainTimeoutSecs));
     const facts = await why.finish(observer.processed);
-    const statsRows = await this.session.run((c) => referencingRows(c, this.schema, graph, 'listener_statistics')).catch(() => undefined);
+    const statsRows = await this.session
+      .run((c) => referencingRows(c, this.schema, graph, 'listener_statistics'))
+      .catch(() => undefined);
     if (req.inspect) await req.inspect(fleet, spec, await this.session.conn());
-    return { fleet, observer, logs, drained, statsRows, startedAt, interrupted: interruptReason(), why: facts,
-      abortedBecause: this.abortedBecause };
+    return {
+      fleet,
+      observer,
+      logs,
+      drained,
+      statsRows,
+      startedAt,
+      interrupted: interruptReason(),
+      why: facts,
+      abortedBecause: this.abortedBecause,
+    };
   }
 
   /** Why the SLA can no longer be met, judged from the run so far (for --abort-on-fail). */
@@ -214,8 +260,19 @@ class StressRun {
     const limit = sla.maxP99LagRatio * cfg.heartbeatInterval + observer.resolutionSecs() / 2;
     const l = observer.ledger();
     const inFlight = Math.min(l.sent - l.processed, fleet.amphoraIds.length); // one interval's sends
-    return failedBeyondRecovery({ sent: l.sent, processed: l.processed, remaining, inFlight, lagsOverLimit: observer.lags.countAbove(limit),
-      timeoutStaleMax: observer.timeoutStaleMax, logDrops: l.staleDropped ?? undefined, kernelDrops: l.kernelDropped }, sla);
+    return failedBeyondRecovery(
+      {
+        sent: l.sent,
+        processed: l.processed,
+        remaining,
+        inFlight,
+        lagsOverLimit: observer.lags.countAbove(limit),
+        timeoutStaleMax: observer.timeoutStaleMax,
+        logDrops: l.staleDropped ?? undefined,
+        kernelDrops: l.kernelDropped,
+      },
+      sla,
+    );
   }
 
   /** Sends until the deadline or a stop request, whatever the database does; polls in between. */
@@ -224,7 +281,11 @@ class StressRun {
     const endAt = runStartMs + cfg.testRuntimeSecs * 1000;
     let wake: () => void = () => undefined;
     let sending = true;
-    const stop = () => { sending = false; fleet.stop(); wake(); };
+    const stop = () => {
+      sending = false;
+      fleet.stop();
+      wake();
+    };
     const deadline = setTimeout(stop, Math.max(0, endAt - Date.now()));
     const off = onInterrupt(stop);
     fleet.start();
@@ -236,19 +297,28 @@ class StressRun {
         });
         if (!sending) break;
         const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
-        this.events.emit('sample', { phase: 'send', sample: o.sample, state: o.state, recorded: o.recorded,
-          endpoints: o.endpoints });
+        this.events.emit('sample', {
+          phase: 'send',
+          sample: o.sample,
+          state: o.state,
+          recorded: o.recorded,
+          endpoints: o.endpoints,
+        });
         const failure = fleet.stats().failure;
         if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
         const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;
         if (hopeless) {
           this.abortedBecause = hopeless;
-          this.events.emit('notice', { text: `the SLA failed beyond recovery (${hopeless}); stopping early (--abort-on-fail)` });
+          this.events.emit('notice', {
+            text: `the SLA failed beyond recovery (${hopeless}); stopping early (--abort-on-fail)`,
+          });
           break;
         }
         const lostMs = this.session.limits.retryMs;
         if (observer.failingSinceMs !== undefined && Date.now() - observer.failingSinceMs > lostMs) {
-          throw new EnvError(`database unusable for ${lostMs / 1000} s during sending (${observer.lastDbError}); stopped sending`);
+          throw new EnvError(
+            `database unusable for ${lostMs / 1000} s during sending (${observer.lastDbError}); stopped sending`,
+          );
         }
       }
     } finally {
@@ -264,7 +334,7 @@ class StressRun {
   private async sweepUntilQuiet(graph: GhostGraph): Promise<number> {
     let total = 0;
     const giveUpAt = Date.now() + HARD_BOUND_SECS * 1000;
-    for (let quietSince = Date.now(); Date.now() - quietSince < SWEEP_QUIET_MS && Date.now() < giveUpAt;) {
+    for (let quietSince = Date.now(); Date.now() - quietSince < SWEEP_QUIET_MS && Date.now() < giveUpAt; ) {
       const removed = await this.session.retry('sweep', (c) => sweepIds(c, this.schema, graph));
       const n = Object.values(removed).reduce((a, b) => a + b, 0);
       if (n > 0) quietSince = Date.now();
@@ -280,23 +350,31 @@ class StressRun {
     const prefix = this.prefix;
     const { req } = this;
     const note = (text: string) => this.events.emit('notice', { text });
-    if (failure && !(failure instanceof InterruptedError)) note(`stopping after: ${failure instanceof Error ? failure.message : failure}`);
+    if (failure && !(failure instanceof InterruptedError))
+      note(`stopping after: ${failure instanceof Error ? failure.message : failure}`);
     try {
       await this.phase('clean', async () => {
         const progress = req.quiet ? undefined : new Progress('clean');
-        const res = await this.session.retry('clean', (c) => cleanPrefix(c, this.schema, prefix, req.cfg.batchSize, progress),
-          (why) => note(`database connection lost during clean (${why}); reconnecting`));
+        const res = await this.session.retry(
+          'clean',
+          (c) => cleanPrefix(c, this.schema, prefix, req.cfg.batchSize, progress),
+          (why) => note(`database connection lost during clean (${why}); reconnecting`),
+        );
         const swept = this.graph ? await this.sweepUntilQuiet(this.graph) : 0;
         this.owesClean = false;
         if (!req.quiet) {
-          req.out.write(`Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix} (amphora_health `
-            + `${res.counts.amphora_health ?? 0}, listener_statistics ${res.counts.listener_statistics ?? 0}`
-            + `; late HM rows ${swept}).\n`);
+          req.out.write(
+            `Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix} (amphora_health ` +
+              `${res.counts.amphora_health ?? 0}, listener_statistics ${res.counts.listener_statistics ?? 0}` +
+              `; late HM rows ${swept}).\n`,
+          );
         }
       });
     } catch (e) {
-      throw new EnvError(`${e instanceof Error ? e.message : String(e)}. The ghosts of ${prefix} are still there; `
-        + `remove them with: ${req.cleanHint(prefix)}`);
+      throw new EnvError(
+        `${e instanceof Error ? e.message : String(e)}. The ghosts of ${prefix} are still there; ` +
+          `remove them with: ${req.cleanHint(prefix)}`,
+      );
     }
   }
 }

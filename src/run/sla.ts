@@ -2,7 +2,7 @@
 // it to the exit status (0 KEEPING UP, 1 FALLING BEHIND or FAILING, 130 INTERRUPTED). A
 // criterion whose figure was not measured is "not checked" (ok = null), never a pass.
 
-import { Settings, get } from '../config/config';
+import { get, type Settings } from '../config/config';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SLA_FAILED } from '../errors';
 
 export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING' | 'INTERRUPTED';
@@ -35,7 +35,13 @@ export interface RunFigures {
 export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops' | 'kernel_drops';
 
 /** ok: true met, false not met, null not checked (the figure was not measured). */
-export interface Criterion { id: CriterionId; name: string; ok: boolean | null; actual: string; limit: string }
+export interface Criterion {
+  id: CriterionId;
+  name: string;
+  ok: boolean | null;
+  actual: string;
+  limit: string;
+}
 
 /** The [sla] options, read with keys and types checked at compile time. */
 export function slaFrom(s: Settings): Sla {
@@ -59,18 +65,44 @@ export function criteria(f: RunFigures, sla: Sla): Criterion[] {
   const slack = f.lagResolutionSecs / 2;
   const lagLimit = `<= ${maxLag.toFixed(2)} s (± ${slack.toFixed(2)} s resolution)`;
   return [
-    { id: 'processed_share', name: 'processed share', ok: f.sent > 0 && share >= sla.minProcessedShare,
-      actual: `${(share * 100).toFixed(2)}%`, limit: `>= ${(sla.minProcessedShare * 100).toFixed(2)}%` },
-    { id: 'p99_lag', name: 'p99 processing lag', ok: f.processed > 0 ? f.lagP99Secs <= maxLag + slack : null,
-      actual: f.processed > 0 ? `${f.lagP99Secs.toFixed(2)} s` : 'not measured (nothing processed)', limit: lagLimit },
-    { id: 'timeout_stale', name: 'amphorae beyond heartbeat_timeout', ok: f.timeoutStaleMax <= sla.maxTimeoutStale,
-      actual: String(f.timeoutStaleMax), limit: `<= ${sla.maxTimeoutStale}` },
-    { id: 'log_drops', name: 'dropped heartbeats in HM log', ok: f.logDrops === undefined ? null : f.logDrops <= sla.maxLogDrops,
-      actual: f.logDrops === undefined ? 'not checked (no --hm-log)' : String(f.logDrops), limit: `<= ${sla.maxLogDrops}` },
-    { id: 'kernel_drops', name: 'heartbeats dropped by the kernel at the HM socket',
+    {
+      id: 'processed_share',
+      name: 'processed share',
+      ok: f.sent > 0 && share >= sla.minProcessedShare,
+      actual: `${(share * 100).toFixed(2)}%`,
+      limit: `>= ${(sla.minProcessedShare * 100).toFixed(2)}%`,
+    },
+    {
+      id: 'p99_lag',
+      name: 'p99 processing lag',
+      ok: f.processed > 0 ? f.lagP99Secs <= maxLag + slack : null,
+      actual: f.processed > 0 ? `${f.lagP99Secs.toFixed(2)} s` : 'not measured (nothing processed)',
+      limit: lagLimit,
+    },
+    {
+      id: 'timeout_stale',
+      name: 'amphorae beyond heartbeat_timeout',
+      ok: f.timeoutStaleMax <= sla.maxTimeoutStale,
+      actual: String(f.timeoutStaleMax),
+      limit: `<= ${sla.maxTimeoutStale}`,
+    },
+    {
+      id: 'log_drops',
+      name: 'dropped heartbeats in HM log',
+      ok: f.logDrops === undefined ? null : f.logDrops <= sla.maxLogDrops,
+      actual: f.logDrops === undefined ? 'not checked (no --hm-log)' : String(f.logDrops),
+      limit: `<= ${sla.maxLogDrops}`,
+    },
+    {
+      id: 'kernel_drops',
+      name: 'heartbeats dropped by the kernel at the HM socket',
       ok: f.kernelDrops === undefined || f.kernelDrops === null ? null : f.kernelDrops <= sla.maxKernelDrops,
-      actual: f.kernelDrops === undefined || f.kernelDrops === null ? 'not measurable (no HM socket of that endpoint on this machine)' : String(f.kernelDrops),
-      limit: `<= ${sla.maxKernelDrops}` },
+      actual:
+        f.kernelDrops === undefined || f.kernelDrops === null
+          ? 'not measurable (no HM socket of that endpoint on this machine)'
+          : String(f.kernelDrops),
+      limit: `<= ${sla.maxKernelDrops}`,
+    },
   ];
 }
 

@@ -3,7 +3,7 @@
 // by the amphora_id index in chunks) are summed each drain poll, and any change means the
 // pool is still working.
 
-import { Queryable } from './monitor';
+import type { Queryable } from './monitor';
 
 const SAMPLE = 20000;
 const CHUNK = 5000;
@@ -12,7 +12,10 @@ export class StatsProbe {
   private readonly sample: string[];
   private last?: string;
 
-  constructor(private readonly db: Queryable, amphoraIds: string[]) {
+  constructor(
+    private readonly db: Queryable,
+    amphoraIds: string[],
+  ) {
     const step = Math.max(1, Math.floor(amphoraIds.length / SAMPLE));
     this.sample = amphoraIds.filter((_, i) => i % step === 0).slice(0, SAMPLE);
   }
@@ -23,9 +26,12 @@ export class StatsProbe {
     const parts: string[] = [];
     try {
       for (let i = 0; i < this.sample.length; i += CHUNK) {
-        const rows: Array<{ n: number; s: number }> = await this.db.query('SELECT COUNT(*) AS n, '
-          + 'COALESCE(SUM(bytes_in + bytes_out + active_connections + total_connections), 0) AS s '
-          + 'FROM listener_statistics WHERE amphora_id IN (?)', [this.sample.slice(i, i + CHUNK)]);
+        const rows: Array<{ n: number; s: number }> = await this.db.query(
+          'SELECT COUNT(*) AS n, ' +
+            'COALESCE(SUM(bytes_in + bytes_out + active_connections + total_connections), 0) AS s ' +
+            'FROM listener_statistics WHERE amphora_id IN (?)',
+          [this.sample.slice(i, i + CHUNK)],
+        );
         parts.push(`${rows[0].n}/${rows[0].s}`);
       }
     } catch {

@@ -3,12 +3,19 @@
 // endpoint on this machine can be seen; a remote one is "not measurable".
 
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { isIPv4 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
-export interface SocketState { rxQueueBytes: number; drops: number; sockets: number }
+export interface SocketState {
+  rxQueueBytes: number;
+  drops: number;
+  sockets: number;
+}
 
-export interface Endpoint { host: string; port: number }
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 
 /** Addresses of this machine (loopback ranges included). */
 export function isLocalAddress(host: string): boolean {
@@ -71,6 +78,10 @@ export function socketState(ep: Endpoint): SocketState | undefined {
   if (!isLocalAddress(ep.host)) return undefined;
   const v4 = parseProcUdp(readText('/proc/net/udp'), ep);
   const v6 = parseProcUdp(readText('/proc/net/udp6'), ep);
-  const sum = { rxQueueBytes: v4.rxQueueBytes + v6.rxQueueBytes, drops: v4.drops + v6.drops, sockets: v4.sockets + v6.sockets };
+  const sum = {
+    rxQueueBytes: v4.rxQueueBytes + v6.rxQueueBytes,
+    drops: v4.drops + v6.drops,
+    sockets: v4.sockets + v6.sockets,
+  };
   return sum.sockets > 0 ? sum : undefined;
 }

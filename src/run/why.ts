@@ -2,11 +2,11 @@
 // counters (SHOW GLOBAL STATUS), CPU of a local HM by role, CPU of a local database server.
 // Whatever cannot be read is left out, never guessed.
 
-import { DbTarget } from '../config/dburl';
-import { DbSession } from '../ghostdb/session';
-import { DbWork, dbWork, readCounters } from './dbstatus';
-import { DbServerCpu, HmCpu, RoleCpu } from './hmcpu';
-import { Endpoint } from './udpsocket';
+import type { DbTarget } from '../config/dburl';
+import type { DbSession } from '../ghostdb/session';
+import { type DbWork, dbWork, readCounters } from './dbstatus';
+import { DbServerCpu, HmCpu, type RoleCpu } from './hmcpu';
+import type { Endpoint } from './udpsocket';
 
 export interface WhyFacts {
   seconds: number;
@@ -16,13 +16,25 @@ export interface WhyFacts {
 }
 
 export class WhyProbe {
-  private constructor(private readonly session: DbSession, private readonly before: Awaited<ReturnType<typeof readCounters>> | undefined,
-    private readonly ownAtStart: number, private readonly hm: HmCpu, private readonly dbCpu: DbServerCpu, private readonly startMs: number) {}
+  private constructor(
+    private readonly session: DbSession,
+    private readonly before: Awaited<ReturnType<typeof readCounters>> | undefined,
+    private readonly ownAtStart: number,
+    private readonly hm: HmCpu,
+    private readonly dbCpu: DbServerCpu,
+    private readonly startMs: number,
+  ) {}
 
   static async start(session: DbSession, endpoints: Endpoint[], target: DbTarget): Promise<WhyProbe> {
     const before = await readCounters(session).catch(() => undefined);
-    return new WhyProbe(session, before, session.statements, new HmCpu(endpoints), new DbServerCpu(target.socketPath ? 'localhost' : target.host,
-      target.port), Date.now());
+    return new WhyProbe(
+      session,
+      before,
+      session.statements,
+      new HmCpu(endpoints),
+      new DbServerCpu(target.socketPath ? 'localhost' : target.host, target.port),
+      Date.now(),
+    );
   }
 
   async finish(processed: number): Promise<WhyFacts> {

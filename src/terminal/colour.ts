@@ -3,9 +3,17 @@
 
 export type Paint = (text: string) => string;
 
-export interface Palette { red: Paint; green: Paint; yellow: Paint; bold: Paint }
+export interface Palette {
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  bold: Paint;
+}
 
-const sgr = (code: number): Paint => (t) => `\x1b[${code}m${t}\x1b[0m`;
+const sgr =
+  (code: number): Paint =>
+  (t) =>
+    `\x1b[${code}m${t}\x1b[0m`;
 const plain: Paint = (t) => t;
 
 export function colourWanted(stream: { isTTY?: boolean }, flag: boolean, env = process.env): boolean {
@@ -15,7 +23,8 @@ export function colourWanted(stream: { isTTY?: boolean }, flag: boolean, env = p
 }
 
 export function palette(on: boolean): Palette {
-  return on ? { red: sgr(31), green: sgr(32), yellow: sgr(33), bold: sgr(1) }
+  return on
+    ? { red: sgr(31), green: sgr(32), yellow: sgr(33), bold: sgr(1) }
     : { red: plain, green: plain, yellow: plain, bold: plain };
 }
 

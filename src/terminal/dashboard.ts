@@ -1,9 +1,9 @@
 // The live view of a run: redrawn in place on a terminal, one plain line per heartbeat
 // interval otherwise (readable in CI logs).
 
-import { Sample } from '../run/record';
-import { LogCounts } from '../run/hmlog';
-import { Ledger } from '../run/ledger';
+import type { LogCounts } from '../run/hmlog';
+import type { Ledger } from '../run/ledger';
+import type { Sample } from '../run/record';
 
 export interface DashboardState {
   phase: string;
@@ -34,9 +34,14 @@ function ledgerLines(l: Ledger | undefined): string[] {
 /** The dashboard's lines, each within 80 columns (n/m: not measurable). */
 export function formatLines(s: DashboardState): string[] {
   const p = s.sample;
-  const errors = Object.entries(s.sendErrors).map(([k, v]) => `${k} ${n(v)}`).join(', ') || 'none';
-  const log = s.log ? `drops ${n(s.log.drops)} mismatch ${n(s.log.listenerMismatch)} HMAC ${n(s.log.hmacFailures)} `
-    + `tracebacks ${n(s.log.tracebacks)} failover ${n(s.log.failovers)}` : 'not followed (--hm-log)';
+  const errors =
+    Object.entries(s.sendErrors)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ') || 'none';
+  const log = s.log
+    ? `drops ${n(s.log.drops)} mismatch ${n(s.log.listenerMismatch)} HMAC ${n(s.log.hmacFailures)} ` +
+      `tracebacks ${n(s.log.tracebacks)} failover ${n(s.log.failovers)}`
+    : 'not followed (--hm-log)';
   const f = (v: number | undefined) => (v ?? 0).toFixed(2);
   return [
     `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ${n(s.amphorae)} amphorae`,
@@ -58,7 +63,11 @@ export class Dashboard {
   private drawn = 0;
   private lastPlain = -Infinity;
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly tty: boolean, private readonly plainEverySecs: number) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly tty: boolean,
+    private readonly plainEverySecs: number,
+  ) {}
 
   update(s: DashboardState): void {
     const lines = formatLines(s);
@@ -70,10 +79,16 @@ export class Dashboard {
     } else if (s.elapsedSecs - this.lastPlain >= this.plainEverySecs) {
       this.lastPlain = s.elapsedSecs;
       const l = s.ledger;
-      this.out.write(`[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed `
-        + `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 interval `
-        + `${n(s.sample?.staleOver1 ?? 0)}${l ? `; sent ${n(l.sent)}, processed ${n(l.processed)}, stale ${opt(l.staleDropped)}, `
-        + `kernel ${opt(l.kernelDropped)}, unaccounted ${n(l.unaccounted)}` : ''}\n`);
+      this.out.write(
+        `[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed ` +
+          `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 interval ` +
+          `${n(s.sample?.staleOver1 ?? 0)}${
+            l
+              ? `; sent ${n(l.sent)}, processed ${n(l.processed)}, stale ${opt(l.staleDropped)}, ` +
+                `kernel ${opt(l.kernelDropped)}, unaccounted ${n(l.unaccounted)}`
+              : ''
+          }\n`,
+      );
     }
   }
 

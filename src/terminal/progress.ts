@@ -9,8 +9,11 @@ export class Progress {
   private note = '';
   private drawnAt = -1;
 
-  constructor(private readonly label: string, private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly tty: boolean = Boolean(process.stderr.isTTY)) {}
+  constructor(
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly tty: boolean = Boolean(process.stderr.isTTY),
+  ) {}
 
   start(total: number): void {
     this.total = total;

@@ -1,7 +1,7 @@
 // A loopback UDP receiver that keeps every datagram, for tests that compare what the engine
 // sent with what it should have sent.
 
-import { createSocket, Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 
 export interface Capture {
   rx: Socket;

@@ -1,7 +1,7 @@
 // A stresshm process a test can watch and disturb: wait until its output says something,
 // then signal it, and collect its exit status and output.
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -15,9 +15,20 @@ export class CliProc {
 
   constructor(args: string[]) {
     this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d) => { this.out += d; this.wake(); });
-    this.child.stderr!.on('data', (d) => { this.err += d; this.wake(); });
-    this.exited = new Promise((r) => this.child.on('exit', (code, sig) => { r(code ?? (sig ? 128 : null)); this.wake(); }));
+    this.child.stdout!.on('data', (d) => {
+      this.out += d;
+      this.wake();
+    });
+    this.child.stderr!.on('data', (d) => {
+      this.err += d;
+      this.wake();
+    });
+    this.exited = new Promise((r) =>
+      this.child.on('exit', (code, sig) => {
+        r(code ?? (sig ? 128 : null));
+        this.wake();
+      }),
+    );
   }
 
   private wake(): void {
@@ -32,7 +43,9 @@ export class CliProc {
   async waitFor(re: RegExp, timeoutMs = 120000): Promise<RegExpExecArray> {
     const deadline = Date.now() + timeoutMs;
     let ended = false;
-    void this.exited.then(() => { ended = true; });
+    void this.exited.then(() => {
+      ended = true;
+    });
     for (;;) {
       const m = re.exec(this.text);
       if (m) return m;

@@ -1,11 +1,11 @@
 // A test file's own temporary directory and sandboxes, removed and stopped after its tests:
 // tests assert only on (and leave nothing but) what they created.
 
-import { after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, Sandbox, SandboxOptions } from '../../src/octavia/sandbox';
+import { after } from 'node:test';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/octavia/sandbox';
 
 export interface Fixture {
   dir: string;

@@ -2,7 +2,12 @@
 // derives from a fleet's heartbeats.
 
 import {
-  AMPHORA_ZLIB_LEVEL, FleetSpec, listenerStatus, MemberWord, memberOrdinals, poolMessage,
+  AMPHORA_ZLIB_LEVEL,
+  type FleetSpec,
+  listenerStatus,
+  type MemberWord,
+  memberOrdinals,
+  poolMessage,
 } from '../../src/engine/wire';
 
 export const LB1 = {
@@ -13,12 +18,30 @@ export const LB1 = {
 };
 
 /** Strings json.dumps must escape: quotes, backslash, controls, DEL, Latin-1, BMP, astral. */
-export const ODD_STRINGS = ['plain', 'q"uote', 'back\\slash', 'tab\there', 'nl\n cr\r bs\b ff\f', '\u0001\u001f',
-  'del\u007f', 'caf\u00e9', '\u20ac \u4e2d', 'emoji \u{1f600}', '/slash', '~ space ', ''];
+export const ODD_STRINGS = [
+  'plain',
+  'q"uote',
+  'back\\slash',
+  'tab\there',
+  'nl\n cr\r bs\b ff\f',
+  '\u0001\u001f',
+  'del\u007f',
+  'caf\u00e9',
+  '\u20ac \u4e2d',
+  'emoji \u{1f600}',
+  '/slash',
+  '~ space ',
+  '',
+];
 
 export function tinySpec(version: 1 | 2 | 3, over: Partial<FleetSpec> = {}): FleetSpec {
   return {
-    key: 'insecure', version, intervalMs: 10000, legacyDigest: false, burst: false, threads: 1,
+    key: 'insecure',
+    version,
+    intervalMs: 10000,
+    legacyDigest: false,
+    burst: false,
+    threads: 1,
     zlibLevel: AMPHORA_ZLIB_LEVEL,
     churn: { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
     endpoints: [{ host: '127.0.0.1', port: 5555 }],
@@ -29,7 +52,14 @@ export function tinySpec(version: 1 | 2 | 3, over: Partial<FleetSpec> = {}): Fle
 }
 
 /** `lbs` load balancers, each with `listeners` listeners x `pools` pools x `members` members, 2 amphorae. */
-export function sampleSpec(version: 1 | 2 | 3, lbs: number, listeners: number, pools: number, members: number, over: Partial<FleetSpec> = {}): FleetSpec {
+export function sampleSpec(
+  version: 1 | 2 | 3,
+  lbs: number,
+  listeners: number,
+  pools: number,
+  members: number,
+  over: Partial<FleetSpec> = {},
+): FleetSpec {
   const hex = (n: number, w = 12) => n.toString(16).padStart(w, '0');
   const id = (kind: number, n: number) => `${hex(kind, 8)}-0000-4000-8000-${hex(n)}`;
   const spec = tinySpec(version, { lbs: [], amphorae: [], ...over });
@@ -38,7 +68,13 @@ export function sampleSpec(version: 1 | 2 | 3, lbs: number, listeners: number, p
     const ls = Array.from({ length: listeners }, () => id(1, counter++));
     spec.lbs.push({
       listeners: ls,
-      pools: ls.flatMap((l) => Array.from({ length: pools }, () => ({ id: id(2, counter++), listener: l, members: Array.from({ length: members }, () => id(3, counter++)) }))),
+      pools: ls.flatMap((l) =>
+        Array.from({ length: pools }, () => ({
+          id: id(2, counter++),
+          listener: l,
+          members: Array.from({ length: members }, () => id(3, counter++)),
+        })),
+      ),
     });
     spec.amphorae.push({ id: id(4, counter++), lb: b }, { id: id(4, counter++), lb: b });
   }
@@ -53,7 +89,11 @@ export interface ExpectedStatus {
 }
 
 const MEMBER_OPERATING: Record<MemberWord, string> = {
-  UP: 'ONLINE', DOWN: 'ERROR', DRAIN: 'DRAINING', MAINT: 'OFFLINE', 'no check': 'NO_MONITOR',
+  UP: 'ONLINE',
+  DOWN: 'ERROR',
+  DRAIN: 'DRAINING',
+  MAINT: 'OFFLINE',
+  'no check': 'NO_MONITOR',
 };
 
 /** The operating_status Octavia's HM writes after processing interval `n`'s heartbeats. */

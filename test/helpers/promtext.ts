@@ -2,8 +2,17 @@
 // family declared by # HELP and # TYPE before it, names and labels are well formed, values
 // are numbers, no series repeats. Anything else throws, naming the line.
 
-export interface PromSample { name: string; labels: Record<string, string>; value: number }
-export interface PromFamily { name: string; type: string; help: string; samples: PromSample[] }
+export interface PromSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+export interface PromFamily {
+  name: string;
+  type: string;
+  help: string;
+  samples: PromSample[];
+}
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const TYPES = new Set(['counter', 'gauge', 'summary', 'histogram', 'untyped']);
@@ -65,8 +74,11 @@ export function parsePromText(text: string): Map<string, PromFamily> {
 
 /** The value of the one series of `name` with exactly these labels (throws if absent). */
 export function valueOf(f: Map<string, PromFamily>, name: string, labels: Record<string, string> = {}): number {
-  const s = f.get(name)?.samples.find((x) => JSON.stringify(Object.entries(x.labels).sort())
-    === JSON.stringify(Object.entries(labels).sort()));
+  const s = f
+    .get(name)
+    ?.samples.find(
+      (x) => JSON.stringify(Object.entries(x.labels).sort()) === JSON.stringify(Object.entries(labels).sort()),
+    );
   if (!s) throw new Error(`no series ${name}${JSON.stringify(labels)}`);
   return s.value;
 }

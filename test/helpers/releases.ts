@@ -4,7 +4,7 @@
 // build it. STRESSHM_TEST_RELEASES=installed,sid,... chooses explicitly (roots built).
 
 import { join } from 'node:path';
-import { OctaviaChoice, parseOctaviaChoice } from '../../src/octavia/release';
+import { type OctaviaChoice, parseOctaviaChoice } from '../../src/octavia/release';
 import { rootState, rootsDir } from '../../src/octavia/roots';
 
 export interface ReleaseUnderTest {
@@ -16,16 +16,20 @@ export interface ReleaseUnderTest {
 
 /** `wanted`: the releases this test covers (in CI); 'installed' is always first. */
 export function releasesUnderTest(wanted: string[]): ReleaseUnderTest[] {
-  const explicit = process.env.STRESSHM_TEST_RELEASES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const explicit = process.env.STRESSHM_TEST_RELEASES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ci = process.env.CI === 'true' || !!explicit;
   const names = explicit ? wanted.filter((w) => explicit.includes(w)) : wanted;
   return names.map((name) => {
     const choice = parseOctaviaChoice(name);
     if (choice.kind !== 'suite' || ci) return { choice, label: name, skip: false };
     const root = join(rootsDir(), choice.suite);
-    const skip = rootState(root) === 'ready' ? false
-      : `Debian ${choice.suite} root not built (${root}); build it with `
-        + `\`node bin/stresshm.js sandbox --octavia ${choice.suite}\` or run with CI=true`;
+    const skip =
+      rootState(root) === 'ready'
+        ? false
+        : `Debian ${choice.suite} root not built (${root}); build it with ` +
+          `\`node bin/stresshm.js sandbox --octavia ${choice.suite}\` or run with CI=true`;
     return { choice, label: name, skip };
   });
 }

@@ -2,20 +2,21 @@
 // local MariaDB, built from a shared schema dump or live by Debian's octavia-db-manage.
 
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DbTarget } from '../../src/config/dburl';
+import type { DbTarget } from '../../src/config/dburl';
 
 export type SchemaSource = '3.0.0' | '11.0.0' | '18.0.0' | 'live';
 
 /** ../shared/octavia-schemas beside the checkout (CI layout), else the workplace copy. */
-export const SCHEMA_DIR = [
-  process.env.STRESSHM_SCHEMA_DIR,
-  join(__dirname, '..', '..', '..', '..', 'shared', 'octavia-schemas'),
-  '/work/shared/octavia-schemas',
-].find((d): d is string => !!d && existsSync(d)) ?? '../shared/octavia-schemas';
+export const SCHEMA_DIR =
+  [
+    process.env.STRESSHM_SCHEMA_DIR,
+    join(__dirname, '..', '..', '..', '..', 'shared', 'octavia-schemas'),
+    '/work/shared/octavia-schemas',
+  ].find((d): d is string => !!d && existsSync(d)) ?? '../shared/octavia-schemas';
 
 export interface TestDb {
   name: string;
@@ -27,7 +28,9 @@ export interface TestDb {
 const MYSQL_ARGS = ['-h127.0.0.1', '-P3306', '-uroot'];
 
 export function mysql(sql: string, database?: string): string {
-  return execFileSync('mariadb', [...MYSQL_ARGS, '-N', '-B', ...(database ? [database] : []), '-e', sql], { encoding: 'utf8' });
+  return execFileSync('mariadb', [...MYSQL_ARGS, '-N', '-B', ...(database ? [database] : []), '-e', sql], {
+    encoding: 'utf8',
+  });
 }
 
 /** Runs octavia-db-manage upgrade head against `url` (the real alembic migrations). */
@@ -36,7 +39,9 @@ export function octaviaDbManageUpgrade(url: string): void {
   try {
     const conf = join(dir, 'octavia.conf');
     writeFileSync(conf, `[database]\nconnection = ${url}\n`);
-    execFileSync('octavia-db-manage', ['--config-file', conf, 'upgrade', 'head'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('octavia-db-manage', ['--config-file', conf, 'upgrade', 'head'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -61,33 +66,49 @@ export function createTestDb(source: SchemaSource, tag = 't'): TestDb {
     name,
     url,
     target: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: name },
-    drop: () => { mysql(`DROP DATABASE IF EXISTS \`${name}\``); },
+    drop: () => {
+      mysql(`DROP DATABASE IF EXISTS \`${name}\``);
+    },
   };
 }
 
 /** CHECKSUM TABLE of every table of `database`, by table name (equal maps = identical contents). */
 export function checksums(database: string): Map<string, string> {
   const tables = mysql(`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}' ORDER BY 1`)
-    .trim().split('\n').filter(Boolean);
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   const out = new Map<string, string>();
-  for (const line of mysql(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(', ')}`, database).trim().split('\n')) {
+  for (const line of mysql(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(', ')}`, database)
+    .trim()
+    .split('\n')) {
     const [name, sum] = line.split('\t');
     out.set(name.slice(name.indexOf('.') + 1), sum);
   }
   return out;
 }
 
-export interface TestUser { name: string; password: string; url: string; drop(): void }
+export interface TestUser {
+  name: string;
+  password: string;
+  url: string;
+  drop(): void;
+}
 
 /** A uniquely named MariaDB user with exactly `privileges` on `db` (removed by drop()). */
 export function createTestUser(db: TestDb, privileges: string): TestUser {
   const name = `stresshm_u_${randomBytes(4).toString('hex')}`;
   const password = randomBytes(9).toString('hex');
-  mysql(`CREATE USER '${name}'@'%' IDENTIFIED BY '${password}';`
-    + ` GRANT ${privileges} ON \`${db.name}\`.* TO '${name}'@'%'`);
+  mysql(
+    `CREATE USER '${name}'@'%' IDENTIFIED BY '${password}';` +
+      ` GRANT ${privileges} ON \`${db.name}\`.* TO '${name}'@'%'`,
+  );
   return {
-    name, password,
+    name,
+    password,
     url: `mysql+pymysql://${name}:${password}@127.0.0.1:3306/${db.name}`,
-    drop: () => { mysql(`DROP USER IF EXISTS '${name}'@'%'`); },
+    drop: () => {
+      mysql(`DROP USER IF EXISTS '${name}'@'%'`);
+    },
   };
 }

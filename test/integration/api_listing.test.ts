@@ -2,33 +2,50 @@
 // sid's 19) lists stresshm's ghosts: every list call answers 200 with the expected counts
 // and one ghost LB shows in full.
 
-import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
-import { connect, Conn } from '../../src/ghostdb/db';
+import { after, before, describe, test } from 'node:test';
 import { parseDbUrl } from '../../src/config/dburl';
-import { loadSchema } from '../../src/ghostdb/schema';
-import { populate } from '../../src/ghostdb/populate';
+import { type Conn, connect } from '../../src/ghostdb/db';
+import { expectedCounts, type GhostPlan } from '../../src/ghostdb/ghosts';
 import { readGraph } from '../../src/ghostdb/inventory';
-import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
+import { populate } from '../../src/ghostdb/populate';
+import { loadSchema } from '../../src/ghostdb/schema';
+import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
 import { releasesUnderTest } from '../helpers/releases';
 
 for (const rel of releasesUnderTest(['installed', 'sid'])) {
   describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
     let sb: Sandbox;
     let conn: Conn;
-    const plan: GhostPlan = { prefix: randomUUID(), projectId: randomUUID(), loadBalancers: 3, listeners: 2, pools: 2, healthMonitors: 1,
-      members: 3, l7policies: 2, l7rules: 2, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 2 };
+    const plan: GhostPlan = {
+      prefix: randomUUID(),
+      projectId: randomUUID(),
+      loadBalancers: 3,
+      listeners: 2,
+      pools: 2,
+      healthMonitors: 1,
+      members: 3,
+      l7policies: 2,
+      l7rules: 2,
+      topology: 'ACTIVE_STANDBY',
+      ghostBusy: true,
+      batchSize: 2,
+    };
     before(async () => {
       sb = await startSandbox({ hms: 1, api: true, octavia: rel.choice });
       conn = await connect(parseDbUrl(sb.dbUrl));
       await populate(conn, await loadSchema(conn, sb.database), plan);
     });
-    after(async () => { await conn?.end(); await sb?.stop(); });
+    after(async () => {
+      await conn?.end();
+      await sb?.stop();
+    });
 
     async function get(path: string): Promise<Record<string, unknown>> {
-      const r = await fetch(`${sb.api!.url}${path}`, { headers: { 'X-Auth-Token': 'noauth', 'X-Project-Id': plan.projectId } });
+      const r = await fetch(`${sb.api!.url}${path}`, {
+        headers: { 'X-Auth-Token': 'noauth', 'X-Project-Id': plan.projectId },
+      });
       assert.equal(r.status, 200, `${path}: ${r.status} ${await r.clone().text()}`);
       return r.json() as Promise<Record<string, unknown>>;
     }
@@ -57,13 +74,17 @@ for (const rel of releasesUnderTest(['installed', 'sid'])) {
       for (const pol of policies) rules += (await list(`/v2/lbaas/l7policies/${pol.id}/rules`, 'rules')).length;
       assert.equal(rules, n.l7rule);
       let amphorae = 0;
-      for (const lb of lbs) amphorae += (await list(`/v2/octavia/amphorae?loadbalancer_id=${lb.id}`, 'amphorae')).length;
+      for (const lb of lbs)
+        amphorae += (await list(`/v2/octavia/amphorae?loadbalancer_id=${lb.id}`, 'amphorae')).length;
       assert.equal(amphorae, n.amphora);
     });
 
     test('showing one ghost load balancer returns the full object', async () => {
       const g = await readGraph(conn, plan.prefix);
-      const lb = (await get(`/v2/lbaas/loadbalancers/${g.loadBalancers[0].id}`)).loadbalancer as Record<string, unknown>;
+      const lb = (await get(`/v2/lbaas/loadbalancers/${g.loadBalancers[0].id}`)).loadbalancer as Record<
+        string,
+        unknown
+      >;
       assert.equal(lb.name, `${plan.prefix}-lb1`);
       assert.equal(lb.provisioning_status, 'ACTIVE');
       assert.equal(lb.operating_status, 'ONLINE');
@@ -71,7 +92,9 @@ for (const rel of releasesUnderTest(['installed', 'sid'])) {
       assert.match(String(lb.vip_address), /^203\.0\.113\./);
       assert.equal((lb.listeners as unknown[]).length, 2);
       assert.equal((lb.pools as unknown[]).length, 4);
-      const status = (await get(`/v2/lbaas/loadbalancers/${g.loadBalancers[0].id}/status`)).statuses as { loadbalancer: { listeners: Array<{ pools: unknown[] }> } };
+      const status = (await get(`/v2/lbaas/loadbalancers/${g.loadBalancers[0].id}/status`)).statuses as {
+        loadbalancer: { listeners: Array<{ pools: unknown[] }> };
+      };
       assert.equal(status.loadbalancer.listeners.length, 2);
     });
   });

@@ -4,18 +4,22 @@
 // `compare installed sid` (Octavia 11 against 19 in its Debian root) finishes with a report
 // naming both versions.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { test } from 'node:test';
 import { releasesUnderTest } from '../helpers/releases';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
 function sandboxDatabases(): string[] {
-  const r = spawnSync('mariadb', ['-h127.0.0.1', '-uroot', '-N', '-e', "SHOW DATABASES LIKE 'stresshm\\_sandbox\\_%'"], { encoding: 'utf8' });
+  const r = spawnSync(
+    'mariadb',
+    ['-h127.0.0.1', '-uroot', '-N', '-e', "SHOW DATABASES LIKE 'stresshm\\_sandbox\\_%'"],
+    { encoding: 'utf8' },
+  );
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -36,10 +40,40 @@ function sandboxDbsOf(out: string): string[] {
   return [...out.matchAll(/, database (\S+)/g)].map((m) => m[1]);
 }
 
-function runCompare(a: string, b: string, json: string, html: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [BIN, 'compare', a, b, '--fixed-secs', '8', '--fixed-rate', '50',
-    '--start-rate', '25', '--factor', '2', '--max-rate', '1200', '--step-secs', '8', '--refine', '0',
-    '--report-json', json, '--report-html', html], { encoding: 'utf8', timeout: 900000 });
+function runCompare(
+  a: string,
+  b: string,
+  json: string,
+  html: string,
+): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'compare',
+      a,
+      b,
+      '--fixed-secs',
+      '8',
+      '--fixed-rate',
+      '50',
+      '--start-rate',
+      '25',
+      '--factor',
+      '2',
+      '--max-rate',
+      '1200',
+      '--step-secs',
+      '8',
+      '--refine',
+      '0',
+      '--report-json',
+      json,
+      '--report-html',
+      html,
+    ],
+    { encoding: 'utf8', timeout: 900000 },
+  );
 }
 
 test('compare: the same build twice differs by no more than the stated noise', () => {
@@ -64,17 +98,26 @@ test('compare: the same build twice differs by no more than the stated noise', (
   for (const f of [report.a, report.b]) {
     assert.ok(f.knee.lastGood, `${f.build} sustained no step`);
     assert.ok(f.knee.firstBad, `${f.build} never broke below --max-rate`);
-    assert.ok(f.cpuPer1000.every((c: number) => c > 0), 'HM CPU was read from its processes');
+    assert.ok(
+      f.cpuPer1000.every((c: number) => c > 0),
+      'HM CPU was read from its processes',
+    );
   }
   assert.match(r.stdout, /capacity knee \(heartbeats\/s\)/);
   assert.match(readFileSync(html, 'utf8'), /<svg/);
   const ours = sandboxDbsOf(r.stdout);
   assert.equal(ours.length, 2, r.stdout);
-  assert.deepEqual(sandboxDatabases().filter((d) => ours.includes(d)), [], 'both sandbox databases dropped');
+  assert.deepEqual(
+    sandboxDatabases().filter((d) => ours.includes(d)),
+    [],
+    'both sandbox databases dropped',
+  );
   assert.deepEqual(octaviaProcesses(sandboxDirs(r.stdout)), [], 'no HM left running');
 });
 
-test('compare installed sid: Octavia 11 against 19, both versions named, a report written', { skip: releasesUnderTest(['sid'])[0].skip }, () => {
+test('compare installed sid: Octavia 11 against 19, both versions named, a report written', {
+  skip: releasesUnderTest(['sid'])[0].skip,
+}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'stresshm-compare-'));
   const json = join(dir, 'cmp.json');
   const html = join(dir, 'cmp.html');
@@ -85,14 +128,21 @@ test('compare installed sid: Octavia 11 against 19, both versions named, a repor
   const report = JSON.parse(readFileSync(json, 'utf8'));
   assert.equal(report.b.build, 'sid');
   assert.match(report.b.version, /\(Debian sid\)/);
-  for (const row of report.rows) assert.ok(Number.isFinite(row.a) && Number.isFinite(row.b) && row.noisePct > 0, JSON.stringify(row));
+  for (const row of report.rows)
+    assert.ok(Number.isFinite(row.a) && Number.isFinite(row.b) && row.noisePct > 0, JSON.stringify(row));
   for (const f of [report.a, report.b]) {
     assert.ok(f.knee.lastGood, `${f.build} sustained no step`);
-    assert.ok(f.cpuPer1000.every((c: number) => c > 0), 'HM CPU was read from its processes');
+    assert.ok(
+      f.cpuPer1000.every((c: number) => c > 0),
+      'HM CPU was read from its processes',
+    );
   }
   assert.match(readFileSync(html, 'utf8'), /Debian sid/);
   assert.deepEqual(octaviaProcesses(sandboxDirs(r.stdout)), [], 'no HM left running');
-  assert.ok(sandboxDirs(r.stdout).every((d) => !existsSync(d)), 'sandbox files removed');
+  assert.ok(
+    sandboxDirs(r.stdout).every((d) => !existsSync(d)),
+    'sandbox files removed',
+  );
 });
 
 test('compare: a path that is not an Octavia checkout is one line and exit 2, nothing started', () => {

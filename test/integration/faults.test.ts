@@ -3,16 +3,16 @@
 // and every case ends with every table's checksum equal to before. Where the database was
 // gone, equality comes after running the clean command the tool printed.
 
-import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PrivateServer, checksums } from '../helpers/privatedb';
-import { BIN, CliProc } from '../helpers/cliproc';
-import { createTestDb, mysql, TestDb } from '../helpers/testdb';
+import { after, before, test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
+import { BIN, CliProc } from '../helpers/cliproc';
+import { checksums, PrivateServer } from '../helpers/privatedb';
+import { createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-'));
 let server: PrivateServer;
@@ -31,9 +31,24 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const runArgs = (url: string, extra: string[] = []) => ['run', '--octavia_db_connection', url, '--controller_ip_port_list',
-  `127.0.0.1:${deadPort}`, '--heartbeat_key', 'fault-key', '--heartbeat_interval', '1', '--db_timeout_secs', '3',
-  '--db_retry_secs', '6', '--drain_timeout_secs', '2', ...extra];
+const runArgs = (url: string, extra: string[] = []) => [
+  'run',
+  '--octavia_db_connection',
+  url,
+  '--controller_ip_port_list',
+  `127.0.0.1:${deadPort}`,
+  '--heartbeat_key',
+  'fault-key',
+  '--heartbeat_interval',
+  '1',
+  '--db_timeout_secs',
+  '3',
+  '--db_retry_secs',
+  '6',
+  '--drain_timeout_secs',
+  '2',
+  ...extra,
+];
 
 /** Runs the clean command exactly as the tool printed it (`stresshm ARGS...`, no quoting needed here). */
 function runPrinted(command: string): void {
@@ -45,60 +60,88 @@ function runPrinted(command: string): void {
 
 type Fault = 'kill' | 'stop';
 const PHASES: Array<{ phase: string; trigger: RegExp; extra: string[] }> = [
-  { phase: 'populate', trigger: /Your run prefix ID is: /, extra: ['--load_balancers', '3000', '--members', '10', '--test_runtime_secs', '20'] },
+  {
+    phase: 'populate',
+    trigger: /Your run prefix ID is: /,
+    extra: ['--load_balancers', '3000', '--members', '10', '--test_runtime_secs', '20'],
+  },
   { phase: 'send', trigger: /Sending heartbeats: /, extra: ['--load_balancers', '50', '--test_runtime_secs', '60'] },
-  { phase: 'drain', trigger: /waiting for the health manager to drain/, extra: ['--load_balancers', '50', '--test_runtime_secs', '2'] },
-  { phase: 'clean', trigger: /Removing the ghosts/, extra: ['--load_balancers', '2000', '--batch_size', '1', '--test_runtime_secs', '2'] },
+  {
+    phase: 'drain',
+    trigger: /waiting for the health manager to drain/,
+    extra: ['--load_balancers', '50', '--test_runtime_secs', '2'],
+  },
+  {
+    phase: 'clean',
+    trigger: /Removing the ghosts/,
+    extra: ['--load_balancers', '2000', '--batch_size', '1', '--test_runtime_secs', '2'],
+  },
 ];
 
 for (const fault of ['kill', 'stop'] as Fault[]) {
   for (const { phase, trigger, extra } of PHASES) {
-    test(`database ${fault === 'kill' ? 'killed (-9)' : 'stopped (SIGSTOP)'} during ${phase}: exit 3, the clean command, `
-      + 'and after it every table as before', async () => {
-      const q = (sql: string) => server.sql(sql, 'octavia');
-      const before = checksums(q, 'octavia');
-      const p = new CliProc(runArgs(server.url, extra));
-      await p.waitFor(trigger);
-      if (fault === 'kill') await server.kill9();
-      else server.pause();
-      const code = await p.exited;
-      if (fault === 'kill') await server.start();
-      else server.resume();
-      assert.equal(code, 3, p.text);
-      const errLines = p.err.split('\n').filter((l) => l.startsWith('stresshm: error:'));
-      assert.equal(errLines.length, 1, p.err);
-      const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
-      const printed = /remove them with: (stresshm .*)$/.exec(errLines[0])![1];
-      assert.match(printed, new RegExp(`--clean_db ${prefix}$`));
-      runPrinted(printed);
-      assert.equal(checksums(q, 'octavia'), before);
-    });
+    test(
+      `database ${fault === 'kill' ? 'killed (-9)' : 'stopped (SIGSTOP)'} during ${phase}: exit 3, the clean command, ` +
+        'and after it every table as before',
+      async () => {
+        const q = (sql: string) => server.sql(sql, 'octavia');
+        const before = checksums(q, 'octavia');
+        const p = new CliProc(runArgs(server.url, extra));
+        await p.waitFor(trigger);
+        if (fault === 'kill') await server.kill9();
+        else server.pause();
+        const code = await p.exited;
+        if (fault === 'kill') await server.start();
+        else server.resume();
+        assert.equal(code, 3, p.text);
+        const errLines = p.err.split('\n').filter((l) => l.startsWith('stresshm: error:'));
+        assert.equal(errLines.length, 1, p.err);
+        const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
+        const printed = /remove them with: (stresshm .*)$/.exec(errLines[0])![1];
+        assert.match(printed, new RegExp(`--clean_db ${prefix}$`));
+        runPrinted(printed);
+        assert.equal(checksums(q, 'octavia'), before);
+      },
+    );
   }
 }
 
-test('the tool\'s own connections killed (KILL) during sending: it reconnects, finishes and cleans', async () => {
+test("the tool's own connections killed (KILL) during sending: it reconnects, finishes and cleans", async () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
   const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '6']));
   await p.waitFor(/Sending heartbeats: /);
-  const ids = mysql(`SELECT id FROM information_schema.processlist WHERE db = '${shared.name}' AND id <> CONNECTION_ID()`)
-    .trim().split('\n').filter(Boolean);
+  const ids = mysql(
+    `SELECT id FROM information_schema.processlist WHERE db = '${shared.name}' AND id <> CONNECTION_ID()`,
+  )
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   assert.ok(ids.length > 0);
   for (const id of ids) mysql(`KILL CONNECTION ${id}`);
   const code = await p.exited;
   assert.equal(code, 1, p.text); // FAILING: nothing listens; but the run went to its end
   assert.match(p.out, /VERDICT: FAILING/);
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });
 
 test('| head -3: the closed pipe stops the run, which cleans up and exits 130 without a stack', () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
   const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
-  const r = spawnSync('bash', ['-c', `${cmd} | head -3; exit \${PIPESTATUS[0]}`], { encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync('bash', ['-c', `${cmd} | head -3; exit \${PIPESTATUS[0]}`], {
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   assert.equal(r.status, 130, r.stdout + r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 3);
   assert.match(r.stderr, /standard output closed: stopping and cleaning up/);
   assert.doesNotMatch(r.stderr, /EPIPE|at .*\.js:\d+/);
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });
 
 test('SIGHUP during sending (a lost SSH session) drains, cleans and exits 130', async () => {
@@ -109,22 +152,32 @@ test('SIGHUP during sending (a lost SSH session) drains, cleans and exits 130', 
   assert.equal(await p.exited, 130, p.text);
   assert.match(p.out, /VERDICT: INTERRUPTED/);
   assert.doesNotMatch(p.out, /KEEPING UP/);
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });
 
 test('a second Ctrl-C exits at once and prints the exact clean command, which removes everything', async () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60', '--drain_timeout_secs', '60']));
+  const p = new CliProc(
+    runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60', '--drain_timeout_secs', '60']),
+  );
   await p.waitFor(/Sending heartbeats: /);
   p.signal('SIGINT');
   await p.waitFor(/SIGINT: stopping and cleaning up/);
   p.signal('SIGINT');
   assert.equal(await p.exited, 130, p.text);
   const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(p.out)![1];
-  const printed = new RegExp(`second SIGINT, exiting now\\. Remove the ghosts with: (stresshm .*--clean_db ${prefix})\n`).exec(p.err);
+  const printed = new RegExp(
+    `second SIGINT, exiting now\\. Remove the ghosts with: (stresshm .*--clean_db ${prefix})\n`,
+  ).exec(p.err);
   assert.ok(printed, p.err);
   runPrinted(printed[1]);
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });
 
 test('Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first, the run still cleans up (exit 130)', async () => {
@@ -134,8 +187,17 @@ test('Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first,
   const status = join(dir, 'tee.status');
   const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
   // The shell traps INT (a handler, not "ignore", so node and tee keep the default) to record the status.
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '80', '-y', '24',
-    `bash -c 'trap true INT; ${cmd} 2>&1 | tee ${log}; echo \${PIPESTATUS[0]} > ${status}'`]);
+  execFileSync('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '80',
+    '-y',
+    '24',
+    `bash -c 'trap true INT; ${cmd} 2>&1 | tee ${log}; echo \${PIPESTATUS[0]} > ${status}'`,
+  ]);
   try {
     const deadline = Date.now() + 60000;
     while (!(existsSync(log) && /Sending heartbeats/.test(readFileSync(log, 'utf8')))) {
@@ -148,57 +210,92 @@ test('Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first,
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(readFileSync(status, 'utf8').trim(), '130');
-    assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+    assert.equal(
+      checksums((s) => mysql(s, shared.name), shared.name),
+      before,
+    );
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session]);
   }
 });
 
-test('checked before the first write (exit 2, one line, nothing written): an unaddressable endpoint, '
-  + 'a missing --hm-log, report paths that cannot be written', () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const cases: Array<[string[], RegExp]> = [
-    [['--controller_ip_port_list', '255.255.255.255:5555'], /255\.255\.255\.255:5555 cannot be used \(EACCES\)/],
-    [['--hm-log', join(dir, 'no-such.log')], /--hm-log .*no-such\.log: not a readable file/],
-    [['--report-json', '/nonexistent/x.json'], /--report-json \/nonexistent\/x\.json: directory \/nonexistent does not exist/],
-    [['--report-html', dir], /--report-html .* is a directory/],
-  ];
-  for (const [extra, re] of cases) {
-    const r = spawnSync(process.execPath, [BIN, ...runArgs(shared.url, ['--load_balancers', '5', '--test_runtime_secs', '2', ...extra])],
-      { encoding: 'utf8', timeout: 60000 });
-    assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stderr, re);
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  }
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
-});
+test(
+  'checked before the first write (exit 2, one line, nothing written): an unaddressable endpoint, ' +
+    'a missing --hm-log, report paths that cannot be written',
+  () => {
+    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const cases: Array<[string[], RegExp]> = [
+      [['--controller_ip_port_list', '255.255.255.255:5555'], /255\.255\.255\.255:5555 cannot be used \(EACCES\)/],
+      [['--hm-log', join(dir, 'no-such.log')], /--hm-log .*no-such\.log: not a readable file/],
+      [
+        ['--report-json', '/nonexistent/x.json'],
+        /--report-json \/nonexistent\/x\.json: directory \/nonexistent does not exist/,
+      ],
+      [['--report-html', dir], /--report-html .* is a directory/],
+    ];
+    for (const [extra, re] of cases) {
+      const r = spawnSync(
+        process.execPath,
+        [BIN, ...runArgs(shared.url, ['--load_balancers', '5', '--test_runtime_secs', '2', ...extra])],
+        { encoding: 'utf8', timeout: 60000 },
+      );
+      assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    assert.equal(
+      checksums((s) => mysql(s, shared.name), shared.name),
+      before,
+    );
+  },
+);
 
 test('--abort-on-fail stops a run whose SLA failed beyond recovery, long before test_runtime_secs, and cleans up', async () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
   const started = Date.now();
-  const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']));
+  const p = new CliProc(
+    runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']),
+  );
   assert.equal(await p.exited, 1, p.text);
   assert.ok(Date.now() - started < 120000, 'stopped early');
-  assert.match(p.out, /stopped early \(--abort-on-fail\): even if every heartbeat in flight or still to send were processed/);
+  assert.match(
+    p.out,
+    /stopped early \(--abort-on-fail\): even if every heartbeat in flight or still to send were processed/,
+  );
   assert.match(p.out, /VERDICT: FAILING/);
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });
 
 test('--ghost_busy true (and every spelling) writes busy = 1, so a real HM never fails a ghost over; false writes 0', () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
   const cases: Array<[string[], string]> = [
-    [['--ghost_busy', 'true'], '1'], [['--ghost-busy=yes'], '1'], [['--ghost_busy'], '1'], [['--no-ghost-busy'], '0'],
+    [['--ghost_busy', 'true'], '1'],
+    [['--ghost-busy=yes'], '1'],
+    [['--ghost_busy'], '1'],
+    [['--no-ghost-busy'], '0'],
     [['--ghost_busy', 'false'], '0'],
   ];
   for (const [flag, want] of cases) {
-    const r = spawnSync(process.execPath, [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
-      { encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
+      { encoding: 'utf8', timeout: 60000 },
+    );
     assert.equal(r.status, 0, r.stdout + r.stderr);
     const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)![1];
-    const busy = mysql(`SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l `
-      + `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`, shared.name).trim();
+    const busy = mysql(
+      `SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l ` +
+        `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`,
+      shared.name,
+    ).trim();
     assert.equal(busy, want, flag.join(' '));
     runPrinted(`stresshm clean ${prefix} --octavia_db_connection ${shared.url}`);
   }
-  assert.equal(checksums((s) => mysql(s, shared.name), shared.name), before);
+  assert.equal(
+    checksums((s) => mysql(s, shared.name), shared.name),
+    before,
+  );
 });

@@ -2,25 +2,35 @@
 // built live by octavia-db-manage): exact row counts, a second prefix untouched, and every
 // table exactly as before after clean (all rows compared), HM-added rows included.
 
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { createTestDb, SchemaSource, TestDb } from '../helpers/testdb';
-import { connect, Conn } from '../../src/ghostdb/db';
-import { loadSchema, Schema } from '../../src/ghostdb/schema';
-import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
-import { populate } from '../../src/ghostdb/populate';
+import { createHash, randomUUID } from 'node:crypto';
+import { after, test } from 'node:test';
 import { cleanPrefix } from '../../src/ghostdb/clean';
-import { readGraph, listPrefixes } from '../../src/ghostdb/inventory';
-import { randomUUID } from 'node:crypto';
+import { type Conn, connect } from '../../src/ghostdb/db';
+import { expectedCounts, type GhostPlan } from '../../src/ghostdb/ghosts';
+import { listPrefixes, readGraph } from '../../src/ghostdb/inventory';
+import { populate } from '../../src/ghostdb/populate';
+import { loadSchema, type Schema } from '../../src/ghostdb/schema';
+import { createTestDb, type SchemaSource, type TestDb } from '../helpers/testdb';
 
 const dbs: TestDb[] = [];
 after(() => dbs.forEach((d) => d.drop()));
 
 function plan(over: Partial<GhostPlan>): GhostPlan {
   return {
-    prefix: randomUUID(), projectId: randomUUID(), loadBalancers: 3, listeners: 2, pools: 2, healthMonitors: 1,
-    members: 3, l7policies: 2, l7rules: 2, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 2, ...over,
+    prefix: randomUUID(),
+    projectId: randomUUID(),
+    loadBalancers: 3,
+    listeners: 2,
+    pools: 2,
+    healthMonitors: 1,
+    members: 3,
+    l7policies: 2,
+    l7rules: 2,
+    topology: 'ACTIVE_STANDBY',
+    ghostBusy: true,
+    batchSize: 2,
+    ...over,
   };
 }
 
@@ -44,9 +54,14 @@ async function simulateLiveHm(conn: Conn, prefix: string): Promise<void> {
   const lb = g.loadBalancers[0];
   for (const amp of lb.amphorae) {
     for (const l of lb.listeners) {
-      await conn.query('INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections, total_connections, request_errors) VALUES (?, ?, 1, 2, 3, 4, 0)', [l.id, amp.id]);
+      await conn.query(
+        'INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections, total_connections, request_errors) VALUES (?, ?, 1, 2, 3, 4, 0)',
+        [l.id, amp.id],
+      );
     }
-    await conn.query('UPDATE amphora_health SET last_update = UTC_TIMESTAMP(), busy = 1 WHERE amphora_id = ?', [amp.id]);
+    await conn.query('UPDATE amphora_health SET last_update = UTC_TIMESTAMP(), busy = 1 WHERE amphora_id = ?', [
+      amp.id,
+    ]);
   }
 }
 
@@ -57,7 +72,15 @@ async function exercise(source: SchemaSource): Promise<void> {
   try {
     const schema = await loadSchema(conn, db.name);
     const s0 = await snapshot(conn, schema);
-    const b = plan({ topology: 'SINGLE', loadBalancers: 2, listeners: 1, pools: 1, members: 2, l7policies: 0, l7rules: 0 });
+    const b = plan({
+      topology: 'SINGLE',
+      loadBalancers: 2,
+      listeners: 1,
+      pools: 1,
+      members: 2,
+      l7policies: 0,
+      l7rules: 0,
+    });
     await populate(conn, schema, b);
     const s1 = await snapshot(conn, schema);
     const a = plan({});
@@ -69,7 +92,14 @@ async function exercise(source: SchemaSource): Promise<void> {
     }
     const graph = await readGraph(conn, a.prefix);
     assert.equal(graph.loadBalancers.length, 3);
-    assert.deepEqual(graph.loadBalancers.map((lb) => lb.amphorae.map((x) => x.role).sort()), [['BACKUP', 'MASTER'], ['BACKUP', 'MASTER'], ['BACKUP', 'MASTER']]);
+    assert.deepEqual(
+      graph.loadBalancers.map((lb) => lb.amphorae.map((x) => x.role).sort()),
+      [
+        ['BACKUP', 'MASTER'],
+        ['BACKUP', 'MASTER'],
+        ['BACKUP', 'MASTER'],
+      ],
+    );
     assert.equal(graph.loadBalancers[0].pools.length, 4, 'every pool is tied to a listener');
     assert.equal(graph.loadBalancers[0].pools[0].memberIds.length, 3);
     const prefixes = (await listPrefixes(conn)).map((p) => p.prefix).sort();
@@ -79,7 +109,11 @@ async function exercise(source: SchemaSource): Promise<void> {
     const cleaned = await cleanPrefix(conn, schema, a.prefix, 2);
     assert.equal(cleaned.counts.load_balancer, 3);
     assert.equal(cleaned.counts.listener_statistics, 4, 'rows a live HM added are removed');
-    assert.deepEqual(await snapshot(conn, schema), s1, `${source}: after clean every table is as before, the other prefix untouched`);
+    assert.deepEqual(
+      await snapshot(conn, schema),
+      s1,
+      `${source}: after clean every table is as before, the other prefix untouched`,
+    );
     assert.equal((await cleanPrefix(conn, schema, a.prefix, 2)).total, 0, 'second clean removes nothing');
     await cleanPrefix(conn, schema, b.prefix, 100);
     assert.deepEqual(await snapshot(conn, schema), s0);

@@ -2,15 +2,15 @@
 // "THIS IS NOT GOOD" lines, written by the test while the run sends, give the same drop count
 // either way, and the command's process group is gone when the run ends. -v announces phases.
 
-import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliProc } from '../helpers/cliproc';
-import { createTestDb, TestDb } from '../helpers/testdb';
+import { after, before, test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { loadRecord } from '../../src/run/record';
+import { CliProc } from '../helpers/cliproc';
+import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-hmlogcmd-'));
 let db: TestDb;
@@ -29,13 +29,16 @@ const DROP = 'WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] THIS IS 
 
 /** Processes whose command line mentions `needle` (a path only this test made). */
 function processesMentioning(needle: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 /** A run following `log` by `how`; the test writes 3 drop lines at the first sample and 2 at a later one. */
@@ -43,9 +46,26 @@ async function runWithLog(name: string, how: (log: string) => string[]): Promise
   const log = join(dir, `${name}.log`);
   const rec = join(dir, `${name}.msgpack`);
   writeFileSync(log, '');
-  const p = new CliProc(['run', '--octavia_db_connection', db.url, '--controller_ip_port_list', `127.0.0.1:${deadPort}`,
-    '--heartbeat_key', 'k', '--heartbeat_interval', '1', '--load_balancers', '5', '--test_runtime_secs', '6',
-    '--drain_timeout_secs', '2', '--record', rec, ...how(log)]);
+  const p = new CliProc([
+    'run',
+    '--octavia_db_connection',
+    db.url,
+    '--controller_ip_port_list',
+    `127.0.0.1:${deadPort}`,
+    '--heartbeat_key',
+    'k',
+    '--heartbeat_interval',
+    '1',
+    '--load_balancers',
+    '5',
+    '--test_runtime_secs',
+    '6',
+    '--drain_timeout_secs',
+    '2',
+    '--record',
+    rec,
+    ...how(log),
+  ]);
   await p.waitFor(/\[\d+s\] sending:/);
   appendFileSync(log, DROP.repeat(3));
   await p.waitFor(/\[[3-9]s\] sending:/);
@@ -58,7 +78,7 @@ async function runWithLog(name: string, how: (log: string) => string[]): Promise
   return loadRecord(rec).final.log?.drops;
 }
 
-test('--hm-log-cmd \'tail -F FILE\' counts the same drops as --hm-log FILE', async () => {
+test("--hm-log-cmd 'tail -F FILE' counts the same drops as --hm-log FILE", async () => {
   const byFile = await runWithLog('file', (log) => ['--hm-log', log]);
   const byCmd = await runWithLog('cmd', (log) => ['--hm-log-cmd', `tail -F ${log}`, '-v']);
   assert.equal(byFile, 5);

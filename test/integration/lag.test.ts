@@ -2,12 +2,12 @@
 // update sleeps a fixed time before it runs. The measured p50 processing lag must be within
 // 0.25 s of that delay, although amphora_health.last_update only has whole seconds.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture } from '../helpers/fixture';
+import { test } from 'node:test';
 import { CliProc } from '../helpers/cliproc';
+import { fixture } from '../helpers/fixture';
 
 const fx = fixture('lag');
 const dir = fx.dir;
@@ -27,10 +27,28 @@ function slowHm(secs: number): string {
 
 for (const delay of [0.5, 1.5]) {
   test(`an HM that takes ${delay} s per heartbeat shows a p50 lag within 0.25 s of it`, async () => {
-    const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 5, healthUpdateThreads: 12, octaviaSource: slowHm(delay) });
+    const sb = await fx.sandbox({
+      hms: 1,
+      heartbeatInterval: 5,
+      healthUpdateThreads: 12,
+      octaviaSource: slowHm(delay),
+    });
     const json = join(dir, `lag-${delay}.json`);
-    const p = new CliProc(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--report-json', json,
-      '--load_balancers', '10', '--heartbeat_interval', '5', '--test_runtime_secs', '25']);
+    const p = new CliProc([
+      '--config-file',
+      sb.stresshmConf,
+      'run',
+      '--hm-log',
+      sb.hmLogs[0],
+      '--report-json',
+      json,
+      '--load_balancers',
+      '10',
+      '--heartbeat_interval',
+      '5',
+      '--test_runtime_secs',
+      '25',
+    ]);
     assert.equal(await p.exited, 0, p.text);
     const r = JSON.parse(readFileSync(json, 'utf8'));
     assert.ok(r.final.processed > 50, `processed ${r.final.processed}`);

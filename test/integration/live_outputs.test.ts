@@ -3,29 +3,30 @@
 // report` of the saved record reproducing the run's JSON report byte for byte. The "HM" is a
 // socket that never reads (tiny receive buffer), so the kernel drops at its endpoint count.
 
-import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { BIN, CliProc } from '../helpers/cliproc';
-import { createTestDb, TestDb } from '../helpers/testdb';
-import { parsePromText, PromFamily, valueOf } from '../helpers/promtext';
 import { freeUdpPort } from '../../src/octavia/processes';
-import { loadRecord } from '../../src/run/record';
 import { CSV_COLUMNS } from '../../src/report/csv';
+import { loadRecord } from '../../src/run/record';
+import { BIN, CliProc } from '../helpers/cliproc';
+import { type PromFamily, parsePromText, valueOf } from '../helpers/promtext';
+import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-live-'));
 let db: TestDb;
 let port: number;
 let sink: ChildProcess;
 
-const SINK = 'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n'
-  + 's.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,1)\ns.bind(("127.0.0.1",int(sys.argv[1])))\n'
-  + 'print("bound",flush=True)\nsys.stdin.readline()\n'
-  + 'while True: s.recv(65536)\n'; // told when sending stops: from then on it reads, so the drain ends
+const SINK =
+  'import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n' +
+  's.setsockopt(socket.SOL_SOCKET,socket.SO_RCVBUF,1)\ns.bind(("127.0.0.1",int(sys.argv[1])))\n' +
+  'print("bound",flush=True)\nsys.stdin.readline()\n' +
+  'while True: s.recv(65536)\n'; // told when sending stops: from then on it reads, so the drain ends
 
 before(async () => {
   db = createTestDb('18.0.0', 'live');
@@ -55,7 +56,7 @@ type Families = Map<string, PromFamily>;
 
 /** Scrapes while the run sends until `ok` holds (the run's own pace, bounded). */
 async function scrapeWhileSending(url: string, p: CliProc, ok: (f: Families) => boolean): Promise<Families> {
-  for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
+  for (const deadline = Date.now() + 60000; Date.now() < deadline; ) {
     const f = await scrape(url);
     if (valueOf(f, 'stresshm_phase', { phase: 'send' }) === 1 && ok(f)) return f;
     if (p.child.exitCode !== null) break;
@@ -66,21 +67,50 @@ async function scrapeWhileSending(url: string, p: CliProc, ok: (f: Families) => 
 
 test('metrics during a run, the CSV history after it, and report from the record', async () => {
   const [csv, rec, json, again] = ['h.csv', 'r.msgpack', 'r.json', 'again.json'].map((f) => join(dir, f));
-  const p = new CliProc(['run', '--octavia_db_connection', db.url, '--controller_ip_port_list', `127.0.0.1:${port}`,
-    '--heartbeat_key', 'live-key', '--heartbeat_interval', '1', '--load_balancers', '40', '--test_runtime_secs', '8',
-    '--drain_timeout_secs', '2', '--metrics-port', '0', '--csv', csv, '--record', rec, '--report-json', json]);
+  const p = new CliProc([
+    'run',
+    '--octavia_db_connection',
+    db.url,
+    '--controller_ip_port_list',
+    `127.0.0.1:${port}`,
+    '--heartbeat_key',
+    'live-key',
+    '--heartbeat_interval',
+    '1',
+    '--load_balancers',
+    '40',
+    '--test_runtime_secs',
+    '8',
+    '--drain_timeout_secs',
+    '2',
+    '--metrics-port',
+    '0',
+    '--csv',
+    csv,
+    '--record',
+    rec,
+    '--report-json',
+    json,
+  ]);
   const url = (await p.waitFor(/metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/))[1];
   const first = await scrapeWhileSending(url, p, (f) => valueOf(f, 'stresshm_heartbeats_sent_total') > 0);
   for (const [name, fam] of first) {
     assert.equal(fam.type === 'counter', name.endsWith('_total'), `${name}: _total exactly on counters`);
   }
   const current = first.get('stresshm_phase')!.samples.filter((s) => s.value === 1);
-  assert.deepEqual(current.map((s) => s.labels.phase), ['send']);
-  assert.deepEqual(first.get('stresshm_processing_lag_seconds')!.samples.map((s) => s.labels.quantile),
-    ['0.5', '0.95', '0.99']);
+  assert.deepEqual(
+    current.map((s) => s.labels.phase),
+    ['send'],
+  );
+  assert.deepEqual(
+    first.get('stresshm_processing_lag_seconds')!.samples.map((s) => s.labels.quantile),
+    ['0.5', '0.95', '0.99'],
+  );
   const kernelLabels = { kind: 'kernel', endpoint: `127.0.0.1:${port}` };
-  const kernelOf = (f: Families) => f.get('stresshm_heartbeats_dropped_total')!.samples
-    .find((s) => s.labels.kind === 'kernel' && s.labels.endpoint === kernelLabels.endpoint)?.value ?? 0;
+  const kernelOf = (f: Families) =>
+    f
+      .get('stresshm_heartbeats_dropped_total')!
+      .samples.find((s) => s.labels.kind === 'kernel' && s.labels.endpoint === kernelLabels.endpoint)?.value ?? 0;
   const second = await scrapeWhileSending(url, p, (f) => kernelOf(f) > 0);
   assert.ok(valueOf(second, 'stresshm_heartbeats_sent_total') >= valueOf(first, 'stresshm_heartbeats_sent_total'));
   const kernelSeen = valueOf(second, 'stresshm_heartbeats_dropped_total', kernelLabels);
@@ -96,8 +126,14 @@ test('metrics during a run, the CSV history after it, and report from the record
   assert.equal(lines[0], CSV_COLUMNS.join(','));
   const rows = lines.slice(1).map((l) => l.split(','));
   assert.equal(rows.length, record.samples.length, 'one row per recorded sample');
-  assert.deepEqual(rows.map((r) => Number(r[3])), record.samples.map((s) => Number(s.t.toFixed(3))));
-  assert.deepEqual(rows.map((r) => Number(r[13])), record.samples.map((s) => s.ledger?.sent));
+  assert.deepEqual(
+    rows.map((r) => Number(r[3])),
+    record.samples.map((s) => Number(s.t.toFixed(3))),
+  );
+  assert.deepEqual(
+    rows.map((r) => Number(r[13])),
+    record.samples.map((s) => s.ledger?.sent),
+  );
 
   const r = spawnSync(process.execPath, [BIN, 'report', rec, '--report-json', again], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

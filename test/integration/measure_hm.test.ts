@@ -3,13 +3,13 @@
 // (exit 1) and the drop count equals the "THIS IS NOT GOOD" lines in the HM log; with no HM
 // listening the run is FAILING (exit 1).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixture } from '../helpers/fixture';
+import { test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
+import { fixture } from '../helpers/fixture';
 import { createTestDb, mysql } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -21,26 +21,64 @@ function stresshm(args: string[]) {
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
-const notGood = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('THIS IS NOT GOOD')).length;
+const notGood = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('THIS IS NOT GOOD')).length;
 
 test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () => {
   const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 5 });
   const junit = join(dir, 'ok.xml');
-  const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--hm-log', sb.hmLogs[1], '--junit', junit,
-    '--load_balancers', '200', '--heartbeat_interval', '5', '--test_runtime_secs', '15']);
+  const r = stresshm([
+    '--config-file',
+    sb.stresshmConf,
+    'run',
+    '--hm-log',
+    sb.hmLogs[0],
+    '--hm-log',
+    sb.hmLogs[1],
+    '--junit',
+    junit,
+    '--load_balancers',
+    '200',
+    '--heartbeat_interval',
+    '5',
+    '--test_runtime_secs',
+    '15',
+  ]);
   assert.equal(r.status, 0, r.out + r.err);
   assert.match(r.out, /VERDICT: KEEPING UP/);
   assert.match(r.out, /HM log: 0 dropped/);
   assert.match(readFileSync(junit, 'utf8'), /tests="6" failures="0"/);
-  assert.equal(sb.hmLogs.map(notGood).reduce((a, b) => a + b, 0), 0);
+  assert.equal(
+    sb.hmLogs.map(notGood).reduce((a, b) => a + b, 0),
+    0,
+  );
 });
 
 test('an overloaded HM falls behind: exit 1 and the drop count matches its log', async () => {
   const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
   const before = notGood(sb.hmLogs[0]);
   const json = join(dir, 'overload.json');
-  const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--hm-log', sb.hmLogs[0], '--report-json', json,
-    '--load_balancers', '1500', '--members', '2', '--heartbeat_interval', '2', '--test_runtime_secs', '15', '--drain_timeout_secs', '60']);
+  const r = stresshm([
+    '--config-file',
+    sb.stresshmConf,
+    'run',
+    '--hm-log',
+    sb.hmLogs[0],
+    '--report-json',
+    json,
+    '--load_balancers',
+    '1500',
+    '--members',
+    '2',
+    '--heartbeat_interval',
+    '2',
+    '--test_runtime_secs',
+    '15',
+    '--drain_timeout_secs',
+    '60',
+  ]);
   assert.equal(r.status, 1, r.out + r.err);
   assert.match(r.out, /VERDICT: (FALLING BEHIND|FAILING)/);
   const report = JSON.parse(readFileSync(json, 'utf8'));
@@ -55,8 +93,23 @@ test('with no HM listening the run is FAILING with exit 1', async () => {
   const db = createTestDb('18.0.0', 'nohm');
   try {
     const port = await freeUdpPort();
-    const r = stresshm(['run', '--octavia_db_connection', db.url, '--controller_ip_port_list', `127.0.0.1:${port}`, '--heartbeat_key', 'k',
-      '--load_balancers', '20', '--heartbeat_interval', '2', '--test_runtime_secs', '5', '--drain_timeout_secs', '2']);
+    const r = stresshm([
+      'run',
+      '--octavia_db_connection',
+      db.url,
+      '--controller_ip_port_list',
+      `127.0.0.1:${port}`,
+      '--heartbeat_key',
+      'k',
+      '--load_balancers',
+      '20',
+      '--heartbeat_interval',
+      '2',
+      '--test_runtime_secs',
+      '5',
+      '--drain_timeout_secs',
+      '2',
+    ]);
     assert.equal(r.status, 1, r.out + r.err);
     assert.match(r.out, /VERDICT: FAILING/);
     assert.match(r.out, /processed 0 /);
@@ -71,14 +124,42 @@ test('a capacity search on a real HM finishes in bounded time and reports a knee
   const json = join(dir, 'capacity.json');
   const html = join(dir, 'capacity.html');
   const started = Date.now();
-  const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--hm-log', sb.hmLogs[0], '--report-json', json, '--report-html', html,
-    '--heartbeat_interval', '2', '--members', '2', '--start-rate', '25', '--factor', '3', '--max-rate', '2025', '--step-secs', '10', '--refine', '1']);
+  const r = stresshm([
+    '--config-file',
+    sb.stresshmConf,
+    'capacity',
+    '--hm-log',
+    sb.hmLogs[0],
+    '--report-json',
+    json,
+    '--report-html',
+    html,
+    '--heartbeat_interval',
+    '2',
+    '--members',
+    '2',
+    '--start-rate',
+    '25',
+    '--factor',
+    '3',
+    '--max-rate',
+    '2025',
+    '--step-secs',
+    '10',
+    '--refine',
+    '1',
+  ]);
   assert.equal(r.status, 0, r.out + r.err);
   assert.ok(Date.now() - started < 300000, 'bounded time');
   const res = JSON.parse(readFileSync(json, 'utf8'));
   assert.ok(res.lastGood && res.firstBad, r.out);
   assert.ok(res.lastGood.rate < res.firstBad.rate);
-  assert.match(r.out, new RegExp(`KNEE: sustains ${res.lastGood.rate.toLocaleString('en-US')} heartbeats/s = [\\d,]+ amphorae at 2 s; at ${res.firstBad.rate.toLocaleString('en-US')} p99 lag reaches`));
+  assert.match(
+    r.out,
+    new RegExp(
+      `KNEE: sustains ${res.lastGood.rate.toLocaleString('en-US')} heartbeats/s = [\\d,]+ amphorae at 2 s; at ${res.firstBad.rate.toLocaleString('en-US')} p99 lag reaches`,
+    ),
+  );
   assert.match(readFileSync(html, 'utf8'), /<svg class="chart"/);
   assert.equal(Number(mysql('SELECT COUNT(*) FROM load_balancer', sb.database)), 0, 'every step cleaned up');
 });

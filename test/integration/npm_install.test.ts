@@ -3,12 +3,12 @@
 // then DIR/bin/stresshm --version, populate, list -f json and clean against MariaDB. Needs the
 // npm registry for the dependencies; node_modules of this checkout stand in for `npm ci`.
 
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { createTestDb, mysql } from '../helpers/testdb';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -29,8 +29,15 @@ test('npm pack, npm install -g --prefix, then the installed stresshm works again
   cpSync(join(REPO, 'node_modules'), join(clone, 'node_modules'), { recursive: true, verbatimSymlinks: true });
   const tarball = sh('npm', ['pack', '--silent', '--pack-destination', dir], clone).trim().split('\n').pop()!;
   const prefix = join(dir, 'prefix');
-  sh('npm', ['install', '-g', '--silent', '--prefix', prefix, '--allow-scripts=stresshm,msgpackr-extract',
-    join(dir, tarball)]);
+  sh('npm', [
+    'install',
+    '-g',
+    '--silent',
+    '--prefix',
+    prefix,
+    '--allow-scripts=stresshm,msgpackr-extract',
+    join(dir, tarball),
+  ]);
   const bin = join(prefix, 'bin', 'stresshm');
   const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
   assert.equal(sh(bin, ['--version']), `stresshm ${pkg.version}\n`);
@@ -40,7 +47,10 @@ test('npm pack, npm install -g --prefix, then the installed stresshm works again
   const prefixId = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(populated)?.[1];
   assert.ok(prefixId, populated);
   const listed = JSON.parse(sh(bin, ['--config-file', conf, 'list', '-f', 'json'])) as Array<Record<string, unknown>>;
-  assert.deepEqual(listed.map((r) => [r.Prefix, r['Load balancers'], r.Amphorae]), [[prefixId, 3, 6]]);
+  assert.deepEqual(
+    listed.map((r) => [r.Prefix, r['Load balancers'], r.Amphorae]),
+    [[prefixId, 3, 6]],
+  );
   const cleaned = spawnSync(bin, ['--config-file', conf, 'clean', prefixId!], { encoding: 'utf8' });
   assert.equal(cleaned.status, 0, cleaned.stderr);
   assert.equal(mysql('SELECT COUNT(*) FROM load_balancer', db.name).trim(), '0');

@@ -4,30 +4,32 @@
 // in use by a running populate cannot be cleaned; a user without DELETE is refused before writing;
 // Ctrl-C or Ctrl-D at the guard's prompt (a real pseudo-terminal) cancels with exit 2.
 
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { checksums, createTestDb, createTestUser, mysql, TestDb, TestUser } from '../helpers/testdb';
-import { connect, Conn } from '../../src/ghostdb/db';
-import { loadSchema } from '../../src/ghostdb/schema';
-import { GhostPlan } from '../../src/ghostdb/ghosts';
-import { populate } from '../../src/ghostdb/populate';
-import { ghostNameSql, isGhostLbName, lbName, prefixNameSql } from '../../src/ghostdb/names';
+import { after, before, test } from 'node:test';
+import { type Conn, connect } from '../../src/ghostdb/db';
+import type { GhostPlan } from '../../src/ghostdb/ghosts';
 import { countRealLoadBalancers, listPrefixes, readGraph } from '../../src/ghostdb/inventory';
 import { holdPrefixLock } from '../../src/ghostdb/lock';
+import { ghostNameSql, isGhostLbName, lbName, prefixNameSql } from '../../src/ghostdb/names';
+import { populate } from '../../src/ghostdb/populate';
+import { loadSchema } from '../../src/ghostdb/schema';
 import { lookAlikes } from '../helpers/lookalikes';
+import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const db: TestDb = createTestDb('18.0.0', 'own');
 const users: TestUser[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-own-'));
 const conf = join(dir, 'stresshm.conf');
-writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\n`
-  + 'batch_size = 2\n');
+writeFileSync(
+  conf,
+  `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\n` + 'batch_size = 2\n',
+);
 /** The prefix the foreign look-alikes imitate (its real ghosts are written by the tests). */
 const Q = randomUUID();
 const FOREIGN = lookAlikes(Q);
@@ -35,8 +37,18 @@ let conn: Conn;
 
 function plan(prefix: string, lbs: number): GhostPlan {
   return {
-    prefix, projectId: randomUUID(), loadBalancers: lbs, listeners: 1, pools: 2, healthMonitors: 1, members: 2,
-    l7policies: 1, l7rules: 1, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 2,
+    prefix,
+    projectId: randomUUID(),
+    loadBalancers: lbs,
+    listeners: 1,
+    pools: 2,
+    healthMonitors: 1,
+    members: 2,
+    l7policies: 1,
+    l7rules: 1,
+    topology: 'ACTIVE_STANDBY',
+    ghostBusy: true,
+    batchSize: 2,
   };
 }
 
@@ -59,7 +71,9 @@ after(async () => {
 
 function cli(args: string[], timeout = 60000) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
@@ -72,18 +86,23 @@ async function ghostsOf(p: string): Promise<number> {
 
 const prefixOf = (out: string) => /Your run prefix ID is: ([0-9a-f-]{36})/.exec(out)?.[1];
 
-test('the SQL matcher equals the JavaScript one on look-alikes, in load_balancer\'s own collation', async () => {
+test("the SQL matcher equals the JavaScript one on look-alikes, in load_balancer's own collation", async () => {
   await conn.query('CREATE TEMPORARY TABLE names LIKE load_balancer');
   try {
     const names = [...FOREIGN, lbName(Q, 1), lbName(Q, 10), lbName(Q, 123456), lbName(randomUUID(), 7)];
     for (const name of names) {
-      await conn.query('INSERT INTO names (id, name, provisioning_status, operating_status, enabled)'
-        + " VALUES (?, ?, 'ACTIVE', 'ONLINE', 1)", [randomUUID(), name]);
+      await conn.query(
+        'INSERT INTO names (id, name, provisioning_status, operating_status, enabled)' +
+          " VALUES (?, ?, 'ACTIVE', 'ONLINE', 1)",
+        [randomUUID(), name],
+      );
     }
     const any = ghostNameSql('name');
     const ofQ = prefixNameSql('name', Q);
     const rows: Array<{ name: string; g: number; q: number }> = await conn.query(
-      `SELECT name, ${any.sql} AS g, ${ofQ.sql} AS q FROM names`, [...any.params, ...ofQ.params]);
+      `SELECT name, ${any.sql} AS g, ${ofQ.sql} AS q FROM names`,
+      [...any.params, ...ofQ.params],
+    );
     assert.equal(rows.length, names.length);
     for (const r of rows) {
       assert.equal(Boolean(Number(r.g)), isGhostLbName(r.name), `any prefix: ${JSON.stringify(r.name)}`);
@@ -110,13 +129,22 @@ test('look-alikes: CLI populate and clean leave them byte-identical, the guard c
   await populate(conn, await loadSchema(conn, db.name), plan(Q, 3)); // the prefix the look-alikes imitate
   const listed = cli(['--config-file', conf, 'list']);
   assert.equal(listed.status, 0, listed.err);
-  const rows = listed.out.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]).sort();
+  const rows = listed.out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(/\s+/)[0])
+    .sort();
   assert.deepEqual(rows, [p, Q].sort(), 'list shows the two ghost prefixes only');
   assert.deepEqual((await listPrefixes(conn)).map((x) => x.loadBalancers).sort(), [3, 3]);
   assert.equal(await countRealLoadBalancers(conn), FOREIGN.length);
   const graph = await readGraph(conn, Q);
   const names = graph.loadBalancers.map((lb) => lb.name);
-  assert.deepEqual(names, [1, 2, 3].map((n) => lbName(Q, n)), 'readGraph: ghosts only');
+  assert.deepEqual(
+    names,
+    [1, 2, 3].map((n) => lbName(Q, n)),
+    'readGraph: ghosts only',
+  );
 
   const cleanQ = cli(['--config-file', conf, 'clean', Q]);
   assert.equal(cleanQ.status, 0, cleanQ.err);
@@ -141,7 +169,9 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the h
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (d) => {
       err += d;
@@ -154,8 +184,10 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the h
   assert.ok(holder > 0, 'the running populate holds its prefix lock');
   const refused = cli(['--config-file', conf, 'clean', p]);
   assert.equal(refused.status, 2, refused.err);
-  assert.equal(refused.err.trim(),
-    `stresshm: error: prefix ${p} is in use by a running stresshm (connection ${holder}); stop that run first`);
+  assert.equal(
+    refused.err.trim(),
+    `stresshm: error: prefix ${p} is in use by a running stresshm (connection ${holder}); stop that run first`,
+  );
   child.kill('SIGINT');
   assert.equal(await new Promise<number | null>((resolve) => child.on('close', resolve)), 130, err);
   const kept = Number(/stopped after (\d+)/.exec(err)?.[1]);
@@ -170,8 +202,20 @@ test('clean of a prefix a running populate holds is refused (exit 2, names the h
 });
 
 test('clean of a prefix whose run is still sending is refused; the run then cleans it', async () => {
-  const args = ['--config-file', conf, '--heartbeat_key', 'k', '--controller_ip_port_list', '127.0.0.1:9',
-    '--test_runtime_secs', '8', '--drain_timeout_secs', '2', '--yes', 'run'];
+  const args = [
+    '--config-file',
+    conf,
+    '--heartbeat_key',
+    'k',
+    '--controller_ip_port_list',
+    '127.0.0.1:9',
+    '--test_runtime_secs',
+    '8',
+    '--drain_timeout_secs',
+    '2',
+    '--yes',
+    'run',
+  ];
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
@@ -218,10 +262,16 @@ test('a user who may INSERT but not DELETE is refused before writing; with DELET
   const s0 = checksums(db.name);
   const noDelete = createTestUser(db, 'SELECT, INSERT, UPDATE');
   users.push(noDelete);
-  for (const args of [['populate', '--yes'], ['clean', randomUUID()]]) {
+  for (const args of [
+    ['populate', '--yes'],
+    ['clean', randomUUID()],
+  ]) {
     const r = cli(['--config-file', conf, '--octavia_db_connection', noDelete.url, ...args]);
     assert.equal(r.status, 2, r.err);
-    const lines = r.err.trim().split('\n').filter((l) => !l.startsWith('Target database'));
+    const lines = r.err
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('Target database'));
     assert.equal(lines.length, 1, r.err);
     assert.match(lines[0], /lacks DELETE on .*load_balancer.*nothing was written/);
     assert.doesNotMatch(r.err, new RegExp(noDelete.password));
@@ -261,7 +311,11 @@ async function atPrompt(keys: string): Promise<{ code: number | null; text: stri
 
 test('Ctrl-C or Ctrl-D at the guard\'s prompt is "cancelled", exit 2, nothing written', async () => {
   const s0 = checksums(db.name);
-  for (const [what, keys] of [['Ctrl-C', '\x03'], ['Ctrl-D', '\x04'], ['n', 'n\r']]) {
+  for (const [what, keys] of [
+    ['Ctrl-C', '\x03'],
+    ['Ctrl-D', '\x04'],
+    ['n', 'n\r'],
+  ]) {
     const r = await atPrompt(keys);
     assert.equal(r.code, 2, `${what}: ${r.text}`);
     assert.match(r.text, /cancelled by the operator; nothing was written/, what);

@@ -6,21 +6,21 @@
 // mixed fleet (v1 heartbeats, where UDP listeners follow their own rule) against the sandbox's
 // real HM logs no listener-count mismatch. Older schemas (3.0.0) are profiled too.
 
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
-import { connect, Conn } from '../../src/ghostdb/db';
+import { after, before, test } from 'node:test';
 import { parseDbUrl } from '../../src/config/dburl';
-import { loadSchema } from '../../src/ghostdb/schema';
+import { type Conn, connect } from '../../src/ghostdb/db';
 import { readShapes } from '../../src/ghostdb/profile';
 import { checkProfile } from '../../src/ghostdb/profilefile';
-import { MEMBER_STATUSES, Profile, countShapes, planShapes, rolesOf, shapeKey } from '../../src/ghostdb/shapes';
-import { createTestDb, checksums } from '../helpers/testdb';
+import { loadSchema } from '../../src/ghostdb/schema';
+import { countShapes, MEMBER_STATUSES, type Profile, planShapes, rolesOf, shapeKey } from '../../src/ghostdb/shapes';
+import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
+import { checksums, createTestDb } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
@@ -34,8 +34,9 @@ const secrets = new Set<string>([PROJECT]);
 
 /** Validates a JSON file against docs/profile.schema.json (python3-jsonschema, an Octavia dependency). */
 function validateAgainstSchema(file: string): void {
-  const py = 'import json,sys,jsonschema;jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))'
-    + '.validate(json.load(open(sys.argv[2])))';
+  const py =
+    'import json,sys,jsonschema;jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))' +
+    '.validate(json.load(open(sys.argv[2])))';
   const r = spawnSync('/usr/bin/python3', ['-c', py, SCHEMA, file], { encoding: 'utf8' });
   assert.equal(r.status, 0, `${file} does not follow the schema: ${r.stderr.trim().split('\n').pop()}`);
 }
@@ -54,7 +55,8 @@ async function activate(): Promise<void> {
 /** POSTs one object to the API, remembers its id and name, and makes the LB mutable again. */
 async function post(path: string, key: string, body: Record<string, unknown>): Promise<string> {
   const r = await fetch(`${sb.api!.url}${path}`, {
-    method: 'POST', body: JSON.stringify({ [key]: body }),
+    method: 'POST',
+    body: JSON.stringify({ [key]: body }),
     headers: { 'Content-Type': 'application/json', 'X-Auth-Token': 'noauth', 'X-Project-Id': PROJECT },
   });
   const text = await r.text();
@@ -67,10 +69,14 @@ async function post(path: string, key: string, body: Record<string, unknown>): P
 }
 
 async function lb(name: string, amphorae: string[]): Promise<string> {
-  const id = await post('/v2/lbaas/loadbalancers', 'loadbalancer',
-    { name, vip_subnet_id: randomUUID(), project_id: PROJECT });
-  const vip: Array<{ ip_address: string }> = await conn.query(
-    'SELECT ip_address FROM vip WHERE load_balancer_id = ?', [id]);
+  const id = await post('/v2/lbaas/loadbalancers', 'loadbalancer', {
+    name,
+    vip_subnet_id: randomUUID(),
+    project_id: PROJECT,
+  });
+  const vip: Array<{ ip_address: string }> = await conn.query('SELECT ip_address FROM vip WHERE load_balancer_id = ?', [
+    id,
+  ]);
   for (const v of vip) if (v.ip_address) secrets.add(v.ip_address);
   if (amphorae.length === 2) {
     await conn.query("UPDATE load_balancer SET topology = 'ACTIVE_STANDBY' WHERE id = ?", [id]);
@@ -78,8 +84,11 @@ async function lb(name: string, amphorae: string[]): Promise<string> {
   for (const [i, role] of amphorae.entries()) {
     const ip = `10.77.${secrets.size % 250}.${i + 1}`;
     secrets.add(ip);
-    await conn.query(`INSERT INTO amphora (id, compute_id, status, load_balancer_id, lb_network_ip, role, cert_busy)
-      VALUES (?, ?, 'ALLOCATED', ?, ?, ?, 0)`, [randomUUID(), randomUUID(), id, ip, role]);
+    await conn.query(
+      `INSERT INTO amphora (id, compute_id, status, load_balancer_id, lb_network_ip, role, cert_busy)
+      VALUES (?, ?, 'ALLOCATED', ?, ?, ?, 0)`,
+      [randomUUID(), randomUUID(), id, ip, role],
+    );
   }
   return id;
 }
@@ -89,8 +98,13 @@ async function listener(lbId: string, protocol: string, port: number, name: stri
 }
 
 async function pool(at: Record<string, string>, protocol: string, name: string, persistence?: string): Promise<string> {
-  return post('/v2/lbaas/pools', 'pool', { ...at, protocol, lb_algorithm: 'ROUND_ROBIN', name,
-    ...(persistence ? { session_persistence: { type: persistence } } : {}) });
+  return post('/v2/lbaas/pools', 'pool', {
+    ...at,
+    protocol,
+    lb_algorithm: 'ROUND_ROBIN',
+    name,
+    ...(persistence ? { session_persistence: { type: persistence } } : {}),
+  });
 }
 
 async function members(poolId: string, n: number, tag: string): Promise<void> {
@@ -103,8 +117,14 @@ async function members(poolId: string, n: number, tag: string): Promise<void> {
 
 async function monitor(poolId: string, type: string): Promise<void> {
   const http = type === 'HTTP' ? { url_path: '/healthz', http_method: 'GET', expected_codes: '200' } : {};
-  await post('/v2/lbaas/healthmonitors', 'healthmonitor',
-    { pool_id: poolId, type, delay: 5, timeout: 3, max_retries: 2, ...http });
+  await post('/v2/lbaas/healthmonitors', 'healthmonitor', {
+    pool_id: poolId,
+    type,
+    delay: 5,
+    timeout: 3,
+    max_retries: 2,
+    ...http,
+  });
 }
 
 /** HTTP site with L7 policies: a redirect to an unmonitored pool (2 rules) and a reject (1 rule). */
@@ -116,15 +136,25 @@ async function webShop(i: number): Promise<void> {
   await monitor(main, 'HTTP');
   const api = await pool({ loadbalancer_id: id }, 'HTTP', `shop-api-${i}`);
   await members(api, 1, `shop-api-${i}`);
-  const redirect = await post('/v2/lbaas/l7policies', 'l7policy', { listener_id: l, action: 'REDIRECT_TO_POOL',
-    redirect_pool_id: api, name: `shop-route-${i}` });
+  const redirect = await post('/v2/lbaas/l7policies', 'l7policy', {
+    listener_id: l,
+    action: 'REDIRECT_TO_POOL',
+    redirect_pool_id: api,
+    name: `shop-route-${i}`,
+  });
   for (const value of ['/api', '/v2']) {
     await post(`/v2/lbaas/l7policies/${redirect}/rules`, 'rule', { type: 'PATH', compare_type: 'STARTS_WITH', value });
   }
-  const reject = await post('/v2/lbaas/l7policies', 'l7policy',
-    { listener_id: l, action: 'REJECT', name: `shop-deny-${i}` });
-  await post(`/v2/lbaas/l7policies/${reject}/rules`, 'rule',
-    { type: 'PATH', compare_type: 'STARTS_WITH', value: '/admin' });
+  const reject = await post('/v2/lbaas/l7policies', 'l7policy', {
+    listener_id: l,
+    action: 'REJECT',
+    name: `shop-deny-${i}`,
+  });
+  await post(`/v2/lbaas/l7policies/${reject}/rules`, 'rule', {
+    type: 'PATH',
+    compare_type: 'STARTS_WITH',
+    value: '/admin',
+  });
 }
 
 /** ACTIVE_STANDBY TCP + UDP service, and a pool on no listener. */
@@ -163,9 +193,16 @@ before(async () => {
   await oddOne();
   // Member statuses as a health manager would have left them: mostly ONLINE, some of every other kind.
   await conn.query("UPDATE member SET operating_status = 'ONLINE'");
-  for (const [status, n] of [['ERROR', 6], ['DRAINING', 3], ['OFFLINE', 3], ['NO_MONITOR', 4]] as const) {
-    await conn.query(`UPDATE member SET operating_status = ? WHERE operating_status = 'ONLINE' ORDER BY id LIMIT ${n}`,
-      [status]);
+  for (const [status, n] of [
+    ['ERROR', 6],
+    ['DRAINING', 3],
+    ['OFFLINE', 3],
+    ['NO_MONITOR', 4],
+  ] as const) {
+    await conn.query(
+      `UPDATE member SET operating_status = ? WHERE operating_status = 'ONLINE' ORDER BY id LIMIT ${n}`,
+      [status],
+    );
   }
   const gone = await lb('deleted-one', ['STANDALONE']);
   await conn.query("UPDATE load_balancer SET provisioning_status = 'DELETED' WHERE id = ?", [gone]);
@@ -180,7 +217,7 @@ after(async () => {
 let profileFile = '';
 let profile: Profile;
 
-test('profile: read-only, the fleet\'s shapes (rare one merged), no identifier, name, address or project', () => {
+test("profile: read-only, the fleet's shapes (rare one merged), no identifier, name, address or project", () => {
   const before = checksums(sb.database);
   profileFile = join(dir, 'fleet.json');
   const r = stresshm(['--config-file', sb.stresshmConf, 'profile', '-o', profileFile]);
@@ -195,8 +232,13 @@ test('profile: read-only, the fleet\'s shapes (rare one merged), no identifier, 
   assert.deepEqual(profile.shapes.map((s) => s.count).sort(), [5, 5, 6]);
   assert.equal(profile.amphorae, 5 * 1 + 5 * 2 + 5 * 1 + 1);
   const share = (n: number) => Math.round((n / 44) * 1e6) / 1e6;
-  assert.deepEqual(profile.member_operating_status,
-    { ONLINE: share(28), ERROR: share(6), DRAINING: share(3), OFFLINE: share(3), NO_MONITOR: share(4) });
+  assert.deepEqual(profile.member_operating_status, {
+    ONLINE: share(28),
+    ERROR: share(6),
+    DRAINING: share(3),
+    OFFLINE: share(3),
+    NO_MONITOR: share(4),
+  });
   const dns = profile.shapes.find((s) => s.shape.topology === 'ACTIVE_STANDBY')!.shape;
   assert.deepEqual(dns.listeners.map((l) => l.protocol).sort(), ['TCP', 'UDP']);
   assert.equal(dns.unattached_pools.length, 1);
@@ -212,8 +254,18 @@ test('profile: read-only, the fleet\'s shapes (rare one merged), no identifier, 
 test('populate --scale 3 into another database writes exactly three times every shape', async () => {
   const db = createTestDb('11.0.0', 'profile');
   try {
-    const r = stresshm(['--octavia_db_connection', db.url, 'populate', '--profile', profileFile, '--scale', '3',
-      '--seed', '11', '--yes']);
+    const r = stresshm([
+      '--octavia_db_connection',
+      db.url,
+      'populate',
+      '--profile',
+      profileFile,
+      '--scale',
+      '3',
+      '--seed',
+      '11',
+      '--yes',
+    ]);
     assert.equal(r.status, 0, r.err);
     const prefix = /Your run prefix ID is: (\S+)/.exec(r.out)![1];
     const c = await connect(db.target);
@@ -224,7 +276,8 @@ test('populate --scale 3 into another database writes exactly three times every 
       // Member statuses: the exact largest-remainder counts of the plan for this scale and seed.
       // (this database holds only the ghosts of this prefix)
       const rows: Array<{ s: string; n: number }> = await c.query(
-        'SELECT operating_status AS s, COUNT(*) AS n FROM member GROUP BY operating_status');
+        'SELECT operating_status AS s, COUNT(*) AS n FROM member GROUP BY operating_status',
+      );
       const counts = Object.fromEntries(rows.map((r) => [r.s, Number(r.n)]));
       const plan = planShapes(profile, 3, 11);
       for (const s of MEMBER_STATUSES) assert.equal(counts[s] ?? 0, plan.statusCounts[s], s);
@@ -242,17 +295,23 @@ test('populate --scale 3 into another database writes exactly three times every 
  */
 async function checkStatusesAfterHm(prefix: string, plan: ReturnType<typeof planShapes>): Promise<void> {
   const inRun = "SELECT id FROM load_balancer WHERE name LIKE CONCAT(?, '-lb%')";
-  const members: Array<{ s: string; n: number }> = await conn.query(`SELECT operating_status AS s, COUNT(*) AS n
-    FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) GROUP BY 1`, [prefix]);
+  const members: Array<{ s: string; n: number }> = await conn.query(
+    `SELECT operating_status AS s, COUNT(*) AS n
+    FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) GROUP BY 1`,
+    [prefix],
+  );
   const counts = Object.fromEntries(members.map((m) => [m.s, Number(m.n)]));
   for (const st of MEMBER_STATUSES) assert.equal(counts[st] ?? 0, plan.statusCounts[st], `members ${st} after the HM`);
   type PoolRow = { s: string; d: string; n: number; down: number; udp: number; lbl: number };
-  const pools: PoolRow[] = await conn.query(`SELECT p.operating_status AS s, p.description AS d,
+  const pools: PoolRow[] = await conn.query(
+    `SELECT p.operating_status AS s, p.description AS d,
       (SELECT COUNT(*) FROM member m WHERE m.pool_id = p.id) AS n,
       (SELECT COUNT(*) FROM member m WHERE m.pool_id = p.id AND m.operating_status = 'ERROR') AS down,
       (SELECT COUNT(*) FROM listener l WHERE l.default_pool_id = p.id AND l.protocol = 'UDP') AS udp,
       (SELECT COUNT(*) FROM listener l WHERE l.load_balancer_id = p.load_balancer_id) AS lbl
-    FROM pool p WHERE p.load_balancer_id IN (${inRun})`, [prefix]);
+    FROM pool p WHERE p.load_balancer_id IN (${inRun})`,
+    [prefix],
+  );
   assert.ok(pools.length > 0);
   for (const p of pools) {
     const [n, down] = [Number(p.n), Number(p.down)];
@@ -269,14 +328,40 @@ async function checkStatusesAfterHm(prefix: string, plan: ReturnType<typeof plan
 test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listener-count mismatches', async () => {
   const json = join(dir, 'run.json');
   // populate, then run the prefix with --keep (a run that populates always cleans): the statuses stay readable.
-  const pop = stresshm(['--config-file', sb.stresshmConf, 'populate', '--profile', profileFile, '--scale', '3',
-    '--seed', '5', '--yes']);
+  const pop = stresshm([
+    '--config-file',
+    sb.stresshmConf,
+    'populate',
+    '--profile',
+    profileFile,
+    '--scale',
+    '3',
+    '--seed',
+    '5',
+    '--yes',
+  ]);
   assert.equal(pop.status, 0, pop.err);
   const prefix = /Your run prefix ID is: (\S+)/.exec(pop.out)![1];
   try {
-    const r = stresshm(['--config-file', sb.stresshmConf, 'run', '--prefix', prefix, '--profile', profileFile,
-      '--heartbeat_version', '1', '--test_runtime_secs', '12', '--hm-log', sb.hmLogs[0], '--report-json', json, '--yes',
-      '--keep']);
+    const r = stresshm([
+      '--config-file',
+      sb.stresshmConf,
+      'run',
+      '--prefix',
+      prefix,
+      '--profile',
+      profileFile,
+      '--heartbeat_version',
+      '1',
+      '--test_runtime_secs',
+      '12',
+      '--hm-log',
+      sb.hmLogs[0],
+      '--report-json',
+      json,
+      '--yes',
+      '--keep',
+    ]);
     assert.ok(r.status === 0 || r.status === 1, r.err);
     type Final = { processed: number; log?: { listenerMismatch: number } };
     const rec = JSON.parse(readFileSync(json, 'utf8')) as { final: Final };
@@ -294,9 +379,28 @@ test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listene
 
 test('capacity --profile sizes every step from the profile and answers in multiples of the profiled fleet', () => {
   const json = join(dir, 'capacity.json');
-  const r = stresshm(['--config-file', sb.stresshmConf, 'capacity', '--profile', profileFile, '--seed', '3',
-    '--start-rate', '8', '--factor', '2', '--max-rate', '16', '--step-secs', '6', '--refine', '0',
-    '--report-json', json, '--yes']);
+  const r = stresshm([
+    '--config-file',
+    sb.stresshmConf,
+    'capacity',
+    '--profile',
+    profileFile,
+    '--seed',
+    '3',
+    '--start-rate',
+    '8',
+    '--factor',
+    '2',
+    '--max-rate',
+    '16',
+    '--step-secs',
+    '6',
+    '--refine',
+    '0',
+    '--report-json',
+    json,
+    '--yes',
+  ]);
   assert.ok(r.status === 0 || r.status === 1, r.err);
   // 21 profiled amphorae; steps of 16 and 32 amphorae at a 2 s interval are 16/21 and 32/21 of the fleet.
   const head = /HEADROOM: (.*)/.exec(r.out)?.[1] ?? '';
@@ -305,7 +409,10 @@ test('capacity --profile sizes every step from the profile and answers in multip
   type Report = { headroom: string; steps: Array<{ amphorae: number }>; profile_steps: Ran[] };
   const rep = JSON.parse(readFileSync(json, 'utf8')) as Report;
   assert.equal(rep.headroom, head);
-  assert.deepEqual(rep.steps.map((s) => s.amphorae), [16, 32]);
+  assert.deepEqual(
+    rep.steps.map((s) => s.amphorae),
+    [16, 32],
+  );
   // The ghosts each step really ran (read back by the run) are the profile's shapes at that step's scale.
   rep.profile_steps.forEach((ran, i) => {
     const plan = planShapes(profile, rep.steps[i].amphorae / profile.amphorae, 3);

@@ -3,41 +3,59 @@
 // populate then clean leave every table exactly as before, a second prefix untouched.
 // (Octavia 11's live schema is covered by ghosts_schemas.test.ts.)
 
-import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mysql } from '../helpers/testdb';
-import { releasesUnderTest } from '../helpers/releases';
-import { prepareOctavia } from '../../src/octavia/release';
-import { migrateDatabase } from '../../src/octavia/migrate';
-import { connect, Conn } from '../../src/ghostdb/db';
-import { loadSchema, Schema } from '../../src/ghostdb/schema';
-import { GhostPlan, expectedCounts } from '../../src/ghostdb/ghosts';
-import { populate } from '../../src/ghostdb/populate';
+import { after, describe, test } from 'node:test';
 import { cleanPrefix } from '../../src/ghostdb/clean';
+import { type Conn, connect } from '../../src/ghostdb/db';
+import { expectedCounts, type GhostPlan } from '../../src/ghostdb/ghosts';
+import { populate } from '../../src/ghostdb/populate';
+import { loadSchema, type Schema } from '../../src/ghostdb/schema';
+import { migrateDatabase } from '../../src/octavia/migrate';
+import { prepareOctavia } from '../../src/octavia/release';
+import { releasesUnderTest } from '../helpers/releases';
+import { mysql } from '../helpers/testdb';
 
 const created: string[] = [];
 after(() => created.forEach((d) => mysql(`DROP DATABASE IF EXISTS \`${d}\``)));
 
 function plan(over: Partial<GhostPlan> = {}): GhostPlan {
-  return { prefix: randomUUID(), projectId: randomUUID(), loadBalancers: 3, listeners: 2, pools: 2, healthMonitors: 1,
-    members: 3, l7policies: 2, l7rules: 2, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 2, ...over };
+  return {
+    prefix: randomUUID(),
+    projectId: randomUUID(),
+    loadBalancers: 3,
+    listeners: 2,
+    pools: 2,
+    healthMonitors: 1,
+    members: 3,
+    l7policies: 2,
+    l7rules: 2,
+    topology: 'ACTIVE_STANDBY',
+    ghostBusy: true,
+    batchSize: 2,
+    ...over,
+  };
 }
 
 async function snapshot(conn: Conn, schema: Schema): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of [...schema.tables.keys()].sort()) {
     const rows: Array<Record<string, unknown>> = await conn.query(`SELECT * FROM \`${table}\``);
-    const lines = rows.map((r) => JSON.stringify(r)).sort().join('\n');
+    const lines = rows
+      .map((r) => JSON.stringify(r))
+      .sort()
+      .join('\n');
     out[table] = `${rows.length}:${createHash('sha256').update(lines).digest('hex')}`;
   }
   return out;
 }
 
 function columns(db: string, table: string): string[] {
-  return mysql('SELECT column_name FROM information_schema.columns '
-    + `WHERE table_schema = '${db}' AND table_name = '${table}'`)
-    .trim().split('\n');
+  return mysql(
+    'SELECT column_name FROM information_schema.columns ' + `WHERE table_schema = '${db}' AND table_name = '${table}'`,
+  )
+    .trim()
+    .split('\n');
 }
 
 for (const rel of releasesUnderTest(['sid', 'trixie'])) {
@@ -61,8 +79,11 @@ for (const rel of releasesUnderTest(['sid', 'trixie'])) {
         assert.deepEqual((await populate(conn, schema, a)).counts, expectedCounts(a));
         const cleaned = await cleanPrefix(conn, schema, a.prefix, 2);
         assert.equal(cleaned.counts.load_balancer, 3);
-        assert.deepEqual(await snapshot(conn, schema), before,
-          'after clean every table is as before, the other prefix untouched');
+        assert.deepEqual(
+          await snapshot(conn, schema),
+          before,
+          'after clean every table is as before, the other prefix untouched',
+        );
       } finally {
         await conn.end();
       }

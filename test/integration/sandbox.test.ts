@@ -4,27 +4,37 @@
 // alive and their databases and files are gone. A taken port is one line and exit 2. Two
 // sandboxes on the sid root share its /proc mount; the last one out unmounts it.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-import { releasesUnderTest } from '../helpers/releases';
+import { test } from 'node:test';
 import { procMounted } from '../../src/octavia/procmount';
+import { releasesUnderTest } from '../helpers/releases';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
-interface Running { child: ChildProcess; out: string; err: string; exit: Promise<number | null>; dir: string; database: string; conf: string; logs: string[] }
+interface Running {
+  child: ChildProcess;
+  out: string;
+  err: string;
+  exit: Promise<number | null>;
+  dir: string;
+  database: string;
+  conf: string;
+  logs: string[];
+}
 
 /** Starts `stresshm sandbox ...` and resolves once it printed that it is up. */
 function startSandboxCli(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [BIN, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const r = { child, out: '', err: '' } as Running;
   r.exit = new Promise((res) => child.on('close', res));
-  child.stderr!.on('data', (d) => { r.err += d; });
+  child.stderr!.on('data', (d) => {
+    r.err += d;
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       r.out += d;
@@ -47,7 +57,9 @@ function procTable(): Map<number, { ppid: number; cmd: string }> {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
       t.set(Number(d), { ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmd });
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   return t;
 }
@@ -58,7 +70,11 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
   const todo = [pid];
   while (todo.length) {
     const p = todo.pop()!;
-    for (const [c, v] of t) if (v.ppid === p) { out.push({ pid: c, cmd: v.cmd }); todo.push(c); }
+    for (const [c, v] of t)
+      if (v.ppid === p) {
+        out.push({ pid: c, cmd: v.cmd });
+        todo.push(c);
+      }
   }
   return out;
 }
@@ -74,13 +90,28 @@ function alive(pid: number): boolean {
 }
 
 function databaseExists(name: string): boolean {
-  const r = spawnSync('mariadb', ['-h127.0.0.1', '-uroot', '-N', '-e', `SHOW DATABASES LIKE '${name}'`], { encoding: 'utf8' });
+  const r = spawnSync('mariadb', ['-h127.0.0.1', '-uroot', '-N', '-e', `SHOW DATABASES LIKE '${name}'`], {
+    encoding: 'utf8',
+  });
   return r.stdout.trim() === name;
 }
 
 function shortRun(sb: Running, lbs: number): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [BIN, '--config-file', sb.conf, 'run', '--load_balancers', String(lbs), '--test_runtime_secs', '15',
-    ...sb.logs.flatMap((l) => ['--hm-log', l])], { encoding: 'utf8', timeout: 180000 });
+  const r = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      '--config-file',
+      sb.conf,
+      'run',
+      '--load_balancers',
+      String(lbs),
+      '--test_runtime_secs',
+      '15',
+      ...sb.logs.flatMap((l) => ['--hm-log', l]),
+    ],
+    { encoding: 'utf8', timeout: 180000 },
+  );
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -89,7 +120,10 @@ test('two sandboxes side by side: runs keep up, a crash and Ctrl-C each leave no
   const settled = await Promise.allSettled(starting);
   const up = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   if (up.length < 2) {
-    for (const s of up) { s.child.kill('SIGINT'); await s.exit; }
+    for (const s of up) {
+      s.child.kill('SIGINT');
+      await s.exit;
+    }
     assert.fail(settled.map((s) => (s.status === 'rejected' ? String(s.reason) : '')).join(' '));
   }
   const [a, b] = up;
@@ -101,8 +135,15 @@ test('two sandboxes side by side: runs keep up, a crash and Ctrl-C each leave no
     const treeA = descendants(a.child.pid!);
     const treeB = descendants(b.child.pid!);
     const table = procTable();
-    assert.equal(treeA.filter((p) => table.get(p.pid)?.ppid === a.child.pid && p.cmd.includes('octavia-health-manager')).length, 2, 'A runs two HMs');
-    assert.ok(treeB.some((p) => p.cmd.includes('mariadbd')), 'B runs its own mariadbd');
+    assert.equal(
+      treeA.filter((p) => table.get(p.pid)?.ppid === a.child.pid && p.cmd.includes('octavia-health-manager')).length,
+      2,
+      'A runs two HMs',
+    );
+    assert.ok(
+      treeB.some((p) => p.cmd.includes('mariadbd')),
+      'B runs its own mariadbd',
+    );
 
     const runA = shortRun(a, 50);
     assert.equal(runA.status, 0, runA.out);
@@ -112,19 +153,32 @@ test('two sandboxes side by side: runs keep up, a crash and Ctrl-C each leave no
     assert.match(runB.out, /KEEPING UP/);
 
     // B: its health manager dies; the sandbox notices, tears everything down, exit 3
-    const hmB = treeB.find((p) => p.cmd.includes('octavia-health-manager') && procTable().get(p.pid)?.ppid === b.child.pid)!;
+    const hmB = treeB.find(
+      (p) => p.cmd.includes('octavia-health-manager') && procTable().get(p.pid)?.ppid === b.child.pid,
+    )!;
     process.kill(-hmB.pid, 'SIGKILL');
     assert.equal(await b.exit, 3, b.out + b.err);
     assert.match(b.err.trim(), /^stresshm: error: sandbox torn down: octavia-health-manager 0 exited on its own/);
-    assert.deepEqual(treeB.filter((p) => alive(p.pid)), [], 'no process of sandbox B is alive');
+    assert.deepEqual(
+      treeB.filter((p) => alive(p.pid)),
+      [],
+      'no process of sandbox B is alive',
+    );
     assert.ok(!existsSync(b.dir), 'B files removed (private data directory included)');
 
     // A is untouched by B's crash; Ctrl-C tears it down
-    assert.ok(treeA.every((p) => alive(p.pid)), 'A still runs');
+    assert.ok(
+      treeA.every((p) => alive(p.pid)),
+      'A still runs',
+    );
     a.child.kill('SIGINT');
     assert.equal(await a.exit, 0, a.out + a.err);
     assert.match(a.out, /Sandbox removed/);
-    assert.deepEqual(treeA.filter((p) => alive(p.pid)), [], 'no process of sandbox A is alive');
+    assert.deepEqual(
+      treeA.filter((p) => alive(p.pid)),
+      [],
+      'no process of sandbox A is alive',
+    );
     assert.ok(!existsSync(a.dir), 'A files removed');
     assert.ok(!databaseExists(a.database), 'A database dropped');
   } finally {
@@ -139,10 +193,15 @@ test('a UDP port already taken is one line and exit 2, and nothing is started', 
   // A private TMPDIR for the child: the test looks only at what it could have made.
   const own = mkdtempSync(join(tmpdir(), 'stresshm-porttest-'));
   try {
-    const r = spawnSync(process.execPath, [BIN, 'sandbox', '--hm-ports', `${port}`],
-      { encoding: 'utf8', timeout: 30000, env: { ...process.env, TMPDIR: own } });
+    const r = spawnSync(process.execPath, [BIN, 'sandbox', '--hm-ports', `${port}`], {
+      encoding: 'utf8',
+      timeout: 30000,
+      env: { ...process.env, TMPDIR: own },
+    });
     assert.equal(r.status, 2, r.stdout + r.stderr);
-    assert.deepEqual(r.stderr.trim().split('\n'), [`stresshm: error: UDP port ${port} on 127.0.0.1 is already taken; choose another with --hm-ports`]);
+    assert.deepEqual(r.stderr.trim().split('\n'), [
+      `stresshm: error: UDP port ${port} on 127.0.0.1 is already taken; choose another with --hm-ports`,
+    ]);
     assert.deepEqual(readdirSync(own), [], 'no sandbox directory made');
   } finally {
     sock.close();
@@ -152,7 +211,9 @@ test('a UDP port already taken is one line and exit 2, and nothing is started', 
 
 const sidSkip = releasesUnderTest(['sid'])[0].skip;
 
-test('two sandboxes on the Debian sid root: chrooted HMs, /proc shared until the last one leaves', { skip: sidSkip }, async () => {
+test('two sandboxes on the Debian sid root: chrooted HMs, /proc shared until the last one leaves', {
+  skip: sidSkip,
+}, async () => {
   const a = await startSandboxCli(['--hms', '1', '--octavia', 'sid']);
   let b: Running | undefined;
   try {
@@ -171,17 +232,36 @@ test('two sandboxes on the Debian sid root: chrooted HMs, /proc shared until the
 
     a.child.kill('SIGINT');
     assert.equal(await a.exit, 0, a.out + a.err);
-    assert.deepEqual(hmA.filter((p) => alive(p.pid)), [], 'no process of sandbox A is alive');
+    assert.deepEqual(
+      hmA.filter((p) => alive(p.pid)),
+      [],
+      'no process of sandbox A is alive',
+    );
     assert.ok(!existsSync(a.dir), 'A files removed');
     assert.ok(procMounted(root), '/proc stays mounted while B runs');
-    assert.ok(hmB.every((p) => alive(p.pid)), 'B still runs');
+    assert.ok(
+      hmB.every((p) => alive(p.pid)),
+      'B still runs',
+    );
 
     b.child.kill('SIGINT');
     assert.equal(await b.exit, 0, b.out + b.err);
-    assert.deepEqual(hmB.filter((p) => alive(p.pid)), [], 'no process of sandbox B is alive');
+    assert.deepEqual(
+      hmB.filter((p) => alive(p.pid)),
+      [],
+      'no process of sandbox B is alive',
+    );
     const others = readdirSync(join(root, 'run', 'stresshm-users')).filter((f) => alive(Number(f.split('-')[0])));
-    assert.equal(procMounted(root), others.length > 0, `/proc unmounted after the last user (others: ${others.join(' ')})`);
+    assert.equal(
+      procMounted(root),
+      others.length > 0,
+      `/proc unmounted after the last user (others: ${others.join(' ')})`,
+    );
   } finally {
-    for (const s of [a, b]) if (s && s.child.exitCode === null) { s.child.kill('SIGINT'); await s.exit; }
+    for (const s of [a, b])
+      if (s && s.child.exitCode === null) {
+        s.child.kill('SIGINT');
+        await s.exit;
+      }
   }
 });

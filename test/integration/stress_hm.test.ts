@@ -4,18 +4,18 @@
 // matches what the heartbeats said (churn included), listener_statistics holds the reported
 // stats, the HM logs are clean, nothing is left.
 
-import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, Sandbox } from '../../src/octavia/sandbox';
+import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/config';
-import { runStress } from '../../src/run/runner';
-import { Conn } from '../../src/ghostdb/db';
-import { Fleet } from '../../src/engine/fleet';
-import { FleetSpec, statsAt } from '../../src/engine/wire';
-import { expectedStatus } from '../helpers/fleets';
+import type { Fleet } from '../../src/engine/fleet';
+import { type FleetSpec, statsAt } from '../../src/engine/wire';
+import type { Conn } from '../../src/ghostdb/db';
 import { isAlive } from '../../src/octavia/processes';
-import { mysql } from '../helpers/testdb';
+import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
+import { runStress } from '../../src/run/runner';
+import { expectedStatus } from '../helpers/fleets';
 import { releasesUnderTest } from '../helpers/releases';
+import { mysql } from '../helpers/testdb';
 
 const devnull = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
 
@@ -36,25 +36,55 @@ function lastIntervals(spec: FleetSpec, fleet: Fleet): { interval: number[]; sen
 }
 
 async function statusOf(conn: Conn, table: string, ids: string[]): Promise<Map<string, string>> {
-  const rows: Array<{ id: string; s: string }> = await conn.query(`SELECT id, operating_status AS s FROM ${table} WHERE id IN (?)`, [ids]);
+  const rows: Array<{ id: string; s: string }> = await conn.query(
+    `SELECT id, operating_status AS s FROM ${table} WHERE id IN (?)`,
+    [ids],
+  );
   return new Map(rows.map((r) => [r.id, r.s]));
 }
 
 async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStartSec: number): Promise<void> {
   const ampIds = spec.amphorae.map((a) => a.id);
-  const health: Array<{ id: string; t: number }> = await conn.query('SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE amphora_id IN (?)', [ampIds]);
+  const health: Array<{ id: string; t: number }> = await conn.query(
+    'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE amphora_id IN (?)',
+    [ampIds],
+  );
   assert.equal(health.length, ampIds.length);
-  assert.ok(health.every((r) => Number(r.t) >= runStartSec), 'every amphora_health row advanced during the run');
+  assert.ok(
+    health.every((r) => Number(r.t) >= runStartSec),
+    'every amphora_health row advanced during the run',
+  );
 
   const { interval, sentCount } = lastIntervals(spec, fleet);
   const byInterval = new Map<number, ReturnType<typeof expectedStatus>>();
   const expectedAt = (n: number) => byInterval.get(n) ?? byInterval.set(n, expectedStatus(spec, n)).get(n)!;
-  const listeners = await statusOf(conn, 'listener', spec.lbs.flatMap((l) => l.listeners));
-  const pools = await statusOf(conn, 'pool', spec.lbs.flatMap((l) => l.pools.map((p) => p.id)));
-  const members = await statusOf(conn, 'member', spec.lbs.flatMap((l) => l.pools.flatMap((p) => p.members)));
+  const listeners = await statusOf(
+    conn,
+    'listener',
+    spec.lbs.flatMap((l) => l.listeners),
+  );
+  const pools = await statusOf(
+    conn,
+    'pool',
+    spec.lbs.flatMap((l) => l.pools.map((p) => p.id)),
+  );
+  const members = await statusOf(
+    conn,
+    'member',
+    spec.lbs.flatMap((l) => l.pools.flatMap((p) => p.members)),
+  );
   const lbRows: Array<{ name: string; s: string; id: string }> = await conn.query(
-    'SELECT lb.name, lb.operating_status AS s, lb.id FROM load_balancer lb JOIN amphora a ON a.load_balancer_id = lb.id WHERE a.id IN (?) GROUP BY lb.id', [ampIds]);
-  const lbOfAmp = new Map<string, string>((await conn.query('SELECT id, load_balancer_id AS lb FROM amphora WHERE id IN (?)', [ampIds]) as Array<{ id: string; lb: string }>).map((r) => [r.id, r.lb]));
+    'SELECT lb.name, lb.operating_status AS s, lb.id FROM load_balancer lb JOIN amphora a ON a.load_balancer_id = lb.id WHERE a.id IN (?) GROUP BY lb.id',
+    [ampIds],
+  );
+  const lbOfAmp = new Map<string, string>(
+    (
+      (await conn.query('SELECT id, load_balancer_id AS lb FROM amphora WHERE id IN (?)', [ampIds])) as Array<{
+        id: string;
+        lb: string;
+      }>
+    ).map((r) => [r.id, r.lb]),
+  );
   const lbStatus = new Map(lbRows.map((r) => [r.id, r.s]));
   let churned = 0;
   spec.lbs.forEach((lb, i) => {
@@ -73,7 +103,9 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
   assert.ok(churned > 0, 'churned members were checked');
 
   const stats: Array<{ l: string; a: string; rx: number; tx: number; tc: number }> = await conn.query(
-    'SELECT listener_id AS l, amphora_id AS a, bytes_in AS rx, bytes_out AS tx, total_connections AS tc FROM listener_statistics WHERE amphora_id IN (?)', [ampIds]);
+    'SELECT listener_id AS l, amphora_id AS a, bytes_in AS rx, bytes_out AS tx, total_connections AS tc FROM listener_statistics WHERE amphora_id IN (?)',
+    [ampIds],
+  );
   const statRow = new Map(stats.map((r) => [`${r.l}/${r.a}`, r]));
   spec.amphorae.forEach((a, i) => {
     spec.lbs[a.lb].listeners.forEach((l, li) => {
@@ -82,7 +114,10 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
       let rx = 0;
       let tc = 0;
       if (spec.version >= 3) {
-        for (let s = 0; s < sentCount[i]; s++) { rx += statsAt(3, i, li, s).rx; tc += statsAt(3, i, li, s).totconns; }
+        for (let s = 0; s < sentCount[i]; s++) {
+          rx += statsAt(3, i, li, s).rx;
+          tc += statsAt(3, i, li, s).totconns;
+        }
       } else {
         rx = statsAt(spec.version, i, li, sentCount[i] - 1).rx;
         tc = statsAt(spec.version, i, li, sentCount[i] - 1).totconns;
@@ -96,23 +131,54 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
 for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
   describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
     let sb: Sandbox;
-    before(async () => { sb = await startSandbox({ hms: 2, heartbeatInterval: 4, octavia: rel.choice }); });
-    after(async () => { await sb?.stop(); });
+    before(async () => {
+      sb = await startSandbox({ hms: 2, heartbeatInterval: 4, octavia: rel.choice });
+    });
+    after(async () => {
+      await sb?.stop();
+    });
     test('the sandbox runs the chosen release', () => {
-      assert.match(sb.octaviaVersion, rel.choice.kind === 'suite' ? new RegExp(`^Octavia \\d+\\.\\d+\\.\\d+ \\(Debian ${rel.label}\\)$`) : /^Octavia 11\./);
+      assert.match(
+        sb.octaviaVersion,
+        rel.choice.kind === 'suite'
+          ? new RegExp(`^Octavia \\d+\\.\\d+\\.\\d+ \\(Debian ${rel.label}\\)$`)
+          : /^Octavia 11\./,
+      );
     });
     for (const version of [1, 2, 3] as const) {
       test(`stress run, heartbeat v${version}: 200 amphorae against two real health managers`, async () => {
         const cfg = loadConfig([sb.stresshmConf], {
-          heartbeat_version: String(version), load_balancers: '100', listeners: '1', pools: '2', members: '3', l7policies: '1', l7rules: '1',
-          test_runtime_secs: '13', heartbeat_interval: '4', member_down_share: '0.1', member_drain_share: '0.05', member_maint_share: '0.05',
-          member_nocheck_share: '0.05', churn_per_interval: '40', listener_full_share: '0.1', drain_timeout_secs: '20',
+          heartbeat_version: String(version),
+          load_balancers: '100',
+          listeners: '1',
+          pools: '2',
+          members: '3',
+          l7policies: '1',
+          l7rules: '1',
+          test_runtime_secs: '13',
+          heartbeat_interval: '4',
+          member_down_share: '0.1',
+          member_drain_share: '0.05',
+          member_maint_share: '0.05',
+          member_nocheck_share: '0.05',
+          churn_per_interval: '40',
+          listener_full_share: '0.1',
+          drain_timeout_secs: '20',
         });
         const runStartSec = Math.floor(Date.now() / 1000);
         let inspected = false;
         const res = await runStress({
-          cfg, keep: false, yes: true, hmLogs: sb.hmLogs, reports: {}, out: devnull, cleanHint: (p) => p,
-          inspect: async (fleet, spec, conn) => { await checkDatabase(spec, fleet, conn, runStartSec); inspected = true; },
+          cfg,
+          keep: false,
+          yes: true,
+          hmLogs: sb.hmLogs,
+          reports: {},
+          out: devnull,
+          cleanHint: (p) => p,
+          inspect: async (fleet, spec, conn) => {
+            await checkDatabase(spec, fleet, conn, runStartSec);
+            inspected = true;
+          },
         });
         assert.ok(inspected);
         const f = res.record.final;
@@ -121,13 +187,30 @@ for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
         // Every heartbeat reaches the HM and none is dropped anywhere stresshm can see (the ledger); on a
         // loaded 2-core machine one may still be processed in a way last_update cannot show (0.5% slack).
         const l = res.record.ledger!;
-        assert.deepEqual([l.sendErrors, l.kernelDropped, l.staleDropped, l.listenerMismatch], [0, 0, 0, 0], JSON.stringify(l));
-        assert.ok(f.processed >= f.sent * 0.995, `every heartbeat was processed: ${JSON.stringify({ ...f, sendErrors: undefined })}`);
+        assert.deepEqual(
+          [l.sendErrors, l.kernelDropped, l.staleDropped, l.listenerMismatch],
+          [0, 0, 0, 0],
+          JSON.stringify(l),
+        );
+        assert.ok(
+          f.processed >= f.sent * 0.995,
+          `every heartbeat was processed: ${JSON.stringify({ ...f, sendErrors: undefined })}`,
+        );
         assert.deepEqual(f.sendErrors, {});
-        assert.deepEqual(f.log, { drops: 0, listenerMismatch: 0, hmacFailures: 0, tracebacks: 0, failovers: 0, missingFromDb: 0 });
+        assert.deepEqual(f.log, {
+          drops: 0,
+          listenerMismatch: 0,
+          hmacFailures: 0,
+          tracebacks: 0,
+          failovers: 0,
+          missingFromDb: 0,
+        });
         assert.equal(res.record.verdict, 'KEEPING UP');
         assert.equal(res.exitCode, 0);
-        const left = mysql('SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)', sb.database);
+        const left = mysql(
+          'SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)',
+          sb.database,
+        );
         assert.equal(Number(left.trim()), 0, 'no ghost row is left');
         assert.ok(sb.hms.every(isAlive), 'both health managers still run');
       });

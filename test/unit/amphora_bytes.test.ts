@@ -3,16 +3,16 @@
 // Octavia's own status_message.unwrap_envelope and then wrap_envelope (Python, the host's
 // Octavia) and comes back byte for byte. The engine's deflate is the system zlib Python uses.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { native } from '../../src/engine/native';
-import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
-import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
+import { test } from 'node:test';
 import { loadConfig } from '../../src/config/config';
+import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
+import { native } from '../../src/engine/native';
+import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
+import { capture } from '../helpers/capture';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
-import { capture } from '../helpers/capture';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -42,9 +42,14 @@ function roundTrip(packets: Buffer[], key: string, legacy: boolean): { total: nu
 
 /** A fleet with churn whose first LB's members and listener carry ids that need escaping. */
 function oddFleet(version: 1 | 2 | 3, legacyDigest: boolean, port: number): FleetSpec {
-  const spec = sampleSpec(version, 20, 1, 2, 3, { key: 'amphora-key', legacyDigest, intervalMs: 250, threads: 2,
+  const spec = sampleSpec(version, 20, 1, 2, 3, {
+    key: 'amphora-key',
+    legacyDigest,
+    intervalMs: 250,
+    threads: 2,
     churn: { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.2, perInterval: 7 },
-    endpoints: [{ host: '127.0.0.1', port }] });
+    endpoints: [{ host: '127.0.0.1', port }],
+  });
   spec.lbs[0].pools[0].members = ODD_STRINGS.slice();
   spec.amphorae[0].id = `amphora ${ODD_STRINGS.join('|')}`;
   return spec;
@@ -55,7 +60,8 @@ test("the engine's deflate is the system zlib Python links, byte for byte at lev
   const py = JSON.parse(execFileSync(PYTHON, ['-c', version], { encoding: 'utf8' }));
   assert.equal(native().zlibVersion, py);
   const texts = Array.from({ length: 40 }, (_, i) => JSON.stringify(sampleSpec(3, 1 + (i % 4), 1, 1, i + 1)));
-  const script = 'import json, sys, zlib\n' +
+  const script =
+    'import json, sys, zlib\n' +
     'print(json.dumps([zlib.compress(t.encode(), 9).hex() for t in json.load(sys.stdin)]))';
   const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
   const expected = JSON.parse(out) as string[];
@@ -103,15 +109,21 @@ test("every distinct packet of a blast comes back identical from Octavia's unwra
 
 test("a run's heartbeats are an amphora's by default: level 9, json.dumps text, hex digest", () => {
   const cfg = loadConfig([]);
-  const lb = { id: 'lb', name: 'p-lb1', amphorae: [{ id: 'a', role: 'STANDALONE' as const }],
-    listeners: [{ id: 'l', protocolPort: 80 }], pools: [{ id: 'p', listenerId: 'l', memberIds: ['m1', 'm2'] }] };
+  const lb = {
+    id: 'lb',
+    name: 'p-lb1',
+    amphorae: [{ id: 'a', role: 'STANDALONE' as const }],
+    listeners: [{ id: 'l', protocolPort: 80 }],
+    pools: [{ id: 'p', listenerId: 'l', memberIds: ['m1', 'm2'] }],
+  };
   const graph = { prefix: 'p', loadBalancers: [lb] };
   const spec = buildFleetSpec(graph, cfg, [{ host: '127.0.0.1', port: 5555 }], 'k');
   assert.equal(spec.zlibLevel, AMPHORA_ZLIB_LEVEL);
   assert.equal(spec.compactJson ?? false, false);
   assert.equal(spec.legacyDigest, false);
   const packet = encodeHeartbeat(spec, 0, 0);
-  const script = 'import sys; from octavia.amphorae.backends.health_daemon import status_message as s\n' +
+  const script =
+    'import sys; from octavia.amphorae.backends.health_daemon import status_message as s\n' +
     'p = bytes.fromhex(sys.argv[2]); print(s.wrap_envelope(s.unwrap_envelope(p, sys.argv[1]), sys.argv[1]) == p)';
   assert.equal(execFileSync(PYTHON, ['-c', script, 'k', packet.toString('hex')], { encoding: 'utf8' }).trim(), 'True');
 });

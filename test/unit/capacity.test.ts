@@ -1,25 +1,45 @@
 // Capacity search arithmetic: growth schedule, amphorae per rate, the knee sentence, and
 // the search's bisection driven by a scripted step runner (a fake HM that keeps up below 700/s).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { amphoraeFor, growthRates, kneeText, searchCapacity } from '../../src/experiments/capacity';
-import { RunRecord } from '../../src/run/record';
-import { parseSweep } from '../../src/experiments/sweep';
+import { test } from 'node:test';
+import type { Config } from '../../src/config/config';
 import { UsageError } from '../../src/errors';
-import { Config } from '../../src/config/config';
+import { amphoraeFor, growthRates, kneeText, searchCapacity } from '../../src/experiments/capacity';
+import { parseSweep } from '../../src/experiments/sweep';
+import type { RunRecord } from '../../src/run/record';
 
 test('rates grow geometrically up to the bound; amphorae come in ACTIVE_STANDBY pairs', () => {
-  assert.deepEqual(growthRates({ startRate: 100, factor: 2, maxRate: 1000, stepSecs: 10, refineSteps: 0 }), [100, 200, 400, 800]);
+  assert.deepEqual(
+    growthRates({ startRate: 100, factor: 2, maxRate: 1000, stepSecs: 10, refineSteps: 0 }),
+    [100, 200, 400, 800],
+  );
   assert.equal(amphoraeFor(480, 10), 4800);
   assert.equal(amphoraeFor(45, 1), 46);
   assert.equal(amphoraeFor(0.1, 1), 2);
 });
 
 test('the knee sentence names both sides', () => {
-  const good = { rate: 480, amphorae: 4800, verdict: 'KEEPING UP' as const, processedShare: 1, processedPerSec: 480, lagP99: 1.2 };
-  const bad = { rate: 520, amphorae: 5200, verdict: 'FALLING BEHIND' as const, processedShare: 0.9, processedPerSec: 470, lagP99: 14 };
-  assert.equal(kneeText(10, good, bad), 'sustains 480 heartbeats/s = 4,800 amphorae at 10 s; at 520 p99 lag reaches 14.0 s and 90.0% are processed (FALLING BEHIND)');
+  const good = {
+    rate: 480,
+    amphorae: 4800,
+    verdict: 'KEEPING UP' as const,
+    processedShare: 1,
+    processedPerSec: 480,
+    lagP99: 1.2,
+  };
+  const bad = {
+    rate: 520,
+    amphorae: 5200,
+    verdict: 'FALLING BEHIND' as const,
+    processedShare: 0.9,
+    processedPerSec: 470,
+    lagP99: 14,
+  };
+  assert.equal(
+    kneeText(10, good, bad),
+    'sustains 480 heartbeats/s = 4,800 amphorae at 10 s; at 520 p99 lag reaches 14.0 s and 90.0% are processed (FALLING BEHIND)',
+  );
   assert.match(kneeText(10, good, undefined), /sustains at least 480/);
   assert.match(kneeText(10, undefined, bad), /even the lowest load/);
 });
@@ -30,10 +50,18 @@ test('the search grows until the SLA fails, then bisects between last good and f
     const rate = (cfg.loadBalancers * 2) / cfg.heartbeatInterval;
     rates.push(rate);
     const ok = rate < 700;
-    return { verdict: ok ? 'KEEPING UP' : 'FALLING BEHIND', phases: [], final: { processedShare: ok ? 1 : 0.8, processed: rate * cfg.testRuntimeSecs, lagP99: ok ? 1 : 9 } } as unknown as RunRecord;
+    return {
+      verdict: ok ? 'KEEPING UP' : 'FALLING BEHIND',
+      phases: [],
+      final: { processedShare: ok ? 1 : 0.8, processed: rate * cfg.testRuntimeSecs, lagP99: ok ? 1 : 9 },
+    } as unknown as RunRecord;
   };
-  const res = await searchCapacity({ files: [], overrides: { heartbeat_interval: '10' } },
-    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 2 }, fakeRun, () => undefined);
+  const res = await searchCapacity(
+    { files: [], overrides: { heartbeat_interval: '10' } },
+    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 2 },
+    fakeRun,
+    () => undefined,
+  );
   assert.deepEqual(rates, [100, 200, 400, 800, 600, 700]);
   assert.equal(res.lastGood?.rate, 600);
   assert.equal(res.firstBad?.rate, 700);

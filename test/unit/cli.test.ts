@@ -3,15 +3,15 @@
 // unknown commands and options, and the exit status of each (run as a real subprocess
 // where the binary matters, in process where the parsed, typed result is what is checked).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { parseCommandLine, cliFlagTable } from '../../src/cli';
-import { flagTable, normalizeArgv } from '../../src/cli/parse';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cliFlagTable, parseCommandLine } from '../../src/cli';
 import { COMMANDS } from '../../src/cli/commands';
+import { flagTable, normalizeArgv } from '../../src/cli/parse';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
@@ -24,7 +24,12 @@ function cli(...args: string[]) {
 function effective(...args: string[]): Map<string, string> {
   const r = cli(...args, 'config');
   assert.equal(r.status, 0, r.err);
-  return new Map(r.out.trim().split('\n').map((l) => l.split(' = ') as [string, string]));
+  return new Map(
+    r.out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' = ') as [string, string]),
+  );
 }
 
 function oneLineError(r: { status: number | null; err: string }, re: RegExp, what: string): void {
@@ -36,13 +41,26 @@ function oneLineError(r: { status: number | null; err: string }, re: RegExp, wha
 test('--help explains the original flags, the commands and every option with its type and range', () => {
   const r = cli('--help');
   assert.equal(r.status, 0);
-  for (const s of ['--db_create_only', '--clean_db', 'populate', 'clean', 'list', 'run', 'blast', 'capacity',
-    '--load_balancers', '--heartbeat_key', 'Exit status', 'integer 1..65535, default 2', 'yes/no, default yes']) {
+  for (const s of [
+    '--db_create_only',
+    '--clean_db',
+    'populate',
+    'clean',
+    'list',
+    'run',
+    'blast',
+    'capacity',
+    '--load_balancers',
+    '--heartbeat_key',
+    'Exit status',
+    'integer 1..65535, default 2',
+    'yes/no, default yes',
+  ]) {
     assert.ok(r.out.includes(s), s);
   }
 });
 
-test('every command has --help showing each flag\'s type, range and default', () => {
+test("every command has --help showing each flag's type, range and default", () => {
   for (const c of COMMANDS) {
     const r = cli(c.name, '--help');
     assert.equal(r.status, 0, c.name);
@@ -60,11 +78,20 @@ test('every command has --help showing each flag\'s type, range and default', ()
 
 test('the real binary: --ghost_busy true gives ghost_busy = true, and every boolean spelling works', () => {
   const cases: Array<[string[], string]> = [
-    [['--ghost_busy', 'true'], 'true'], [['--ghost-busy', 'true'], 'true'], [['--ghost_busy'], 'true'],
-    [['--ghost_busy', 'false'], 'false'], [['--ghost_busy=false'], 'false'], [['--ghost-busy=no'], 'false'],
-    [['--no-ghost-busy'], 'false'], [['--no-ghost_busy'], 'false'], [['--ghost-busy', 'no'], 'false'],
-    [['--ghost_busy', 'off'], 'false'], [['--ghost_busy', '0'], 'false'], [['--ghost_busy', 'YES'], 'true'],
-    [['--ghost_busy', 'no', '--ghost_busy', 'on'], 'true'], [['--ghost_busy', '1'], 'true'],
+    [['--ghost_busy', 'true'], 'true'],
+    [['--ghost-busy', 'true'], 'true'],
+    [['--ghost_busy'], 'true'],
+    [['--ghost_busy', 'false'], 'false'],
+    [['--ghost_busy=false'], 'false'],
+    [['--ghost-busy=no'], 'false'],
+    [['--no-ghost-busy'], 'false'],
+    [['--no-ghost_busy'], 'false'],
+    [['--ghost-busy', 'no'], 'false'],
+    [['--ghost_busy', 'off'], 'false'],
+    [['--ghost_busy', '0'], 'false'],
+    [['--ghost_busy', 'YES'], 'true'],
+    [['--ghost_busy', 'no', '--ghost_busy', 'on'], 'true'],
+    [['--ghost_busy', '1'], 'true'],
   ];
   for (const [args, want] of cases) {
     assert.equal(effective(...args).get('test_params.ghost_busy'), want, args.join(' '));
@@ -100,8 +127,11 @@ test('a switch before a command does not swallow the command', () => {
 });
 
 test('a negative number names its option', () => {
-  oneLineError(cli('config', '--load_balancers', '-1'),
-    /test_params\.load_balancers \(command line\): -1 is below the minimum 1/, 'lbs');
+  oneLineError(
+    cli('config', '--load_balancers', '-1'),
+    /test_params\.load_balancers \(command line\): -1 is below the minimum 1/,
+    'lbs',
+  );
   oneLineError(cli('config', '--sender-threads', '-3'), /sender_threads.*-3 is below the minimum 0/, 'threads');
   oneLineError(cli('blast', '--duration', '-5'), /--duration: -5 is below the minimum 1/, 'duration');
   oneLineError(cli('config', '--members'), /--members needs a value/, 'no value');
@@ -128,7 +158,12 @@ test('--refine is one flag: capacity and compare refuse 1.5 alike and accept 2 a
 });
 
 test('an unknown command or option is one line and exit 2, and a flag value is never echoed', () => {
-  const bad = [['frobnicate'], ['list', '--frobnicate', '1'], ['--db_create_only', '--clean_db', 'x'], ['list', '--keep']];
+  const bad = [
+    ['frobnicate'],
+    ['list', '--frobnicate', '1'],
+    ['--db_create_only', '--clean_db', 'x'],
+    ['list', '--keep'],
+  ];
   for (const args of bad) {
     const r = cli(...args);
     assert.equal(r.status, 2, args.join(' '));
@@ -177,11 +212,26 @@ test('the original flags keep working', () => {
 
 test('the flag table: every spelling becomes --canonical=value; a switch never takes a flag as its value', () => {
   const t = cliFlagTable();
-  assert.deepEqual(normalizeArgv(['--ghost-busy', '--keep', '--hm-log', 'x', '-y', '--', '--not-a-flag'], t),
-    ['--ghost_busy=true', '--keep=true', '--hm_log=x', '--yes=true', '--', '--not-a-flag']);
+  assert.deepEqual(normalizeArgv(['--ghost-busy', '--keep', '--hm-log', 'x', '-y', '--', '--not-a-flag'], t), [
+    '--ghost_busy=true',
+    '--keep=true',
+    '--hm_log=x',
+    '--yes=true',
+    '--',
+    '--not-a-flag',
+  ]);
   assert.deepEqual(normalizeArgv(['--members', '-2', '--no-burst'], t), ['--members=-2', '--burst=false']);
-  assert.throws(() => flagTable([{ name: 'x', type: 'bool' }, { name: 'x', type: 'int' }], []),
-    /both as a switch and with a value/);
+  assert.throws(
+    () =>
+      flagTable(
+        [
+          { name: 'x', type: 'bool' },
+          { name: 'x', type: 'int' },
+        ],
+        [],
+      ),
+    /both as a switch and with a value/,
+  );
 });
 
 test('an out-of-range option given as a flag is refused before any work', () => {

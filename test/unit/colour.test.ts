@@ -1,9 +1,9 @@
 // Colour only where welcome: a TTY, no NO_COLOR, no --no-color, not TERM=dumb.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourWanted, paintVerdict, palette } from '../../src/terminal/colour';
+import { test } from 'node:test';
 import { parseCommandLine } from '../../src/cli';
+import { colourWanted, paintVerdict, palette } from '../../src/terminal/colour';
 
 test('colour needs a TTY, the flag, no NO_COLOR and a capable terminal', () => {
   const tty = { isTTY: true };

@@ -1,34 +1,68 @@
 // compare's arithmetic with hand-computed expectations: knee intervals that touch are within
 // noise, disjoint ones are not; measured metrics carry twice their repeat spread (with floors).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BuildFigures, compareFigures } from '../../src/experiments/compare';
-import { CapacityStep } from '../../src/experiments/capacity';
+import { test } from 'node:test';
+import type { CapacityStep } from '../../src/experiments/capacity';
+import { type BuildFigures, compareFigures } from '../../src/experiments/compare';
 
-const step = (rate: number, ok: boolean): CapacityStep => ({ rate, amphorae: rate * 2, verdict: ok ? 'KEEPING UP' : 'FAILING', processedShare: ok ? 1 : 0.3, processedPerSec: ok ? rate : 0.3 * rate, lagP99: 1 });
+const step = (rate: number, ok: boolean): CapacityStep => ({
+  rate,
+  amphorae: rate * 2,
+  verdict: ok ? 'KEEPING UP' : 'FAILING',
+  processedShare: ok ? 1 : 0.3,
+  processedPerSec: ok ? rate : 0.3 * rate,
+  lagP99: 1,
+});
 
-function build(name: string, good: number | undefined, bad: number | undefined, lag: number[], cpu: number[]): BuildFigures {
-  return { build: name, lagP50: lag, cpuPer1000: cpu,
-    knee: { kind: 'capacity', intervalSecs: 2, steps: [], lastGood: good ? step(good, true) : undefined, firstBad: bad ? step(bad, false) : undefined, knee: '' } };
+function build(
+  name: string,
+  good: number | undefined,
+  bad: number | undefined,
+  lag: number[],
+  cpu: number[],
+): BuildFigures {
+  return {
+    build: name,
+    lagP50: lag,
+    cpuPer1000: cpu,
+    knee: {
+      kind: 'capacity',
+      intervalSecs: 2,
+      steps: [],
+      lastGood: good ? step(good, true) : undefined,
+      firstBad: bad ? step(bad, false) : undefined,
+      knee: '',
+    },
+  };
 }
 
 test('the same build twice: every row within the stated noise', () => {
-  const rows = compareFigures(build('A', 300, 600, [0.02, 0.0], [4.75, 4.02]), build('B', 150, 300, [0.0, 0.0], [4.79, 4.05]));
+  const rows = compareFigures(
+    build('A', 300, 600, [0.02, 0.0], [4.75, 4.02]),
+    build('B', 150, 300, [0.0, 0.0], [4.79, 4.05]),
+  );
   const [knee, lag, cpu] = rows;
   assert.deepEqual([knee.a, knee.b], [300, 150]);
   assert.equal(knee.diffPct, -50);
   assert.equal(knee.noisePct, 100, 'one factor-2 step');
   assert.ok(knee.withinNoise, 'B fails at 300, A sustains 300: the intervals touch');
-  assert.equal(lag.noisePct, 400, 'A spread (0.02 - 0) / 0.01 = 200%, twice that (above the 100% floor of whole-second lag)');
+  assert.equal(
+    lag.noisePct,
+    400,
+    'A spread (0.02 - 0) / 0.01 = 200%, twice that (above the 100% floor of whole-second lag)',
+  );
   assert.ok(lag.withinNoise);
   // spreads: A (4.75 - 4.02) / 4.385 = 16.6%, B (4.79 - 4.05) / 4.42 = 16.7%; twice the larger
-  assert.ok(Math.abs(cpu.noisePct - 2 * (100 * 0.74) / 4.42) < 1e-9, String(cpu.noisePct));
+  assert.ok(Math.abs(cpu.noisePct - (2 * (100 * 0.74)) / 4.42) < 1e-9, String(cpu.noisePct));
   assert.ok(cpu.withinNoise);
 });
 
 test('a slower build: disjoint knees and doubled CPU are beyond noise', () => {
-  const rows = compareFigures(build('A', 300, 450, [0.01, 0.0], [4.38, 4.29]), build('slow', undefined, 150, [0.01, 0.0], [9.10, 8.85]));
+  const rows = compareFigures(
+    build('A', 300, 450, [0.01, 0.0], [4.38, 4.29]),
+    build('slow', undefined, 150, [0.01, 0.0], [9.1, 8.85]),
+  );
   const [knee, , cpu] = rows;
   assert.equal(knee.b, 0, 'fails even at the lowest step');
   assert.equal(knee.withinNoise, false, 'B fails at 150, A sustains 300');

@@ -1,19 +1,18 @@
 // Configuration: INI layering, Octavia's own octavia.conf as a second file, flag overrides,
 // validation errors, database URLs and masking, and the generated sample file.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { after } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_CONFIG_BYTES, displaySettings, get, loadConfig, readConfigFile } from '../../src/config/config';
-import { sampleConfig } from '../../src/config/sample';
+import { after, test } from 'node:test';
+import { displaySettings, get, loadConfig, MAX_CONFIG_BYTES, readConfigFile } from '../../src/config/config';
+import { describeTarget, maskUrl, parseDbUrl } from '../../src/config/dburl';
 import { parseIni } from '../../src/config/ini';
-import { parseDbUrl, maskUrl, describeTarget } from '../../src/config/dburl';
+import { fieldName, OPTIONS } from '../../src/config/options';
+import { sampleConfig } from '../../src/config/sample';
 import { UsageError } from '../../src/errors';
-import { OPTIONS, fieldName } from '../../src/config/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-cfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +23,9 @@ function file(name: string, text: string): string {
 }
 
 test('the original stresshm.conf is read with its option names', () => {
-  const f = file('orig.conf', `[health_manager]
+  const f = file(
+    'orig.conf',
+    `[health_manager]
 controller_ip_port_list = 127.0.0.1:5555, [::1]:5556
 heartbeat_key = insecure
 heartbeat_interval = 5
@@ -40,21 +41,27 @@ health_monitors = 0
 members = 4
 l7policies = 1
 l7rules = 2
-`);
+`,
+  );
   const c = loadConfig([f]);
   assert.deepEqual(c.controllerIpPortList, ['127.0.0.1:5555', '[::1]:5556']);
   assert.equal(c.heartbeatKey, 'insecure');
   assert.equal(c.heartbeatInterval, 5);
   assert.equal(c.heartbeatVersion, 2);
   assert.equal(c.testRuntimeSecs, 30);
-  assert.deepEqual([c.loadBalancers, c.listeners, c.pools, c.healthMonitors, c.members, c.l7policies, c.l7rules], [7, 2, 3, 0, 4, 1, 2]);
+  assert.deepEqual(
+    [c.loadBalancers, c.listeners, c.pools, c.healthMonitors, c.members, c.l7policies, c.l7rules],
+    [7, 2, 3, 0, 4, 1, 2],
+  );
   assert.equal(c.topology, 'ACTIVE_STANDBY');
   assert.match(c.projectId, /^[0-9a-f-]{36}$/);
 });
 
 test('a later file overrides an earlier one; octavia.conf supplies [database] and ignores the rest', () => {
   const a = file('a.conf', '[test_params]\nload_balancers = 3\n[health_manager]\nheartbeat_key = first\n');
-  const octavia = file('octavia.conf', `[DEFAULT]
+  const octavia = file(
+    'octavia.conf',
+    `[DEFAULT]
 debug = True
 transport_url = rabbit://guest:guest@localhost
 [database]
@@ -65,7 +72,8 @@ heartbeat_key = second
 bind_port = 5555
 [keystone_authtoken]
 password = whatever
-`);
+`,
+  );
   const c = loadConfig([a, octavia]);
   assert.equal(c.loadBalancers, 3);
   assert.equal(c.heartbeatKey, 'second');
@@ -73,13 +81,20 @@ password = whatever
 });
 
 test('octavia_db_connection wins over [database] connection', () => {
-  const f = file('both.conf', '[database]\nconnection = mysql://a@h/x\n[test_params]\noctavia_db_connection = mysql://b@h/y\n');
+  const f = file(
+    'both.conf',
+    '[database]\nconnection = mysql://a@h/x\n[test_params]\noctavia_db_connection = mysql://b@h/y\n',
+  );
   assert.equal(loadConfig([f]).dbConnection, 'mysql://b@h/y');
 });
 
 test('overrides win over files, by option name or section.name (keys checked at compile time)', () => {
   const f = file('flags.conf', '[test_params]\nload_balancers = 3\ntopology = SINGLE\n');
-  const c = loadConfig([f], { load_balancers: '9', topology: 'active_standby', 'health_manager.heartbeat_interval': 2 });
+  const c = loadConfig([f], {
+    load_balancers: '9',
+    topology: 'active_standby',
+    'health_manager.heartbeat_interval': 2,
+  });
   // @ts-expect-error an override of an option that does not exist is a compile error
   assert.throws(() => loadConfig([], { load_balancer: '9' }), /unknown option --load_balancer/);
   assert.equal(c.loadBalancers, 9);
@@ -99,7 +114,11 @@ test('bad values are refused with the option and the source named', () => {
     [{ member_down_share: '0.7', member_drain_share: '0.7' }, /add up to 1.4/],
   ];
   for (const [flags, re] of cases) {
-    assert.throws(() => loadConfig([], flags), (e: unknown) => e instanceof UsageError && re.test((e as Error).message), JSON.stringify(flags));
+    assert.throws(
+      () => loadConfig([], flags),
+      (e: unknown) => e instanceof UsageError && re.test((e as Error).message),
+      JSON.stringify(flags),
+    );
   }
 });
 
@@ -111,19 +130,39 @@ test('a typo in our own sections is refused; a missing file is named', () => {
 
 test('INI continuation lines and comments follow oslo.config', () => {
   const ini = parseIni('# c\n[health_manager]\ncontroller_ip_port_list = 127.0.0.1:1,\n    127.0.0.1:2\n; x\n');
-  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'),
-    { value: '127.0.0.1:1,\n127.0.0.1:2', line: 3 });
+  assert.deepEqual(ini.get('health_manager')?.get('controller_ip_port_list'), {
+    value: '127.0.0.1:1,\n127.0.0.1:2',
+    line: 3,
+  });
   assert.throws(() => parseIni('key = value\n', 'f.conf'), /f.conf:1: option "key" comes before any \[section\]/);
 });
 
 test('SQLAlchemy URLs are parsed and passwords are never shown', () => {
-  const t = parseDbUrl('mysql+pymysql://octavia:p%40ss@db.example:3307/octavia?charset=utf8&unix_socket=/run/mysqld.sock');
-  assert.deepEqual(t, { host: 'db.example', port: 3307, user: 'octavia', password: 'p@ss', database: 'octavia', socketPath: '/run/mysqld.sock' });
+  const t = parseDbUrl(
+    'mysql+pymysql://octavia:p%40ss@db.example:3307/octavia?charset=utf8&unix_socket=/run/mysqld.sock',
+  );
+  assert.deepEqual(t, {
+    host: 'db.example',
+    port: 3307,
+    user: 'octavia',
+    password: 'p@ss',
+    database: 'octavia',
+    socketPath: '/run/mysqld.sock',
+  });
   assert.equal(maskUrl('mysql+pymysql://octavia:p%40ss@db/octavia'), 'mysql+pymysql://octavia:***@db/octavia');
   assert.doesNotMatch(describeTarget(t), /p@ss/);
-  assert.deepEqual(parseDbUrl('mysql://root@[::1]/o'), { host: '::1', port: 3306, user: 'root', password: '', database: 'o' });
+  assert.deepEqual(parseDbUrl('mysql://root@[::1]/o'), {
+    host: '::1',
+    port: 3306,
+    user: 'root',
+    password: '',
+    database: 'o',
+  });
   assert.throws(() => parseDbUrl('postgresql://u:pw@h/o'), /scheme "postgresql" is not supported/);
-  assert.throws(() => parseDbUrl('mysql://u:secretpw@h'), (e: unknown) => !String((e as Error).message).includes('secretpw'));
+  assert.throws(
+    () => parseDbUrl('mysql://u:secretpw@h'),
+    (e: unknown) => !String((e as Error).message).includes('secretpw'),
+  );
   assert.throws(() => parseDbUrl(undefined), /no database configured/);
 });
 
@@ -148,8 +187,10 @@ test('an INI line it cannot read is named by file and line, never shown', () => 
   const secret = 'hunter2-heartbeat-key-0123456789';
   const url = 'mysql+pymysql://octavia:s3cretpw@db/octavia';
   const cases: Array<[string, RegExp]> = [
-    [`[health_manager]\nheartbeat_interval = 5\n${secret}\n`,
-      /bare\.conf:3: not a "\[section\]" or "name = value" line/],
+    [
+      `[health_manager]\nheartbeat_interval = 5\n${secret}\n`,
+      /bare\.conf:3: not a "\[section\]" or "name = value" line/,
+    ],
     [`[test_params]\n\n${url}\n`, /bare\.conf:3: /],
     [`[test_params]\noctavia_db_connection ${url}\n`, /bare\.conf:2: not a/],
     [`[health_manager\nheartbeat_key = ${secret}\n`, /bare\.conf:1: not a/],
@@ -157,10 +198,14 @@ test('an INI line it cannot read is named by file and line, never shown', () => 
   ];
   for (const [text, re] of cases) {
     const f = file('bare.conf', text);
-    assert.throws(() => loadConfig([f]), (e: unknown) => {
-      const msg = (e as Error).message;
-      return e instanceof UsageError && re.test(msg) && !msg.includes('hunter2') && !msg.includes('s3cretpw');
-    }, text);
+    assert.throws(
+      () => loadConfig([f]),
+      (e: unknown) => {
+        const msg = (e as Error).message;
+        return e instanceof UsageError && re.test(msg) && !msg.includes('hunter2') && !msg.includes('s3cretpw');
+      },
+      text,
+    );
   }
 });
 
@@ -168,11 +213,19 @@ test('a bad value in a file names the file, the line and the option, and quotes 
   const f = file('badval.conf', '[test_params]\n\nmembers = 70000\n');
   assert.throws(() => loadConfig([f]), /test_params\.members \(.*badval\.conf:3\): 70000 is above the maximum 65535/);
   const g = file('badword.conf', '[stress]\nburst = hunter2key\n[test_params]\ntopology = s3cretpw\n');
-  assert.throws(() => loadConfig([g]), (e: unknown) => /stress\.burst \(.*badword\.conf:2\): the value is not a boolean/
-    .test((e as Error).message) && !(e as Error).message.includes('hunter2'));
+  assert.throws(
+    () => loadConfig([g]),
+    (e: unknown) =>
+      /stress\.burst \(.*badword\.conf:2\): the value is not a boolean/.test((e as Error).message) &&
+      !(e as Error).message.includes('hunter2'),
+  );
   const h = file('badchoice.conf', '[test_params]\ntopology = s3cretpw\n');
-  assert.throws(() => loadConfig([h]), (e: unknown) => /badchoice\.conf:2\): the value is not one of SINGLE/
-    .test((e as Error).message) && !(e as Error).message.includes('s3cretpw'));
+  assert.throws(
+    () => loadConfig([h]),
+    (e: unknown) =>
+      /badchoice\.conf:2\): the value is not one of SINGLE/.test((e as Error).message) &&
+      !(e as Error).message.includes('s3cretpw'),
+  );
 });
 
 test('database URLs are masked in every malformed form, and never echoed by an error', () => {
@@ -208,8 +261,13 @@ test('database URLs are masked in every malformed form, and never echoed by an e
 });
 
 test('a password with an unencoded @ or / parses whole', () => {
-  assert.deepEqual(parseDbUrl('mysql://octavia:p@ss@db.example:3307/octavia'),
-    { host: 'db.example', port: 3307, user: 'octavia', password: 'p@ss', database: 'octavia' });
+  assert.deepEqual(parseDbUrl('mysql://octavia:p@ss@db.example:3307/octavia'), {
+    host: 'db.example',
+    port: 3307,
+    user: 'octavia',
+    password: 'p@ss',
+    database: 'octavia',
+  });
   assert.equal(parseDbUrl('mysql://u:a/b@h/o').password, 'a/b');
   assert.equal(parseDbUrl('mysql://u:pw@h/o?unix_socket=/run/a@b.sock').socketPath, '/run/a@b.sock');
   assert.equal(maskUrl('mysql://octavia:p@ss@db/octavia'), 'mysql://octavia:***@db/octavia');
@@ -226,19 +284,24 @@ test('config files must be regular files of at most 1 MiB: FIFO, device, directo
   execFileSync('mkfifo', [fifo]);
   const big = file('big.conf', `[test_params]\n${'# padding\n'.repeat(MAX_CONFIG_BYTES / 10 + 1)}`);
   const cases: Array<[string, RegExp]> = [
-    [fifo, /is a FIFO, not a regular file/], ['/dev/zero', /is a device, not a regular file/],
-    [dir, /is a directory, not a regular file/], [big, /is larger than 1048576 bytes/],
+    [fifo, /is a FIFO, not a regular file/],
+    ['/dev/zero', /is a device, not a regular file/],
+    [dir, /is a directory, not a regular file/],
+    [big, /is larger than 1048576 bytes/],
   ];
   for (const [path, re] of cases) {
     const t0 = Date.now();
-    assert.throws(() => loadConfig([path]),
-      (e: unknown) => e instanceof UsageError && re.test((e as Error).message), path);
+    assert.throws(
+      () => loadConfig([path]),
+      (e: unknown) => e instanceof UsageError && re.test((e as Error).message),
+      path,
+    );
     assert.ok(Date.now() - t0 < 2000, `${path} refused at once`);
   }
   assert.equal(readConfigFile(file('small.conf', '[stress]\nburst = yes\n')), '[stress]\nburst = yes\n');
 });
 
-test('secrets are masked by the option\'s own mark, in every option that has it', () => {
+test("secrets are masked by the option's own mark, in every option that has it", () => {
   const secret = 'P4ssw0rdXYZ';
   const flags: Record<string, string> = {};
   for (const o of OPTIONS) if (o.secret) flags[o.name] = o.type === 'dburl' ? `mysql://u:${secret}@h/o` : secret;

@@ -1,14 +1,17 @@
 // controller_ip_port_list parsing and resolution, and the heartbeat_key requirement.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { parseEndpoint, requireHeartbeatKey, resolveEndpoints } from '../../src/config/endpoints';
 import { UsageError } from '../../src/errors';
 
 test('IPv4, IPv6 and names parse and resolve', async () => {
   assert.deepEqual(parseEndpoint(' 127.0.0.1:5555 '), { host: '127.0.0.1', port: 5555, text: '127.0.0.1:5555' });
   assert.deepEqual(parseEndpoint('[::1]:5556'), { host: '::1', port: 5556, text: '[::1]:5556' });
-  assert.deepEqual(await resolveEndpoints(['localhost:1234', '[::1]:5']), [{ host: '127.0.0.1', port: 1234 }, { host: '::1', port: 5 }]);
+  assert.deepEqual(await resolveEndpoints(['localhost:1234', '[::1]:5']), [
+    { host: '127.0.0.1', port: 1234 },
+    { host: '::1', port: 5 },
+  ]);
 });
 
 test('malformed entries, bad ports and unresolvable names are usage errors', async () => {

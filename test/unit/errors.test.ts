@@ -1,9 +1,9 @@
 // What the operator sees of an error: one line, control characters escaped, and the exit
 // status the error carries (one field: exitCode).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXIT_ENV, EXIT_USAGE, EnvError, UsageError, exitCodeOf, oneLine, printable } from '../../src/errors';
+import { test } from 'node:test';
+import { EnvError, EXIT_ENV, EXIT_USAGE, exitCodeOf, oneLine, printable, UsageError } from '../../src/errors';
 
 test('control characters, ESC sequences, C1 controls and bidi overrides are escaped', () => {
   assert.equal(printable('a\x1b[2Jb'), 'a\\x1b[2Jb');

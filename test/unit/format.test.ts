@@ -2,17 +2,21 @@
 // metrics: each format read back by an independent reader gives the same rows; unknown formats
 // and columns are usage errors; the dashboard queries only served metrics.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTable, parseFormat, selectColumns, Table } from '../../src/cli/format';
-import { UsageError } from '../../src/errors';
-import { MetricsState } from '../../src/metrics/prometheus';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+import { formatTable, parseFormat, selectColumns, type Table } from '../../src/cli/format';
+import { UsageError } from '../../src/errors';
+import { MetricsState } from '../../src/metrics/prometheus';
 
 const T: Table = {
   columns: ['Prefix', 'Load balancers', 'Created (UTC)'],
-  rows: [['ab-1', 4, '2026-12-02 10:00:00'], ['x,"y"', 12, null], ['yes', 0, 'a: b']],
+  rows: [
+    ['ab-1', 4, '2026-12-02 10:00:00'],
+    ['x,"y"', 12, null],
+    ['yes', 0, 'a: b'],
+  ],
 };
 
 /** RFC 4180 reader (quoted fields, doubled quotes). */
@@ -24,10 +28,20 @@ function readCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (q) {
-      if (ch === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (ch === '"') q = false; else f += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        f += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else f += ch;
     } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(f); f = ''; } else if (ch === '\n') {
-      row.push(f); rows.push(row); row = []; f = '';
+    else if (ch === ',') {
+      row.push(f);
+      f = '';
+    } else if (ch === '\n') {
+      row.push(f);
+      rows.push(row);
+      row = [];
+      f = '';
     } else f += ch;
   }
   assert.equal(f, '', 'csv ends with a newline');
@@ -59,9 +73,23 @@ const objects = (t: Table) => t.rows.map((r) => Object.fromEntries(t.columns.map
 test('json and yaml read back as the same objects; csv as the same cells; value has no header', () => {
   assert.deepEqual(JSON.parse(formatTable(T, 'json')), objects(T));
   assert.deepEqual(readYaml(formatTable(T, 'yaml')), objects(T));
-  assert.deepEqual(readCsv(formatTable(T, 'csv')),
-    [T.columns, ...T.rows.map((r) => r.map((c) => (c === null ? '' : String(c))))]);
-  assert.equal(formatTable({ columns: ['A', 'B'], rows: [['p', 1], ['q', 2]] }, 'value'), 'p 1\nq 2\n');
+  assert.deepEqual(readCsv(formatTable(T, 'csv')), [
+    T.columns,
+    ...T.rows.map((r) => r.map((c) => (c === null ? '' : String(c)))),
+  ]);
+  assert.equal(
+    formatTable(
+      {
+        columns: ['A', 'B'],
+        rows: [
+          ['p', 1],
+          ['q', 2],
+        ],
+      },
+      'value',
+    ),
+    'p 1\nq 2\n',
+  );
   assert.equal(formatTable({ columns: ['A'], rows: [] }, 'yaml'), '[]\n');
   assert.equal(formatTable({ columns: ['A'], rows: [] }, 'json'), '[]\n');
 });
@@ -77,7 +105,10 @@ test('-c chooses and orders columns, case-insensitively; unknown columns and for
   const t = selectColumns(T, ['created (utc)', 'Prefix']);
   assert.deepEqual(t.columns, ['Created (UTC)', 'Prefix']);
   assert.deepEqual(t.rows[0], ['2026-12-02 10:00:00', 'ab-1']);
-  assert.throws(() => selectColumns(T, ['Nope']), (e) => e instanceof UsageError && /no such column/.test(e.message));
+  assert.throws(
+    () => selectColumns(T, ['Nope']),
+    (e) => e instanceof UsageError && /no such column/.test(e.message),
+  );
   assert.throws(() => parseFormat('xml'), UsageError);
   assert.equal(parseFormat('JSON'), 'json');
 });
@@ -85,8 +116,9 @@ test('-c chooses and orders columns, case-insensitively; unknown columns and for
 test('the Grafana dashboard queries only metrics the exporter serves', () => {
   const dash = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'grafana', 'stresshm.json'), 'utf8'));
   const served = new Set([...new MetricsState().render().matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
-  const used = (dash.panels as Array<{ targets: Array<{ expr: string }> }>)
-    .flatMap((p) => p.targets.flatMap((t) => t.expr.match(/stresshm_[a-z_]+/g) ?? []));
+  const used = (dash.panels as Array<{ targets: Array<{ expr: string }> }>).flatMap((p) =>
+    p.targets.flatMap((t) => t.expr.match(/stresshm_[a-z_]+/g) ?? []),
+  );
   assert.ok(used.length >= 5);
   for (const m of used) assert.ok(served.has(m), `${m} is not served`);
 });

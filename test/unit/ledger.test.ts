@@ -1,24 +1,52 @@
 // The ledger's arithmetic, /proc/net/udp parsing, fixed-bucket lag statistics and the 80-column
 // dashboard: pure functions, no services.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { niceTicks } from '../../src/report/chart';
+import { dbWork } from '../../src/run/dbstatus';
+import { diagnose } from '../../src/run/diagnosis';
+import { LagHistogram } from '../../src/run/lagstats';
 import { ledgerOf, notMeasured } from '../../src/run/ledger';
 import { parseProcUdp, procAddress } from '../../src/run/udpsocket';
-import { LagHistogram } from '../../src/run/lagstats';
 import { formatLines, rowsTaken } from '../../src/terminal/dashboard';
-import { niceTicks } from '../../src/report/chart';
-import { diagnose } from '../../src/run/diagnosis';
-import { dbWork } from '../../src/run/dbstatus';
 
-test('the ledger\'s parts always sum to sent; unmeasurable parts are null and named', () => {
-  const l = ledgerOf({ sentOk: 900, sendErrors: 100, kernelDropped: 300, listenerMismatch: 0, staleDropped: 250, processed: 320 });
-  assert.deepEqual(l, { sent: 1000, sendErrors: 100, kernelDropped: 300, listenerMismatch: 0, staleDropped: 250, processed: 320, unaccounted: 30 });
-  const remote = ledgerOf({ sentOk: 50, sendErrors: 0, kernelDropped: null, listenerMismatch: null, staleDropped: null, processed: 40 });
+test("the ledger's parts always sum to sent; unmeasurable parts are null and named", () => {
+  const l = ledgerOf({
+    sentOk: 900,
+    sendErrors: 100,
+    kernelDropped: 300,
+    listenerMismatch: 0,
+    staleDropped: 250,
+    processed: 320,
+  });
+  assert.deepEqual(l, {
+    sent: 1000,
+    sendErrors: 100,
+    kernelDropped: 300,
+    listenerMismatch: 0,
+    staleDropped: 250,
+    processed: 320,
+    unaccounted: 30,
+  });
+  const remote = ledgerOf({
+    sentOk: 50,
+    sendErrors: 0,
+    kernelDropped: null,
+    listenerMismatch: null,
+    staleDropped: null,
+    processed: 40,
+  });
   assert.equal(remote.unaccounted, 10);
   assert.deepEqual(notMeasured(remote), ['kernelDropped', 'listenerMismatch', 'staleDropped']);
   for (const x of [l, remote]) {
-    const parts = x.sendErrors + (x.kernelDropped ?? 0) + (x.listenerMismatch ?? 0) + (x.staleDropped ?? 0) + x.processed + x.unaccounted;
+    const parts =
+      x.sendErrors +
+      (x.kernelDropped ?? 0) +
+      (x.listenerMismatch ?? 0) +
+      (x.staleDropped ?? 0) +
+      x.processed +
+      x.unaccounted;
     assert.equal(parts, x.sent);
   }
 });
@@ -32,10 +60,22 @@ const PROC_UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm-
 test('/proc/net/udp: the queue and drop counter of the socket bound to an endpoint, wildcard binds included', () => {
   assert.equal(procAddress('0100007F'), '127.0.0.1');
   assert.equal(procAddress('00000000000000000000000001000000'), '0:0:0:0:0:0:0:1');
-  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.1', port: 5555 }), { rxQueueBytes: 0x3a00, drops: 30885, sockets: 1 });
+  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.1', port: 5555 }), {
+    rxQueueBytes: 0x3a00,
+    drops: 30885,
+    sockets: 1,
+  });
   // port 5556: the 0.0.0.0 bind and the loopback socket both listen there
-  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.1', port: 5556 }), { rxQueueBytes: 0x100, drops: 7, sockets: 2 });
-  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.2', port: 5555 }), { rxQueueBytes: 0, drops: 0, sockets: 0 });
+  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.1', port: 5556 }), {
+    rxQueueBytes: 0x100,
+    drops: 7,
+    sockets: 2,
+  });
+  assert.deepEqual(parseProcUdp(PROC_UDP, { host: '127.0.0.2', port: 5555 }), {
+    rxQueueBytes: 0,
+    drops: 0,
+    sockets: 0,
+  });
 });
 
 test('lag percentiles from fixed buckets stay within one bucket of the exact value, with flat memory', () => {
@@ -61,13 +101,43 @@ test('lag percentiles from fixed buckets stay within one bucket of the exact val
 
 test('the dashboard fits 80 columns, and a redraw counts the rows a wrapped line takes', () => {
   const lines = formatLines({
-    phase: 'sending', elapsedSecs: 123456, remainingSecs: 99999, amphorae: 1000000, sent: 123456789, processed: 123456000,
-    sample: { t: 1, offeredPerSec: 100000, processedPerSec: 99999, lagP50: 1.23, lagP95: 4.56, lagP99: 7.89, staleOver1: 1000000,
-      staleOver2: 1000000, staleOverTimeout: 1000000, logDrops: 1 },
-    sendErrors: { ECONNREFUSED: 123456789 }, scheduleLagP99Ms: 12.3,
-    log: { drops: 1234567, listenerMismatch: 1234567, hmacFailures: 1234, tracebacks: 12, failovers: 1, missingFromDb: 0 },
-    ledger: { sent: 123456789, sendErrors: 123456789, kernelDropped: 12345678, listenerMismatch: 1234567, staleDropped: 1234567,
-      processed: 123456000, unaccounted: 1234567 },
+    phase: 'sending',
+    elapsedSecs: 123456,
+    remainingSecs: 99999,
+    amphorae: 1000000,
+    sent: 123456789,
+    processed: 123456000,
+    sample: {
+      t: 1,
+      offeredPerSec: 100000,
+      processedPerSec: 99999,
+      lagP50: 1.23,
+      lagP95: 4.56,
+      lagP99: 7.89,
+      staleOver1: 1000000,
+      staleOver2: 1000000,
+      staleOverTimeout: 1000000,
+      logDrops: 1,
+    },
+    sendErrors: { ECONNREFUSED: 123456789 },
+    scheduleLagP99Ms: 12.3,
+    log: {
+      drops: 1234567,
+      listenerMismatch: 1234567,
+      hmacFailures: 1234,
+      tracebacks: 12,
+      failovers: 1,
+      missingFromDb: 0,
+    },
+    ledger: {
+      sent: 123456789,
+      sendErrors: 123456789,
+      kernelDropped: 12345678,
+      listenerMismatch: 1234567,
+      staleDropped: 1234567,
+      processed: 123456000,
+      unaccounted: 1234567,
+    },
   });
   for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
   assert.equal(rowsTaken(['x'.repeat(81), 'y'], 80), 3);
@@ -80,23 +150,61 @@ test('chart ticks are round numbers', () => {
 });
 
 test('the diagnosis cites measured figures only, and says nothing of what was not measured', () => {
-  const ledger = { sent: 45000, sendErrors: 0, kernelDropped: 30885, listenerMismatch: 0, staleDropped: 9459, processed: 4600, unaccounted: 56 };
-  const d = diagnose({ ledger, seconds: 40, cores: 2,
-    hmCpu: [{ endpoint: '127.0.0.1:5555', listenerPid: 1, listenerSecs: 10, poolSecs: 39, poolWorkers: 2 }], dbCpuSecs: 6 });
+  const ledger = {
+    sent: 45000,
+    sendErrors: 0,
+    kernelDropped: 30885,
+    listenerMismatch: 0,
+    staleDropped: 9459,
+    processed: 4600,
+    unaccounted: 56,
+  };
+  const d = diagnose({
+    ledger,
+    seconds: 40,
+    cores: 2,
+    hmCpu: [{ endpoint: '127.0.0.1:5555', listenerPid: 1, listenerSecs: 10, poolSecs: 39, poolWorkers: 2 }],
+    dbCpuSecs: 6,
+  });
   assert.match(d[0], /^69% of heartbeats \(30,885\) were dropped by the kernel .*sock_rlimit/);
   assert.match(d[1], /^21% \(9,459\) were read but dropped by the HM as stale/);
   assert.match(d[2], /listener process at 25% of one core, its 2 pool workers at 98% of one core together/);
   assert.match(d[3], /^database server at 15% of one core$/);
   assert.equal(d.length, 4); // no database counters were given: no statement is claimed
-  const remote = diagnose({ ledger: { ...ledger, kernelDropped: null, staleDropped: null, processed: 44944 }, seconds: 40, cores: 2 });
+  const remote = diagnose({
+    ledger: { ...ledger, kernelDropped: null, staleDropped: null, processed: 44944 },
+    seconds: 40,
+    cores: 2,
+  });
   assert.deepEqual(remote, ['no heartbeat was lost that stresshm could see (100% processed)']);
 });
 
-test('database work per processed heartbeat subtracts the run\'s own statements', () => {
-  const zero = { Questions: 0, Com_select: 0, Com_insert: 0, Com_update: 0, Com_delete: 0, Com_replace: 0, Com_commit: 0,
-    Com_rollback: 0, Rows_read: 0, Handler_write: 0, Handler_update: 0, Handler_delete: 0, Innodb_row_lock_waits: 0 };
-  const after = { ...zero, Questions: 5100, Com_select: 2100, Com_update: 1000, Com_commit: 2000, Rows_read: 8000,
-    Handler_update: 1000, Innodb_row_lock_waits: 3 };
+test("database work per processed heartbeat subtracts the run's own statements", () => {
+  const zero = {
+    Questions: 0,
+    Com_select: 0,
+    Com_insert: 0,
+    Com_update: 0,
+    Com_delete: 0,
+    Com_replace: 0,
+    Com_commit: 0,
+    Com_rollback: 0,
+    Rows_read: 0,
+    Handler_write: 0,
+    Handler_update: 0,
+    Handler_delete: 0,
+    Innodb_row_lock_waits: 0,
+  };
+  const after = {
+    ...zero,
+    Questions: 5100,
+    Com_select: 2100,
+    Com_update: 1000,
+    Com_commit: 2000,
+    Rows_read: 8000,
+    Handler_update: 1000,
+    Innodb_row_lock_waits: 3,
+  };
   const w = dbWork(zero, after, 1000, 100);
   assert.equal(w.statementsPerHeartbeat, 5);
   assert.equal(w.perHeartbeat.select, 2);

@@ -2,12 +2,20 @@
 // advance to its heartbeat, lag at whole-second resolution, staleness, percentiles, the
 // SLA verdict and its exit codes, and the HM log patterns.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answeredSendTime, countStale, percentile, pollPeriodMs, processingLag, processingWindow, staleness } from '../../src/run/monitor';
-import { Sla, criteria, exitCodeFor, verdict } from '../../src/run/sla';
-import { countLines, emptyCounts } from '../../src/run/hmlog';
+import { test } from 'node:test';
 import { failedBeyondRecovery } from '../../src/run/abort';
+import { countLines, emptyCounts } from '../../src/run/hmlog';
+import {
+  answeredSendTime,
+  countStale,
+  percentile,
+  pollPeriodMs,
+  processingLag,
+  processingWindow,
+  staleness,
+} from '../../src/run/monitor';
+import { criteria, exitCodeFor, type Sla, verdict } from '../../src/run/sla';
 
 const history = (times: number[][]) => ({
   depth: 4,
@@ -26,7 +34,7 @@ test('an update answers the newest heartbeat sent before the end of its second',
 
 test('lag is the middle of the stamped second minus the send time, never negative', () => {
   assert.equal(processingLag(1012, 1010_250), 2.25); // 1012.5 - 1010.25
-  assert.equal(processingLag(1010, 1010_900), 0);    // same second, 0.4 s early -> 0
+  assert.equal(processingLag(1010, 1010_900), 0); // same second, 0.4 s early -> 0
   assert.ok(Math.abs(processingLag(1010, 1010_200) - 0.3) < 1e-9);
 });
 
@@ -44,8 +52,23 @@ test('percentiles are nearest-rank', () => {
   assert.equal(percentile([], 0.99), 0);
 });
 
-const SLA: Sla = { minProcessedShare: 0.99, maxP99LagRatio: 0.5, maxLogDrops: 0, maxTimeoutStale: 0, maxKernelDrops: 0, failingProcessedShare: 0.5 };
-const base = { sent: 1000, processed: 1000, lagP99Secs: 1, lagResolutionSecs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
+const SLA: Sla = {
+  minProcessedShare: 0.99,
+  maxP99LagRatio: 0.5,
+  maxLogDrops: 0,
+  maxTimeoutStale: 0,
+  maxKernelDrops: 0,
+  failingProcessedShare: 0.5,
+};
+const base = {
+  sent: 1000,
+  processed: 1000,
+  lagP99Secs: 1,
+  lagResolutionSecs: 1,
+  intervalSecs: 10,
+  timeoutStaleMax: 0,
+  logDrops: 0,
+};
 
 test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () => {
   assert.equal(verdict(base, SLA), 'KEEPING UP');
@@ -63,13 +86,16 @@ test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () =
   assert.equal(exitCodeFor('FALLING BEHIND'), 1);
   assert.equal(exitCodeFor('FAILING'), 1);
   const c = criteria({ ...base, processed: 980, lagP99Secs: 7 }, SLA);
-  assert.deepEqual(c.map((x) => [x.id, x.ok, x.actual, x.limit]), [
-    ['processed_share', false, '98.00%', '>= 99.00%'],
-    ['p99_lag', false, '7.00 s', '<= 5.00 s (± 0.50 s resolution)'],
-    ['timeout_stale', true, '0', '<= 0'],
-    ['log_drops', true, '0', '<= 0'],
-    ['kernel_drops', null, 'not measurable (no HM socket of that endpoint on this machine)', '<= 0'],
-  ]);
+  assert.deepEqual(
+    c.map((x) => [x.id, x.ok, x.actual, x.limit]),
+    [
+      ['processed_share', false, '98.00%', '>= 99.00%'],
+      ['p99_lag', false, '7.00 s', '<= 5.00 s (± 0.50 s resolution)'],
+      ['timeout_stale', true, '0', '<= 0'],
+      ['log_drops', true, '0', '<= 0'],
+      ['kernel_drops', null, 'not measurable (no HM socket of that endpoint on this machine)', '<= 0'],
+    ],
+  );
   assert.equal(verdict({ ...base, kernelDrops: 1 }, SLA), 'FALLING BEHIND');
   assert.equal(verdict({ ...base, kernelDrops: 0 }, SLA), 'KEEPING UP');
 });
@@ -92,15 +118,25 @@ test('at a 2 s interval a whole-second lag of 1.5 s is within the 1 s limit plus
 
 test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
   const c = emptyCounts();
-  countLines([
-    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message was processed too slowly: 10.2s! The system may be overloaded or otherwise malfunctioning. This heartbeat has been ignored and no update was made to the amphora health entry. THIS IS NOT GOOD.",
-    '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message reports 1 listeners when 2 expected',
-    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=False): 00 not equal to msg hmac: 11 dropping packet",
-    '2026-11-25 03:10:46.416 22965 ERROR octavia.x [-] boom: Traceback (most recent call last):',
-    "2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: 1b2c",
-    "2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet",
-  ].join('\n'), c);
-  assert.deepEqual(c, { drops: 1, listenerMismatch: 1, hmacFailures: 1, tracebacks: 1, failovers: 1, missingFromDb: 0 });
+  countLines(
+    [
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message was processed too slowly: 10.2s! The system may be overloaded or otherwise malfunctioning. This heartbeat has been ignored and no update was made to the amphora health entry. THIS IS NOT GOOD.',
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message reports 1 listeners when 2 expected',
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=False): 00 not equal to msg hmac: 11 dropping packet',
+      '2026-11-25 03:10:46.416 22965 ERROR octavia.x [-] boom: Traceback (most recent call last):',
+      "2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: 1b2c",
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet',
+    ].join('\n'),
+    c,
+  );
+  assert.deepEqual(c, {
+    drops: 1,
+    listenerMismatch: 1,
+    hmacFailures: 1,
+    tracebacks: 1,
+    failovers: 1,
+    missingFromDb: 0,
+  });
 });
 
 test('a processing time is placed in the stamped second cut by the polls that bracket its first sight', () => {
@@ -120,8 +156,16 @@ test('the poll period keeps the monitor within its database-time budget, 10 Hz a
 });
 
 test('--abort-on-fail: growing counters fail for good past their limit; share and lag once a perfect rest cannot save them', () => {
-  const ok = { sent: 1000, processed: 1000, remaining: 9000, inFlight: 0, lagsOverLimit: 0, timeoutStaleMax: 0, logDrops: 0,
-    kernelDrops: 0 };
+  const ok = {
+    sent: 1000,
+    processed: 1000,
+    remaining: 9000,
+    inFlight: 0,
+    lagsOverLimit: 0,
+    timeoutStaleMax: 0,
+    logDrops: 0,
+    kernelDrops: 0,
+  };
   assert.equal(failedBeyondRecovery(ok, SLA), undefined);
   assert.match(failedBeyondRecovery({ ...ok, timeoutStaleMax: 1 }, SLA)!, /beyond heartbeat_timeout/);
   assert.match(failedBeyondRecovery({ ...ok, logDrops: 1 }, SLA)!, /HM log/);
@@ -131,7 +175,10 @@ test('--abort-on-fail: growing counters fail for good past their limit; share an
   assert.equal(failedBeyondRecovery({ ...ok, processed: 950 }, SLA), undefined);
   assert.match(failedBeyondRecovery({ ...ok, processed: 850 }, SLA)!, /at most 98\.5%/);
   // heartbeats sent in the last interval are in flight, not lost: early in a run nothing is hopeless yet
-  assert.equal(failedBeyondRecovery({ ...ok, sent: 200, processed: 0, inFlight: 200, remaining: 7800 }, SLA), undefined);
+  assert.equal(
+    failedBeyondRecovery({ ...ok, sent: 200, processed: 0, inFlight: 200, remaining: 7800 }, SLA),
+    undefined,
+  );
   assert.match(failedBeyondRecovery({ ...ok, processed: 800, inFlight: 50 }, SLA)!, /at most 98\.5%/);
   assert.equal(failedBeyondRecovery({ ...ok, lagsOverLimit: 100 }, SLA), undefined); // 1% of 10,000 may lag
   assert.match(failedBeyondRecovery({ ...ok, lagsOverLimit: 101 }, SLA)!, /lagged beyond/);

@@ -3,18 +3,18 @@
 // Octavia's own unwrap_envelope accepts every one, a fleet's heartbeats all reach a
 // verifying sink, oversize messages are refused, and stop() ends the threads.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { inflateSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import { native } from '../../src/engine/native';
+import { test } from 'node:test';
+import { inflateSync } from 'node:zlib';
 import { Fleet, packSpec } from '../../src/engine/fleet';
-import { buildMessage, encodeHeartbeat, FleetSpec } from '../../src/engine/wire';
+import { native } from '../../src/engine/native';
+import { buildMessage, encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
+import { capture } from '../helpers/capture';
 import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
-import { capture } from '../helpers/capture';
 
 const CHURNS = [
   { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
@@ -31,7 +31,11 @@ test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex 
         const buf = packSpec(spec);
         for (let a = 0; a < spec.amphorae.length; a++) {
           for (const seq of [0, 1, 4, 97]) {
-            assert.deepEqual(native().encodeHeartbeat(buf, a, seq), encodeHeartbeat(spec, a, seq), `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`);
+            assert.deepEqual(
+              native().encodeHeartbeat(buf, a, seq),
+              encodeHeartbeat(spec, a, seq),
+              `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`,
+            );
             compared++;
           }
         }
@@ -62,7 +66,13 @@ test("every packet of a sample fleet unwraps with Octavia's own status_message.u
           intended.push(buildMessage(spec, a, seq));
         }
       }
-      const decoded = JSON.parse(execFileSync('/usr/bin/python3', ['-c', UNWRAP, spec.key], { input: packets.join('\n'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }));
+      const decoded = JSON.parse(
+        execFileSync('/usr/bin/python3', ['-c', UNWRAP, spec.key], {
+          input: packets.join('\n'),
+          encoding: 'utf8',
+          stdio: ['pipe', 'pipe', 'ignore'],
+        }),
+      );
       assert.deepEqual(decoded, intended, `v${version} legacy=${legacyDigest}`);
     }
   }
@@ -72,7 +82,10 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   const key = 'sink-key';
   const sinks = [new (native().Sink)('127.0.0.1', 0, key), new (native().Sink)('::1', 0, key)];
   const spec: FleetSpec = sampleSpec(3, 100, 1, 1, 2, { key, intervalMs: 1000, threads: 2 });
-  spec.endpoints = [{ host: '127.0.0.1', port: sinks[0].port() }, { host: '::1', port: sinks[1].port() }];
+  spec.endpoints = [
+    { host: '127.0.0.1', port: sinks[0].port() },
+    { host: '::1', port: sinks[1].port() },
+  ];
   const fleet = new Fleet(spec);
   fleet.start();
   try {
@@ -85,15 +98,23 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   sinks.forEach((s) => s.stop());
   assert.equal(received[0].invalid + received[1].invalid, 0);
   assert.equal(received[0].valid + received[1].valid, stats.sent, 'every heartbeat sent was received and verified');
-  assert.ok(received[0].valid > stats.sent * 0.4 && received[1].valid > stats.sent * 0.4, 'both endpoints get heartbeats');
+  assert.ok(
+    received[0].valid > stats.sent * 0.4 && received[1].valid > stats.sent * 0.4,
+    'both endpoints get heartbeats',
+  );
   assert.deepEqual(stats.errors, {});
   const h = fleet.sendHistory();
   assert.equal(h.times.length, 200 * h.depth);
   for (let a = 0; a < 200; a++) {
     const seqs = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth))
-      .filter((_, j) => h.times[a * h.depth + j] > 0).sort((x, y) => x - y);
+      .filter((_, j) => h.times[a * h.depth + j] > 0)
+      .sort((x, y) => x - y);
     assert.ok(seqs.length > 0);
-    assert.deepEqual(seqs, seqs.map((_, i) => i), `amphora ${a} sent seq 0..n-1`);
+    assert.deepEqual(
+      seqs,
+      seqs.map((_, i) => i),
+      `amphora ${a} sent seq 0..n-1`,
+    );
   }
   const sentAfterStop = fleet.stats().sent;
   await new Promise((r) => setTimeout(r, 300));
@@ -103,7 +124,10 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
 test('a heartbeat above the UDP size limit is refused before anything is sent', () => {
   const spec = sampleSpec(3, 1, 1, 1, 1);
   spec.lbs[0].pools[0].members = Array.from({ length: 4000 }, () => randomUUID()); // random ids barely compress
-  assert.throws(() => new Fleet(spec), (e: unknown) => e instanceof UsageError && /bytes, above the 65,507-byte UDP limit/.test((e as Error).message));
+  assert.throws(
+    () => new Fleet(spec),
+    (e: unknown) => e instanceof UsageError && /bytes, above the 65,507-byte UDP limit/.test((e as Error).message),
+  );
 });
 
 test('blast replays pre-encoded heartbeats as fast as it can, all valid', async () => {
@@ -119,39 +143,49 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
   assert.equal(s.invalid, 0);
 });
 
-for (const version of [2, 3] as const) test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
-  // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
-  // rest are encoded in the window ahead of their send time, with churn changing statuses.
-  const { rx, port, packets } = await capture(32 << 20);
-  const spec = sampleSpec(version, 5000, 1, 1, 2, { key: 'ring-key', intervalMs: 2000, threads: 1,
-    churn: { down: 0.1, drain: 0, maint: 0, nocheck: 0, listenerFull: 0.1, perInterval: 500 },
-    endpoints: [{ host: '127.0.0.1', port }] });
-  const fleet = new Fleet(spec);
-  fleet.start();
-  try {
-    await until(() => packets.length >= 22000, 15000);
-    fleet.stop();
-    await until(() => packets.length >= fleet.stats().sent, 5000); // every packet sent is read
-  } finally {
-    fleet.stop();
-    rx.close();
-  }
-  const index = new Map(spec.amphorae.map((a, i) => [a.id, i]));
-  const secondBeyondWindow = new Set<number>();
-  const received = spec.amphorae.map(() => new Set<number>());
-  for (const p of packets) {
-    const msg = JSON.parse(inflateSync(p.subarray(0, p.length - 64)).toString()) as { id: string; seq: number };
-    const a = index.get(msg.id)!;
-    assert.deepEqual(p, encodeHeartbeat(spec, a, msg.seq), `amphora ${a} seq ${msg.seq}`);
-    received[a].add(msg.seq);
-    if (a >= 4096 && msg.seq === 1) secondBeyondWindow.add(a);
-  }
-  assert.ok(secondBeyondWindow.size > 5000, `seq 1 of amphorae beyond the window: ${secondBeyondWindow.size}`);
-  // The send history holds the seqs the packets carried (computed in one place).
-  const h = fleet.sendHistory();
-  received.forEach((seqs, a) => {
-    const recorded = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth)).filter((_, j) => h.times[a * h.depth + j] > 0);
-    assert.ok(recorded.length > 0 && recorded.every((s) => seqs.has(s)), `amphora ${a}: history ${recorded} vs packets ${[...seqs]}`);
-    assert.equal(Math.max(...recorded), Math.max(...seqs), `amphora ${a}: last seq`);
+for (const version of [2, 3] as const)
+  test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
+    // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
+    // rest are encoded in the window ahead of their send time, with churn changing statuses.
+    const { rx, port, packets } = await capture(32 << 20);
+    const spec = sampleSpec(version, 5000, 1, 1, 2, {
+      key: 'ring-key',
+      intervalMs: 2000,
+      threads: 1,
+      churn: { down: 0.1, drain: 0, maint: 0, nocheck: 0, listenerFull: 0.1, perInterval: 500 },
+      endpoints: [{ host: '127.0.0.1', port }],
+    });
+    const fleet = new Fleet(spec);
+    fleet.start();
+    try {
+      await until(() => packets.length >= 22000, 15000);
+      fleet.stop();
+      await until(() => packets.length >= fleet.stats().sent, 5000); // every packet sent is read
+    } finally {
+      fleet.stop();
+      rx.close();
+    }
+    const index = new Map(spec.amphorae.map((a, i) => [a.id, i]));
+    const secondBeyondWindow = new Set<number>();
+    const received = spec.amphorae.map(() => new Set<number>());
+    for (const p of packets) {
+      const msg = JSON.parse(inflateSync(p.subarray(0, p.length - 64)).toString()) as { id: string; seq: number };
+      const a = index.get(msg.id)!;
+      assert.deepEqual(p, encodeHeartbeat(spec, a, msg.seq), `amphora ${a} seq ${msg.seq}`);
+      received[a].add(msg.seq);
+      if (a >= 4096 && msg.seq === 1) secondBeyondWindow.add(a);
+    }
+    assert.ok(secondBeyondWindow.size > 5000, `seq 1 of amphorae beyond the window: ${secondBeyondWindow.size}`);
+    // The send history holds the seqs the packets carried (computed in one place).
+    const h = fleet.sendHistory();
+    received.forEach((seqs, a) => {
+      const recorded = Array.from(h.seqs.subarray(a * h.depth, (a + 1) * h.depth)).filter(
+        (_, j) => h.times[a * h.depth + j] > 0,
+      );
+      assert.ok(
+        recorded.length > 0 && recorded.every((s) => seqs.has(s)),
+        `amphora ${a}: history ${recorded} vs packets ${[...seqs]}`,
+      );
+      assert.equal(Math.max(...recorded), Math.max(...seqs), `amphora ${a}: last seq`);
+    });
   });
-});

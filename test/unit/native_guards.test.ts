@@ -3,11 +3,11 @@
 // binding argument is checked by name, the verifying sink rejects what a health manager
 // would reject (wrong key, truncated, corrupted), and threads end with their environment.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket, Socket } from 'node:dgram';
-import { native, ENDPOINT_ERROR } from '../../src/engine/native';
+import { createSocket, type Socket } from 'node:dgram';
+import { test } from 'node:test';
 import { checkEndpoints, Fleet, packSpec } from '../../src/engine/fleet';
+import { ENDPOINT_ERROR, native } from '../../src/engine/native';
 import { encodeHeartbeat } from '../../src/engine/wire';
 import { EnvError } from '../../src/errors';
 import { sampleSpec } from '../helpers/fleets';
@@ -21,9 +21,16 @@ test('an endpoint the kernel cannot address is refused up front, naming it (EnvE
   assert.throws(() => checkEndpoints([{ host: '127.0.0.1', port: 5555 }, UNUSABLE]), isRefusal);
   const spec = sampleSpec(3, 2, 1, 1, 1, { endpoints: [UNUSABLE] });
   assert.throws(() => new Fleet(spec), isRefusal);
-  await assert.rejects(native().blast(packSpec(spec), 100),
-    (e: Error & { code?: string }) => e.code === ENDPOINT_ERROR && /255\.255\.255\.255:5555/.test(e.message));
-  assert.doesNotThrow(() => checkEndpoints([{ host: '127.0.0.1', port: 5555 }, { host: '::1', port: 5555 }]));
+  await assert.rejects(
+    native().blast(packSpec(spec), 100),
+    (e: Error & { code?: string }) => e.code === ENDPOINT_ERROR && /255\.255\.255\.255:5555/.test(e.message),
+  );
+  assert.doesNotThrow(() =>
+    checkEndpoints([
+      { host: '127.0.0.1', port: 5555 },
+      { host: '::1', port: 5555 },
+    ]),
+  );
 });
 
 /** A loopback port nobody listens on: sends to it fail with ECONNREFUSED once ICMP answers. */
@@ -56,7 +63,7 @@ test('a failed send is counted under its errno and is not recorded as sent in th
 test('every binding argument is checked and named', () => {
   const n = native();
   const buf = packSpec(sampleSpec(3, 1, 1, 1, 1));
-  const fleet = new (n.Fleet)(buf);
+  const fleet = new n.Fleet(buf);
   const depth = n.historyDepth;
   const bad: Array<[() => unknown, RegExp]> = [
     [() => n.encodeHeartbeat('x' as unknown as Buffer, 0, 0), /^TypeError: encodeHeartbeat: spec must be a Buffer/],
@@ -73,17 +80,23 @@ test('every binding argument is checked and named', () => {
     [() => n.checkEndpoints('x' as unknown as []), /^TypeError: checkEndpoints: endpoints must be an array/],
     [() => n.checkEndpoints([{ host: 1 }] as unknown as []), /^TypeError: checkEndpoints: endpoints\[0\] must be/],
     [() => n.checkEndpoints([{ host: '127.0.0.1', port: 0 }]), /heartbeat endpoint port 0 is out of range/],
-    [() => new (n.Fleet)({} as Buffer), /^TypeError: Fleet: spec must be a Buffer/],
-    [() => new (n.Fleet)(Buffer.from([0x81])), /fleet spec: truncated msgpack/],
-    [() => new (n.Sink)(1 as unknown as string, 0, 'k'), /^TypeError: Sink: host must be a string/],
-    [() => new (n.Sink)('127.0.0.1', 65536, 'k'), /^RangeError: Sink: port must be within 0\.\.65535/],
-    [() => new (n.Sink)('127.0.0.1', 0, 5 as unknown as string), /^TypeError: Sink: key must be a string/],
-    [() => fleet.history(new Float32Array(2 * depth) as unknown as Float64Array, new Float64Array(2 * depth)),
-      /^TypeError: history: times must be a Float64Array/],
-    [() => fleet.history(new Float64Array(2 * depth), undefined as unknown as Float64Array),
-      /^TypeError: history: seqs must be a Float64Array/],
-    [() => fleet.history(new Float64Array(1), new Float64Array(1)),
-      /^RangeError: history: times and seqs must hold 16 values each/],
+    [() => new n.Fleet({} as Buffer), /^TypeError: Fleet: spec must be a Buffer/],
+    [() => new n.Fleet(Buffer.from([0x81])), /fleet spec: truncated msgpack/],
+    [() => new n.Sink(1 as unknown as string, 0, 'k'), /^TypeError: Sink: host must be a string/],
+    [() => new n.Sink('127.0.0.1', 65536, 'k'), /^RangeError: Sink: port must be within 0\.\.65535/],
+    [() => new n.Sink('127.0.0.1', 0, 5 as unknown as string), /^TypeError: Sink: key must be a string/],
+    [
+      () => fleet.history(new Float32Array(2 * depth) as unknown as Float64Array, new Float64Array(2 * depth)),
+      /^TypeError: history: times must be a Float64Array/,
+    ],
+    [
+      () => fleet.history(new Float64Array(2 * depth), undefined as unknown as Float64Array),
+      /^TypeError: history: seqs must be a Float64Array/,
+    ],
+    [
+      () => fleet.history(new Float64Array(1), new Float64Array(1)),
+      /^RangeError: history: times and seqs must hold 16 values each/,
+    ],
   ];
   for (const [call, message] of bad) assert.throws(call, (e: Error) => message.test(String(e)), String(message));
 });
@@ -147,7 +160,10 @@ test("a fleet's threads stop with the environment that made it (a worker thread 
   };
   const worker = new Worker(WORKER, { eval: true, workerData });
   try {
-    await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
     await until(() => received >= 100, 5000);
   } finally {
     await worker.terminate();

@@ -1,15 +1,15 @@
 // Exact ownership without a database: the prefix grammar, LIKE escaping, the exact ghost name
 // matcher against look-alike names, row-bounded populate groups, and the privilege message.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { escapeLike, isGhostLbName, lbIndex, lbName, lbNamePattern, validatePrefix } from '../../src/ghostdb/names';
-import { GhostPlan, expectedCounts, rowsPerLb } from '../../src/ghostdb/ghosts';
-import { MAX_ROWS_PER_LB, TX_ROWS, checkPlanSize, generateGroups } from '../../src/ghostdb/groups';
-import { describeMissing } from '../../src/ghostdb/privileges';
-import { lockName } from '../../src/ghostdb/lock';
+import { test } from 'node:test';
 import { UsageError } from '../../src/errors';
+import { expectedCounts, type GhostPlan, rowsPerLb } from '../../src/ghostdb/ghosts';
+import { checkPlanSize, generateGroups, MAX_ROWS_PER_LB, TX_ROWS } from '../../src/ghostdb/groups';
+import { lockName } from '../../src/ghostdb/lock';
+import { escapeLike, isGhostLbName, lbIndex, lbName, lbNamePattern, validatePrefix } from '../../src/ghostdb/names';
+import { describeMissing } from '../../src/ghostdb/privileges';
 import { lookAlikes } from '../helpers/lookalikes';
 
 const P = '0b4c2a9e-7d1f-4c3b-9a8e-5f6d7c8b9a01';
@@ -23,9 +23,29 @@ test('validatePrefix accepts what populate generates, verbatim', () => {
 });
 
 test('validatePrefix refuses empty, partial, wildcard, padded and uppercase prefixes with one line', () => {
-  const bad = ['', '%', '_', '%%', '*', '.*', P.slice(0, 8), P.slice(0, 35), `${P}%`, `${P}_`, `%${P}`,
-    P.replace(/-/g, '_'), P.toUpperCase(), ` ${P}`, `${P} `, `${P}\n`, `${P}-lb1`, P.replace(/-/g, ''), `{${P}}`,
-    P.replace(/[0-9]/, 'g'), `${P}0`];
+  const bad = [
+    '',
+    '%',
+    '_',
+    '%%',
+    '*',
+    '.*',
+    P.slice(0, 8),
+    P.slice(0, 35),
+    `${P}%`,
+    `${P}_`,
+    `%${P}`,
+    P.replace(/-/g, '_'),
+    P.toUpperCase(),
+    ` ${P}`,
+    `${P} `,
+    `${P}\n`,
+    `${P}-lb1`,
+    P.replace(/-/g, ''),
+    `{${P}}`,
+    P.replace(/[0-9]/, 'g'),
+    `${P}0`,
+  ];
   for (const b of bad) {
     const oneLine = (e: unknown) => e instanceof UsageError && !e.message.includes('\n');
     assert.throws(() => validatePrefix(b), oneLine, JSON.stringify(b));
@@ -56,7 +76,7 @@ test('the exact name matcher: ghosts of P match, look-alikes never do', () => {
   assert.equal(isGhostLbName(''), false);
 });
 
-test('the lock name fits MariaDB\'s 64 characters and refuses a non-prefix', () => {
+test("the lock name fits MariaDB's 64 characters and refuses a non-prefix", () => {
   assert.equal(lockName(P), `stresshm:${P}`);
   assert.ok(lockName(P).length <= 64);
   assert.throws(() => lockName('%'), UsageError);
@@ -64,8 +84,19 @@ test('the lock name fits MariaDB\'s 64 characters and refuses a non-prefix', () 
 
 function plan(over: Partial<GhostPlan>): GhostPlan {
   return {
-    prefix: P, projectId: randomUUID(), loadBalancers: 10, listeners: 1, pools: 1, healthMonitors: 1, members: 2,
-    l7policies: 0, l7rules: 0, topology: 'ACTIVE_STANDBY', ghostBusy: true, batchSize: 500, ...over,
+    prefix: P,
+    projectId: randomUUID(),
+    loadBalancers: 10,
+    listeners: 1,
+    pools: 1,
+    healthMonitors: 1,
+    members: 2,
+    l7policies: 0,
+    l7rules: 0,
+    topology: 'ACTIVE_STANDBY',
+    ghostBusy: true,
+    batchSize: 500,
+    ...over,
   };
 }
 
@@ -98,24 +129,43 @@ test('populate groups are whole LBs bounded by rows, pieces bounded by pieceRows
   const small = plan({ loadBalancers: 1203, batchSize: 500 });
   const w = walk(small, 1000);
   assert.deepEqual(w.counts, nonZero(expectedCounts(small)));
-  assert.deepEqual(w.groups.map((g) => g.lbs), [500, 500, 203], 'batch_size bounds small LBs');
+  assert.deepEqual(
+    w.groups.map((g) => g.lbs),
+    [500, 500, 203],
+    'batch_size bounds small LBs',
+  );
   assert.ok(w.groups.every((g) => g.maxPiece <= 1000));
   const names = w.groups.flatMap((g) => g.lbNames);
-  assert.deepEqual(names, Array.from({ length: 1203 }, (_, i) => lbName(P, i + 1)));
+  assert.deepEqual(
+    names,
+    Array.from({ length: 1203 }, (_, i) => lbName(P, i + 1)),
+  );
 
   const wide = plan({ loadBalancers: 4, members: 20000, batchSize: 500 });
   assert.ok(rowsPerLb(wide) > TX_ROWS / 3);
   const v = walk(wide, 5000);
   assert.deepEqual(v.counts, nonZero(expectedCounts(wide)));
-  assert.ok(v.groups.every((g) => g.rows <= TX_ROWS || g.lbs === 1), 'a group exceeds TX_ROWS only as one LB');
-  assert.deepEqual(v.groups.map((g) => g.lbs), [2, 2]);
-  assert.ok(v.groups.every((g) => g.maxPiece <= 5000), 'memory is one piece deep');
+  assert.ok(
+    v.groups.every((g) => g.rows <= TX_ROWS || g.lbs === 1),
+    'a group exceeds TX_ROWS only as one LB',
+  );
+  assert.deepEqual(
+    v.groups.map((g) => g.lbs),
+    [2, 2],
+  );
+  assert.ok(
+    v.groups.every((g) => g.maxPiece <= 5000),
+    'memory is one piece deep',
+  );
 });
 
 test('one LB of 65535 members is written in pieces; an LB beyond one transaction is refused up front', () => {
   const big = plan({ loadBalancers: 2, members: 65535 });
   const w = walk(big, 20000);
-  assert.deepEqual(w.groups.map((g) => g.lbs), [1, 1]);
+  assert.deepEqual(
+    w.groups.map((g) => g.lbs),
+    [1, 1],
+  );
   assert.ok(w.groups.every((g) => g.maxPiece <= 20000));
   assert.equal(w.counts.member, 2 * 65535);
   const huge = plan({ listeners: 1000, pools: 1000, members: 65535 });
@@ -129,8 +179,12 @@ test('one LB of 65535 members is written in pieces; an LB beyond one transaction
 test('missing privileges are named in one line', () => {
   assert.equal(describeMissing([['DELETE', 'load_balancer']]), 'DELETE on load_balancer');
   const missing: Array<['DELETE' | 'INSERT', string]> = [
-    ['DELETE', 'a'], ['DELETE', 'b'], ['DELETE', 'c'], ['DELETE', 'd'], ['DELETE', 'e'], ['INSERT', 'x'],
+    ['DELETE', 'a'],
+    ['DELETE', 'b'],
+    ['DELETE', 'c'],
+    ['DELETE', 'd'],
+    ['DELETE', 'e'],
+    ['INSERT', 'x'],
   ];
-  assert.equal(describeMissing(missing),
-    'DELETE on a, b, c (+2 more tables); INSERT on x');
+  assert.equal(describeMissing(missing), 'DELETE on a, b, c (+2 more tables); INSERT on x');
 });

@@ -1,16 +1,26 @@
 // SLA criteria carry stable ids; the verdict finds them by id, and [sla] is read typed.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { criteria, slaFrom, verdict } from '../../src/run/sla';
+import { test } from 'node:test';
 import { loadSettings } from '../../src/config/config';
+import { criteria, slaFrom, verdict } from '../../src/run/sla';
 
-const figures = { sent: 1000, processed: 1000, lagP99Secs: 1, lagResolutionSecs: 1, intervalSecs: 10, timeoutStaleMax: 0, logDrops: 0 };
+const figures = {
+  sent: 1000,
+  processed: 1000,
+  lagP99Secs: 1,
+  lagResolutionSecs: 1,
+  intervalSecs: 10,
+  timeoutStaleMax: 0,
+  logDrops: 0,
+};
 
 test('every criterion has its own id', () => {
   const sla = slaFrom(loadSettings([]));
-  assert.deepEqual(criteria(figures, sla).map((c) => c.id),
-    ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops', 'kernel_drops']);
+  assert.deepEqual(
+    criteria(figures, sla).map((c) => c.id),
+    ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops', 'kernel_drops'],
+  );
 });
 
 test('[sla] options are read typed from the settings, flags included', () => {

@@ -3,46 +3,65 @@
 // checked against Python's own, the envelope (zlib + HMAC hex or raw), stats arithmetic,
 // churn and the operating status the HM derives.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
-import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { buildMessage, encodeHeartbeat, messageJson, memberStatus, statsAt, statsDelta } from '../../src/engine/wire';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { inflateSync } from 'node:zlib';
 import { pyJsonDumps } from '../../src/engine/pyjson';
+import { buildMessage, encodeHeartbeat, memberStatus, messageJson, statsAt, statsDelta } from '../../src/engine/wire';
 import { expectedStatus, LB1, ODD_STRINGS, sampleSpec, tinySpec } from '../helpers/fleets';
 
-const L = LB1.listener, P = LB1.pool, [M1, M2] = LB1.members, A = LB1.amphora;
+const L = LB1.listener,
+  P = LB1.pool,
+  [M1, M2] = LB1.members,
+  A = LB1.amphora;
 
 test('v3 known answer: deltas, top-level pools keyed pool:listener, ver last, Python separators', () => {
-  assert.equal(messageJson(tinySpec(3), 0, 1),
+  assert.equal(
+    messageJson(tinySpec(3), 0, 1),
     `{"id": "${A}", "seq": 1, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
-    `{"tx": 59400, "rx": 13300, "conns": 1, "totconns": 11, "ereq": 0}}}, ` +
-    `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 3}`);
-  assert.equal(messageJson(tinySpec(3, { compactJson: true }), 0, 0),
+      `{"tx": 59400, "rx": 13300, "conns": 1, "totconns": 11, "ereq": 0}}}, ` +
+      `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 3}`,
+  );
+  assert.equal(
+    messageJson(tinySpec(3, { compactJson: true }), 0, 0),
     `{"id":"${A}","seq":0,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":54000,"rx":12000,"conns":0,"totconns":10,` +
-    `"ereq":1}}},"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}},"ver":3}`);
+      `"ereq":1}}},"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}},"ver":3}`,
+  );
 });
 
 test('v2 known answer: absolute stats summed over heartbeats 0..seq', () => {
   // totconns 10 + 11 + 12 = 33; rx 12000 + 13300 + 14600; tx 33 * 5400; conns is current (2); ereq 1 at seq 0
-  assert.equal(messageJson(tinySpec(2), 0, 2),
+  assert.equal(
+    messageJson(tinySpec(2), 0, 2),
     `{"id": "${A}", "seq": 2, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
-    `{"tx": 178200, "rx": 39900, "conns": 2, "totconns": 33, "ereq": 1}}}, ` +
-    `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 2}`);
+      `{"tx": 178200, "rx": 39900, "conns": 2, "totconns": 33, "ereq": 1}}}, ` +
+      `"pools": {"${P}:${L}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}, "ver": 2}`,
+  );
 });
 
 test('v1 known answer: no ver, pools nested in their listener', () => {
-  assert.equal(messageJson(tinySpec(1), 0, 1),
+  assert.equal(
+    messageJson(tinySpec(1), 0, 1),
     `{"id": "${A}", "seq": 1, "listeners": {"${L}": {"status": "OPEN", "stats": ` +
-    `{"tx": 113400, "rx": 25300, "conns": 1, "totconns": 21, "ereq": 1}, ` +
-    `"pools": {"${P}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}}}}`);
+      `{"tx": 113400, "rx": 25300, "conns": 1, "totconns": 21, "ereq": 1}, ` +
+      `"pools": {"${P}": {"status": "UP", "members": {"${M1}": "UP", "${M2}": "UP"}}}}}}`,
+  );
 });
 
 test("pyJsonDumps writes exactly what Python's json.dumps writes (ensure_ascii, separators, key order)", () => {
-  const value = { strings: ODD_STRINGS, keys: Object.fromEntries(ODD_STRINGS.map((k, i) => [k, i])), n: [0, 7, 9007199254740991] };
-  const script = 'import json, sys; v = json.loads(sys.stdin.read()); print(json.dumps(v)); print(json.dumps(v, separators=(",", ":")))';
-  const [py, pyCompact] = execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(value), encoding: 'utf8' }).split('\n');
+  const value = {
+    strings: ODD_STRINGS,
+    keys: Object.fromEntries(ODD_STRINGS.map((k, i) => [k, i])),
+    n: [0, 7, 9007199254740991],
+  };
+  const script =
+    'import json, sys; v = json.loads(sys.stdin.read()); print(json.dumps(v)); print(json.dumps(v, separators=(",", ":")))';
+  const [py, pyCompact] = execFileSync('/usr/bin/python3', ['-c', script], {
+    input: JSON.stringify(value),
+    encoding: 'utf8',
+  }).split('\n');
   assert.equal(pyJsonDumps(value), py);
   assert.equal(pyJsonDumps(value, true), pyCompact);
 });
@@ -84,12 +103,20 @@ test('churn moves exactly perInterval members per interval, cyclically', () => {
 });
 
 test('shares give the intended mix and the HM mapping follows Octavia', () => {
-  const spec = sampleSpec(3, 20, 1, 1, 10, { churn: { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.25, perInterval: 0 } });
+  const spec = sampleSpec(3, 20, 1, 1, 10, {
+    churn: { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.25, perInterval: 0 },
+  });
   const exp = expectedStatus(spec, 0);
   const counts: Record<string, number> = {};
   for (const s of exp.members.values()) counts[s] = (counts[s] ?? 0) + 1;
   assert.equal(exp.members.size, 200);
-  for (const [status, share] of [['ERROR', 0.2], ['DRAINING', 0.1], ['OFFLINE', 0.1], ['NO_MONITOR', 0.1], ['ONLINE', 0.5]] as const) {
+  for (const [status, share] of [
+    ['ERROR', 0.2],
+    ['DRAINING', 0.1],
+    ['OFFLINE', 0.1],
+    ['NO_MONITOR', 0.1],
+    ['ONLINE', 0.5],
+  ] as const) {
     assert.ok(Math.abs(counts[status] / 200 - share) < 0.08, `${status}: ${counts[status]}`);
   }
   const full = [...exp.listeners.values()].filter((s) => s === 'DEGRADED').length;

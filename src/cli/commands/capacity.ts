@@ -1,30 +1,32 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
 import { writeFileSync } from 'node:fs';
-import { CommandContext, CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
-import { CapacityOptions, CapacityStep, StepRunner, searchCapacity } from '../../experiments/capacity';
-import { runStress } from '../../run/runner';
-import { cleanCommandLine } from './ghosts';
-import { renderCapacityHtml } from '../../report/capacity';
-import { EXIT_INTERRUPTED } from '../../errors';
-import { checkOutputPath } from '../../report';
-import { checkHmLogs } from '../../run/preflight';
-import { interruptRequested } from '../../lifecycle/interrupt';
-import { capacityFlags } from '../flags';
-import { parseSweep, Sweep, sweepCapacity } from '../../experiments/sweep';
-import { renderSweepHtml } from '../../report/sweep';
-import { toolVersion } from '../../version';
-import { LIVE_FLAGS, Live, hmLogCommands, openLive } from '../live';
-import { PROFILE_FLAGS, ProfileChoice, profileChoice } from './profile';
-import { planFromProfile, withProfileShares, GhostPlan } from '../../ghostdb/ghosts';
+import type { Config } from '../../config/config';
+import { EXIT_INTERRUPTED, UsageError } from '../../errors';
+import { type CapacityOptions, type CapacityStep, type StepRunner, searchCapacity } from '../../experiments/capacity';
+import { headroomText, type ProfileStep } from '../../experiments/headroom';
+import { parseSweep, type Sweep, sweepCapacity } from '../../experiments/sweep';
+import { type GhostPlan, planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
 import { rolesOf } from '../../ghostdb/shapes';
-import { Config } from '../../config/config';
-import { ProfileStep, headroomText } from '../../experiments/headroom';
-import { UsageError } from '../../errors';
+import { interruptRequested } from '../../lifecycle/interrupt';
+import { checkOutputPath } from '../../report';
+import { renderCapacityHtml } from '../../report/capacity';
+import { renderSweepHtml } from '../../report/sweep';
+import { checkHmLogs } from '../../run/preflight';
+import { runStress } from '../../run/runner';
+import { toolVersion } from '../../version';
+import { type CommandContext, type CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
+import { capacityFlags } from '../flags';
+import { hmLogCommands, LIVE_FLAGS, type Live, openLive } from '../live';
+import { cleanCommandLine } from './ghosts';
+import { PROFILE_FLAGS, type ProfileChoice, profileChoice } from './profile';
 
 /** A step's ghosts from the profile: scale = the step's amphorae / the profile's (recorded for the headroom). */
-function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, ProfileStep>)
-  : { cfg: Config; plan: GhostPlan } {
+function profileStep(
+  choice: ProfileChoice,
+  cfg: Config,
+  steps: Map<number, ProfileStep>,
+): { cfg: Config; plan: GhostPlan } {
   const target = cfg.loadBalancers * 2;
   const scale = target / choice.profile.amphorae;
   const shaped = withProfileShares(cfg, choice.profile);
@@ -36,22 +38,38 @@ function profileStep(choice: ProfileChoice, cfg: Config, steps: Map<number, Prof
 }
 
 function stepLine(s: CapacityStep): string {
-  return `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s `
-    + `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`;
+  return (
+    `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s ` +
+    `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`
+  );
 }
 
-async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, runStep: StepRunner,
-  out: { json?: string; html?: string }): Promise<number> {
+async function runSweep(
+  ctx: CommandContext,
+  sweep: Sweep,
+  o: CapacityOptions,
+  runStep: StepRunner,
+  out: { json?: string; html?: string },
+): Promise<number> {
   ctx.out.write(`capacity sweep over ${sweep.dimension} = ${sweep.values.join(', ')}\n`);
-  const res = await sweepCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, sweep, o, runStep,
-    (value, s) => ctx.out.write(`  ${sweep.dimension} ${value}: ${stepLine(s)}\n`));
+  const res = await sweepCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, sweep, o, runStep, (value, s) =>
+    ctx.out.write(`  ${sweep.dimension} ${value}: ${stepLine(s)}\n`),
+  );
   ctx.out.write(`\n${sweep.dimension.padEnd(10)} knee/s   CPU s/1000   statements/heartbeat\n`);
   for (const p of res.points) {
-    ctx.out.write(`${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}`
-      + `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`);
+    ctx.out.write(
+      `${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}` +
+        `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`,
+    );
   }
-  if (out.json) { writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`); ctx.out.write(`  report: ${out.json}\n`); }
-  if (out.html) { writeFileSync(out.html, renderSweepHtml(res)); ctx.out.write(`  report: ${out.html}\n`); }
+  if (out.json) {
+    writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`);
+    ctx.out.write(`  report: ${out.json}\n`);
+  }
+  if (out.html) {
+    writeFileSync(out.html, renderSweepHtml(res));
+    ctx.out.write(`  report: ${out.html}\n`);
+  }
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
 }
@@ -59,14 +77,25 @@ async function runSweep(ctx: CommandContext, sweep: Sweep, o: CapacityOptions, r
 export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
-  usage: 'stresshm --config-file F capacity [--profile FILE [--seed N]] [--sweep DIM=V1,V2] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
-  description: 'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
+  usage:
+    'stresshm --config-file F capacity [--profile FILE [--seed N]] [--sweep DIM=V1,V2] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
+  description:
+    'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
-    { name: 'abort_on_fail', type: 'bool', help: 'End each step as soon as its SLA has failed beyond recovery (faster searches).' },
-    { name: 'sweep', type: 'string', help: 'One search per LB shape, e.g. members=1,10,50 (or listeners=, pools=): knee, CPU '
-      + 'and statements per heartbeat against the shape.' },
+    {
+      name: 'abort_on_fail',
+      type: 'bool',
+      help: 'End each step as soon as its SLA has failed beyond recovery (faster searches).',
+    },
+    {
+      name: 'sweep',
+      type: 'string',
+      help:
+        'One search per LB shape, e.g. members=1,10,50 (or listeners=, pools=): knee, CPU ' +
+        'and statements per heartbeat against the shape.',
+    },
     { name: 'report_json', type: 'string', help: 'Write the steps and knee as JSON.' },
     { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report (offered vs processed, lag).' },
     ...PROFILE_FLAGS,
@@ -75,8 +104,11 @@ export const capacityCommand: CommandSpec = {
   async run(ctx) {
     const interval = ctx.config().heartbeatInterval;
     const o = {
-      startRate: flagNumber(ctx, 'start_rate'), factor: flagNumber(ctx, 'factor'), maxRate: flagNumber(ctx, 'max_rate'),
-      stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)), refineSteps: flagNumber(ctx, 'refine'),
+      startRate: flagNumber(ctx, 'start_rate'),
+      factor: flagNumber(ctx, 'factor'),
+      maxRate: flagNumber(ctx, 'max_rate'),
+      stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)),
+      refineSteps: flagNumber(ctx, 'refine'),
     };
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
@@ -100,8 +132,14 @@ export const capacityCommand: CommandSpec = {
 };
 
 /** The search (or sweep) itself; every step's run is subscribed to the live outputs. */
-async function search(ctx: CommandContext, o: CapacityOptions, sweep: Sweep | undefined, choice: ProfileChoice | undefined,
-  out: { json?: string; html?: string }, live: Live): Promise<number> {
+async function search(
+  ctx: CommandContext,
+  o: CapacityOptions,
+  sweep: Sweep | undefined,
+  choice: ProfileChoice | undefined,
+  out: { json?: string; html?: string },
+  live: Live,
+): Promise<number> {
   const { json, html } = out;
   const hmLogs = flagStrings(ctx, 'hm_log');
   const interval = ctx.config().heartbeatInterval;
@@ -109,24 +147,56 @@ async function search(ctx: CommandContext, o: CapacityOptions, sweep: Sweep | un
   const profiled = new Map<number, ProfileStep>();
   const runStep: StepRunner = async (stepCfg) => {
     const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
-    const rec = (await runStress({ cfg, plan, keep: false, yes: ctx.yes, hmLogs, hmLogCmds, reports: {}, out: ctx.out,
-      quiet: true, abortOnFail: flagBool(ctx, 'abort_on_fail'), cleanHint: (p) => cleanCommandLine(ctx, p),
-      subscribe: (events) => live.subscribe(events) })).record;
+    const rec = (
+      await runStress({
+        cfg,
+        plan,
+        keep: false,
+        yes: ctx.yes,
+        hmLogs,
+        hmLogCmds,
+        reports: {},
+        out: ctx.out,
+        quiet: true,
+        abortOnFail: flagBool(ctx, 'abort_on_fail'),
+        cleanHint: (p) => cleanCommandLine(ctx, p),
+        subscribe: (events) => live.subscribe(events),
+      })
+    ).record;
     // What the step really ran (read back from the database), not what the plan intended.
     const ran = profiled.get(stepCfg.loadBalancers * 2);
     if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
     return rec;
   };
   if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
-  ctx.out.write(`capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`);
-  const res = await searchCapacity({ files: ctx.configFiles, overrides: ctx.overrides }, o,
-    runStep, (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`));
+  ctx.out.write(
+    `capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`,
+  );
+  const res = await searchCapacity(
+    { files: ctx.configFiles, overrides: ctx.overrides },
+    o,
+    runStep,
+    (s: CapacityStep) => ctx.out.write(`  ${stepLine(s)}\n`),
+  );
   ctx.out.write(`\nKNEE: ${res.knee}\n`);
   if (choice) ctx.out.write(`HEADROOM: ${headroomText(res, profiled)}\n`);
-  const report = choice ? { version: toolVersion(), ...res, headroom: headroomText(res, profiled), profile: choice.file,
-    profile_steps: [...profiled.values()] } : { version: toolVersion(), ...res };
-  if (json) { writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`); ctx.out.write(`  report: ${json}\n`); }
-  if (html) { writeFileSync(html, renderCapacityHtml(res)); ctx.out.write(`  report: ${html}\n`); }
+  const report = choice
+    ? {
+        version: toolVersion(),
+        ...res,
+        headroom: headroomText(res, profiled),
+        profile: choice.file,
+        profile_steps: [...profiled.values()],
+      }
+    : { version: toolVersion(), ...res };
+  if (json) {
+    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    ctx.out.write(`  report: ${json}\n`);
+  }
+  if (html) {
+    writeFileSync(html, renderCapacityHtml(res));
+    ctx.out.write(`  report: ${html}\n`);
+  }
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.lastGood ? 0 : 1;
 }

@@ -1,10 +1,10 @@
 // `stresshm config`: prints the effective configuration (defaults, files, flags), one
 // "section.name = value" a line, after type conversion and with secrets masked. Touches nothing.
 
-import { CommandSpec } from '../command';
-import { OPTIONS, optionKey } from '../../config/options';
 import { displaySettings } from '../../config/config';
+import { OPTIONS, optionKey } from '../../config/options';
 import { printable } from '../../errors';
+import type { CommandSpec } from '../command';
 
 export const configCommand: CommandSpec = {
   name: 'config',

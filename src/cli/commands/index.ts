@@ -1,14 +1,14 @@
 // The list of subcommands, in the order --help shows them.
 
-import { CommandSpec } from '../command';
-import { populateCommand, cleanCommand, listCommand } from './ghosts';
-import { runCommand, blastCommand } from './run';
+import type { CommandSpec } from '../command';
 import { capacityCommand } from './capacity';
-import { sandboxCommand, demoCommand, compareCommand, apiBenchCommand } from './sandbox';
-import { sampleConfigCommand } from './sample-config';
 import { configCommand } from './config';
+import { cleanCommand, listCommand, populateCommand } from './ghosts';
 import { profileCommand } from './profile';
 import { reportCommand } from './report';
+import { blastCommand, runCommand } from './run';
+import { sampleConfigCommand } from './sample-config';
+import { apiBenchCommand, compareCommand, demoCommand, sandboxCommand } from './sandbox';
 
 export const COMMANDS: CommandSpec[] = [
   runCommand,

@@ -2,21 +2,41 @@
 // --profile/--scale/--seed flags populate, run and capacity share.
 
 import { writeFileSync } from 'node:fs';
-import { CommandContext, CommandSpec, FlagSpec, flagNumber, flagString } from '../command';
-import { openOctaviaDb } from './ghosts';
+import { UsageError } from '../../errors';
 import { readProfile } from '../../ghostdb/profile';
 import { loadProfile, profileSummary } from '../../ghostdb/profilefile';
-import { Profile } from '../../ghostdb/shapes';
-import { UsageError } from '../../errors';
+import type { Profile } from '../../ghostdb/shapes';
+import { type CommandContext, type CommandSpec, type FlagSpec, flagNumber, flagString } from '../command';
+import { openOctaviaDb } from './ghosts';
 
 export const PROFILE_FLAGS: FlagSpec[] = [
-  { name: 'profile', type: 'string',
-    help: 'Ghosts follow this fleet profile (from `stresshm profile`) instead of [test_params].' },
-  { name: 'scale', type: 'float', min: 0.001, max: 100000, help: 'With --profile: this many times the profiled fleet (1 when not given).' },
-  { name: 'seed', type: 'int', min: 0, max: 4294967295, help: 'With --profile: seed of the LB order and member statuses (1 when not given).' },
+  {
+    name: 'profile',
+    type: 'string',
+    help: 'Ghosts follow this fleet profile (from `stresshm profile`) instead of [test_params].',
+  },
+  {
+    name: 'scale',
+    type: 'float',
+    min: 0.001,
+    max: 100000,
+    help: 'With --profile: this many times the profiled fleet (1 when not given).',
+  },
+  {
+    name: 'seed',
+    type: 'int',
+    min: 0,
+    max: 4294967295,
+    help: 'With --profile: seed of the LB order and member statuses (1 when not given).',
+  },
 ];
 
-export interface ProfileChoice { profile: Profile; scale: number; seed: number; file: string }
+export interface ProfileChoice {
+  profile: Profile;
+  scale: number;
+  seed: number;
+  file: string;
+}
 
 /** --profile FILE [--scale X] [--seed N], or undefined without --profile (scale/seed alone are refused). */
 export function profileChoice(ctx: CommandContext, scaleFlag = true): ProfileChoice | undefined {
@@ -38,10 +58,11 @@ export const profileCommand: CommandSpec = {
   name: 'profile',
   summary: 'Write the fleet profile of the Octavia database (shapes of its live load balancers) as JSON.',
   usage: 'stresshm --config-file octavia.conf profile [-o FILE]',
-  description: 'Read-only aggregate queries over the live load balancers (not DELETED, not stresshm ghosts):\n'
-    + 'topology and amphorae, listeners by protocol, pools, members and their operating status shares, health\n'
-    + 'monitors, session persistence, L7 policies and rules. No identifier, name, address or project is written;\n'
-    + 'shapes of fewer than 5 LBs are merged into their nearest common shape. The summary goes to stderr.',
+  description:
+    'Read-only aggregate queries over the live load balancers (not DELETED, not stresshm ghosts):\n' +
+    'topology and amphorae, listeners by protocol, pools, members and their operating status shares, health\n' +
+    'monitors, session persistence, L7 policies and rules. No identifier, name, address or project is written;\n' +
+    'shapes of fewer than 5 LBs are merged into their nearest common shape. The summary goes to stderr.',
   flags: [{ name: 'output', type: 'string', alias: 'o', help: 'Write the profile to FILE instead of stdout.' }],
   async run(ctx) {
     const out = flagString(ctx, 'output');

@@ -3,10 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { unpack } from 'msgpackr';
-import { CommandSpec, flagString } from '../command';
-import { RunRecord } from '../../run/record';
-import { checkReportPaths, writeReports } from '../../report';
 import { EnvError, UsageError } from '../../errors';
+import { checkReportPaths, writeReports } from '../../report';
+import type { RunRecord } from '../../run/record';
+import { type CommandSpec, flagString } from '../command';
 import { printSummary } from './run';
 
 function readRecord(path: string): RunRecord {
@@ -32,8 +32,9 @@ export const reportCommand: CommandSpec = {
   name: 'report',
   summary: 'Render the reports again from a saved run record (--record): HTML, JSON, JUnit.',
   usage: 'stresshm report RECORD [--report-html F] [--report-json F] [--junit F]',
-  description: 'Reads a msgpack record written by `run --record` and writes the asked reports as the run would have\n'
-    + 'written them; prints the run\'s summary and verdict. Needs no database.',
+  description:
+    'Reads a msgpack record written by `run --record` and writes the asked reports as the run would have\n' +
+    "written them; prints the run's summary and verdict. Needs no database.",
   args: ['RECORD'],
   flags: [
     { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
@@ -42,8 +43,11 @@ export const reportCommand: CommandSpec = {
   ],
   async run(ctx) {
     const record = readRecord(ctx.positional[0]);
-    const paths = { json: flagString(ctx, 'report_json'), html: flagString(ctx, 'report_html'),
-      junit: flagString(ctx, 'junit') };
+    const paths = {
+      json: flagString(ctx, 'report_json'),
+      html: flagString(ctx, 'report_html'),
+      junit: flagString(ctx, 'junit'),
+    };
     checkReportPaths(paths);
     const w = writeReports(record, paths);
     printSummary(ctx, record, w.files, w.problems);

@@ -1,7 +1,7 @@
 // `stresshm sample-config`: prints the sample stresshm.conf generated from the option table.
 
-import { CommandSpec } from '../command';
 import { sampleConfig } from '../../config/sample';
+import type { CommandSpec } from '../command';
 
 export const sampleConfigCommand: CommandSpec = {
   name: 'sample-config',
