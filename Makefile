@@ -4,7 +4,7 @@
 NPM ?= npm
 NODE ?= node
 
-.PHONY: all deps system build test test-unit test-integration demo bench clean-build
+.PHONY: all deps system build path lint test test-unit test-integration demo bench clean-build
 
 all: build
 
@@ -23,7 +23,16 @@ deps: node_modules/.installed build/Release/stresshm_native.node
 build: deps
 	npx tsc -p tsconfig.json
 
-test: system build test-unit test-integration
+# puts this checkout's `stresshm` on PATH (as root; otherwise says how), so the README's commands work as written
+path: build
+	@if command -v stresshm >/dev/null 2>&1 && [ "$$(readlink -f "$$(command -v stresshm)")" = "$(CURDIR)/bin/stresshm.js" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then ln -sfn "$(CURDIR)/bin/stresshm.js" /usr/local/bin/stresshm && echo "stresshm: linked /usr/local/bin/stresshm"; \
+	else echo "stresshm: to have stresshm on PATH, run: sudo ln -sfn $(CURDIR)/bin/stresshm.js /usr/local/bin/stresshm"; fi
+
+lint: deps
+	$(NPM) run lint
+
+test: system build path lint test-unit test-integration
 
 test-unit: build
 	$(NODE) --test --test-concurrency=1 dist/test/unit/
@@ -32,7 +41,7 @@ test-integration: build
 	$(NODE) --test --test-concurrency=1 --test-timeout=900000 dist/test/integration/
 
 # make demo OCTAVIA=sid (or trixie, or a checkout path) runs another Octavia release
-demo: system build
+demo: system build path
 	$(NODE) bin/stresshm.js demo $(if $(OCTAVIA),--octavia $(OCTAVIA))
 
 bench: build
