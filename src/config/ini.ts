@@ -36,7 +36,7 @@ function readLine(st: State, raw: string, where: string, line: number): void {
   const kv = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(raw.trim());
   if (!kv || !NAME.test(kv[1])) {
     throw new UsageError(
-      `${where}: not a "[section]" or "name = value" line ` + '(its text is not shown: it may hold a secret)',
+      `${where}: not a "[section]" or "name = value" line (its text is not shown: it may hold a secret)`,
     );
   }
   if (!st.section) throw new UsageError(`${where}: option "${kv[1]}" comes before any [section]`);
@@ -46,6 +46,8 @@ function readLine(st: State, raw: string, where: string, line: number): void {
 
 export function parseIni(text: string, source = '<ini>'): IniData {
   const st: State = { data: new Map() };
-  text.split(/\r?\n/).forEach((raw, i) => readLine(st, raw, `${source}:${i + 1}`, i + 1));
+  text.split(/\r?\n/).forEach((raw, i) => {
+    readLine(st, raw, `${source}:${i + 1}`, i + 1);
+  });
   return st.data;
 }

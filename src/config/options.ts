@@ -334,7 +334,9 @@ const TABLE = [
     default: 0,
     min: 0,
     max: 1000000000,
-    help: 'Most heartbeats the kernel may drop at a local HM socket (its receive buffer full; see [health_manager] sock_rlimit).',
+    help:
+      'Most heartbeats the kernel may drop at a local HM socket (its receive buffer full; see ' +
+      '[health_manager] sock_rlimit).',
   },
   {
     section: 'sla',

@@ -23,7 +23,7 @@ export function pyString(s: string): string {
     if (c >= 0x20 && c <= 0x7e && ch !== '"' && ch !== '\\') out += ch;
     else out += SHORT_ESCAPES[ch] ?? `\\u${c.toString(16).padStart(4, '0')}`;
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 /** json.dumps(value), or with `compact` json.dumps(value, separators=(",", ":")). */

@@ -55,13 +55,20 @@ export function amphoraeFor(rate: number, intervalSecs: number): number {
 export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: CapacityStep): string {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
   if (!good && bad)
-    return `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ${bad.lagP99.toFixed(1)} s)`;
+    return (
+      `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ` +
+      `${bad.lagP99.toFixed(1)} s)`
+    );
   if (good && !bad)
-    return `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s (the highest load tried)`;
+    return (
+      `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ` +
+      `${intervalSecs} s (the highest load tried)`
+    );
   if (!good || !bad) return 'no step completed';
   return (
     `sustains ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ${intervalSecs} s; at ${n(bad.rate)} ` +
-    `p99 lag reaches ${bad.lagP99.toFixed(1)} s and ${(100 * bad.processedShare).toFixed(1)}% are processed (${bad.verdict})`
+    `p99 lag reaches ${bad.lagP99.toFixed(1)} s and ${(100 * bad.processedShare).toFixed(1)}% are processed (` +
+    `${bad.verdict})`
   );
 }
 

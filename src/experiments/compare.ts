@@ -81,7 +81,8 @@ export async function measureBuild(
     const b = await fixedRun(sb, o);
     checkInterrupted();
     onLine(
-      `  ${build}: fixed load ${o.fixedRate}/s: lag p50 ${a.lagP50.toFixed(2)} / ${b.lagP50.toFixed(2)} s, HM CPU ${a.cpuPer1000.toFixed(2)} / ${b.cpuPer1000.toFixed(2)} s per 1,000 heartbeats`,
+      `  ${build}: fixed load ${o.fixedRate}/s: lag p50 ${a.lagP50.toFixed(2)} / ${b.lagP50.toFixed(2)} s, HM ` +
+        `CPU ${a.cpuPer1000.toFixed(2)} / ${b.cpuPer1000.toFixed(2)} s per 1,000 heartbeats`,
     );
     const knee = await searchCapacity(
       { files: [sb.stresshmConf], overrides: { heartbeat_interval: String(o.intervalSecs), members: '2' } },

@@ -27,7 +27,7 @@ export function parseOctaviaChoice(spec: string | undefined): OctaviaChoice {
   if (spec.includes('/') || spec.startsWith('.')) return { kind: 'source', path: resolve(spec) };
   if (/^[a-z][a-z0-9-]*$/.test(spec)) return { kind: 'suite', suite: spec };
   throw new UsageError(
-    `--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), ` + `not "${spec}"`,
+    `--octavia must be "installed", a Debian suite name (trixie, sid) or a path (./octavia), not "${spec}"`,
   );
 }
 

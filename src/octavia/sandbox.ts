@@ -218,7 +218,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     };
     o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage upgrade head)...\n`);
     await upgradeHead(oct, confFor(0, join(dir, 'db-manage.log')));
-    const hms = ports.map((port, i) => {
+    const hms = ports.map((_port, i) => {
       const log = join(dir, `health-manager-${i}.log`);
       const hm = oct.command('health-manager', ['--config-file', confFor(i, log)]);
       const p = startProc(`octavia-health-manager ${i}`, hm.cmd, hm.args, log, hm.env);
@@ -240,7 +240,9 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     const stresshmConf = join(dir, 'stresshm.conf');
     writeFileSync(
       stresshmConf,
-      `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`,
+      `# stresshm configuration for the sandbox in ${dir}\n[health_manager]\ncontroller_ip_port_list = ` +
+        `${endpoints.join(', ')}\nheartbeat_key = ${key}\nheartbeat_interval = ` +
+        `${o.heartbeatInterval ?? 10}\n\n[test_params]\noctavia_db_connection = ${dbUrl}\n`,
     );
     return {
       dir,

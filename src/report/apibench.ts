@@ -20,10 +20,19 @@ export function renderApiBenchHtml(t: CallTiming[]): string {
   const rows = t
     .map(
       (r) =>
-        `<tr><td>${r.size}</td><td>${esc(r.call)}</td><td>${r.variant}</td><td>${r.status}</td><td>${r.count}/${r.expected}</td><td>${r.p50Ms.toFixed(1)}</td><td>${r.p95Ms.toFixed(1)}</td><td>${r.maxMs.toFixed(1)}</td></tr>`,
+        `<tr><td>${r.size}</td><td>${esc(r.call)}</td><td>${r.variant}</td><td>${r.status}</td><td>${r.count}/` +
+        `${r.expected}</td><td>${r.p50Ms.toFixed(1)}</td><td>${r.p95Ms.toFixed(1)}</td><td>` +
+        `${r.maxMs.toFixed(1)}</td></tr>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm api-bench</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px}</style></head><body>
+  const style =
+    'body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}' +
+    'th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px}';
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm api-bench</title><style>${style}` +
+    `</style></head><body>
 <h1>stresshm: Octavia API list calls</h1>${chart}
-<table><tr><th>LBs</th><th>call</th><th>variant</th><th>status</th><th>count</th><th>p50 ms</th><th>p95 ms</th><th>max ms</th></tr>${rows}</table></body></html>`;
+<table><tr><th>LBs</th><th>call</th><th>variant</th><th>status</th><th>count</th><th>p50 ms</th><th>p95 ms</th>` +
+    `<th>max ms</th></tr>${rows}</table></body></html>`
+  );
 }

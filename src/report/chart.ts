@@ -68,7 +68,10 @@ export function stackedChart(
       });
       const upper = xs.map((t, i) => `${x(t).toFixed(1)},${y(base[i]).toFixed(1)}`);
       const back = xs.map((t, i) => `${x(t).toFixed(1)},${y(lower[i]).toFixed(1)}`).reverse();
-      return `<polygon class="series" data-name="${esc(s.name)}" fill="${s.color}" fill-opacity="0.85" stroke="none" points="${[...upper, ...back].join(' ')}"/>`;
+      return (
+        `<polygon class="series" data-name="${esc(s.name)}" fill="${s.color}" fill-opacity="0.85" ` +
+        `stroke="none" points="${[...upper, ...back].join(' ')}"/>`
+      );
     })
     .join('');
   const grid = [0, 0.25, 0.5, 0.75, 1]
@@ -82,10 +85,12 @@ export function stackedChart(
     .map((v) => `<text x="${x(v)}" y="${h - pad.b + 14}" text-anchor="middle" font-size="10">${tick(v)}</text>`)
     .join('');
   return (
-    `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
+    `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" xmlns="http://www.w3.org/2000/svg" ` +
+    `width="${w}" height="${h}" ` +
     `viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}">${grid}${areas}${xTicks}${legend.svg}` +
     `<text x="${w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">${esc(xLabel)}</text>` +
-    `<text x="12" y="${h / 2}" transform="rotate(-90 12 ${h / 2})" text-anchor="middle" font-size="11">${esc(yLabel)}</text></svg></figure>`
+    `<text x="12" y="${h / 2}" transform="rotate(-90 12 ${h / 2})" text-anchor="middle" font-size="11">` +
+    `${esc(yLabel)}</text></svg></figure>`
   );
 }
 
@@ -115,7 +120,10 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => {
       const v = yMax * f;
-      return `<line x1="${pad.l}" x2="${w - pad.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="10">${+v.toPrecision(3)}</text>`;
+      return (
+        `<line x1="${pad.l}" x2="${w - pad.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="` +
+        `${pad.l - 6}" y="${y(v) + 4}" text-anchor="end" font-size="10">${+v.toPrecision(3)}</text>`
+      );
     })
     .join('');
   const xTicks = [0, 0.25, 0.5, 0.75, 1]
@@ -127,18 +135,24 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const lines = series
     .map(
       (s) =>
-        `<polyline class="series" data-name="${esc(s.name)}" fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`,
+        `<polyline class="series" data-name="${esc(s.name)}" fill="none" stroke="${s.color}" stroke-width="2" ` +
+        `points="${s.points.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(' ')}"/>`,
     )
     .join('');
   const legend = series
     .map(
       (s, i) =>
-        `<rect x="${pad.l + i * 150}" y="8" width="10" height="10" fill="${s.color}"/><text x="${pad.l + 14 + i * 150}" y="17" font-size="11">${esc(s.name)}</text>`,
+        `<rect x="${pad.l + i * 150}" y="8" width="10" height="10" fill="${s.color}"/><text x="` +
+        `${pad.l + 14 + i * 150}" y="17" font-size="11">${esc(s.name)}</text>`,
     )
     .join('');
   return (
-    `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}">${grid}${xTicks}${lines}${legend}` +
-    `<text x="${w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">${esc(xLabel)}</text><text x="12" y="${h / 2}" transform="rotate(-90 12 ${h / 2})" text-anchor="middle" font-size="11">${esc(yLabel)}</text></svg></figure>`
+    `<figure><figcaption>${esc(title)}</figcaption><svg class="chart" xmlns="http://www.w3.org/2000/svg" ` +
+    `width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}">${grid}` +
+    `${xTicks}${lines}${legend}` +
+    `<text x="${w / 2}" y="${h - 6}" text-anchor="middle" font-size="11">${esc(xLabel)}</text><text x="12" y="` +
+    `${h / 2}" transform="rotate(-90 12 ${h / 2})" text-anchor="middle" font-size="11">` +
+    `${esc(yLabel)}</text></svg></figure>`
   );
 }
 

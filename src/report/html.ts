@@ -29,8 +29,9 @@ function ledgerTable(r: RunRecord): string {
   if (!l) return '';
   const cell = (v: number | null) => (v === null ? 'not measurable' : v.toLocaleString('en-US'));
   const share = (v: number | null) => (v === null || l.sent === 0 ? '' : `${((100 * v) / l.sent).toFixed(2)}%`);
+  const head = '<h2>Ledger: where every heartbeat went</h2><table id="ledger">';
   return (
-    `<h2>Ledger: where every heartbeat went</h2><table id="ledger"><tr><th>sent</th><td>${cell(l.sent)}</td><td>100%</td></tr>` +
+    `${head}<tr><th>sent</th><td>${cell(l.sent)}</td><td>100%</td></tr>` +
     LEDGER_ROWS.map(
       ([k, label]) => `<tr><th>${esc(label)}</th><td>${cell(l[k])}</td><td>${share(l[k])}</td></tr>`,
     ).join('') +
@@ -105,18 +106,33 @@ export function renderHtml(r: RunRecord): string {
         `<td>${esc(c.limit)}</td><td>${state(c.ok)[1]}</td></tr>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm report ${esc(r.prefix)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}
-.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}.INTERRUPTED{color:#7f7f7f}tr.unchecked td{color:#7f7f7f}tr.bad td{color:#d62728}figure{margin:1em 0}figcaption{font-weight:bold}</style></head><body>
+  const style =
+    'body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}' +
+    'th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}\n' +
+    '.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}' +
+    '.INTERRUPTED{color:#7f7f7f}tr.unchecked td{color:#7f7f7f}tr.bad td{color:#d62728}figure{margin:1em 0}' +
+    'figcaption{font-weight:bold}';
+  const diagnosis = r.diagnosis?.length
+    ? `<h2>Diagnosis</h2><ul id="diagnosis">${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`
+    : '';
+  const phases = r.phases
+    .map((p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td>${p.seconds.toFixed(1)} s</td></tr>`)
+    .join('');
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm report ${esc(r.prefix)}</title>
+<style>${style}</style></head><body>
 <h1>stresshm: health manager stress run</h1>
 <p class="verdict ${esc(r.verdict.split(' ')[0])}" id="verdict">${esc(r.verdict)}</p>
-<p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>
+<p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), ` +
+    `heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ` +
+    `${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>
 <h2>SLA</h2><table><tr><th>criterion</th><th>measured</th><th>limit</th><th></th></tr>${crit}</table>
 ${ledgerTable(r)}
-${r.diagnosis?.length ? `<h2>Diagnosis</h2><ul id="diagnosis">${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>` : ''}
+${diagnosis}
 <h2>Over time</h2>${charts.join('\n')}
 <h2>Final figures</h2><table>${rows(f)}</table>
-<h2>Phases</h2><table>${r.phases.map((p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td>${p.seconds.toFixed(1)} s</td></tr>`).join('')}</table>
+<h2>Phases</h2><table>${phases}</table>
 <h2>Configuration</h2><table>${rows(r.config)}</table>
-</body></html>`;
+</body></html>`
+  );
 }

@@ -20,7 +20,9 @@ export function renderJunit(r: RunRecord): string {
   const failures = 1 - Number(r.verdict === 'KEEPING UP') + r.criteria.filter((c) => c.ok === false).length;
   const skipped = r.criteria.filter((c) => c.ok === null).length;
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="stresshm" tests="${cases.length}" failures="${failures}" ` +
-    `skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${x(r.startedAt)}">\n${cases.join('\n')}\n</testsuite>\n`
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="stresshm" tests="${cases.length}" failures="` +
+    `${failures}" ` +
+    `skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${x(r.startedAt)}">\n` +
+    `${cases.join('\n')}\n</testsuite>\n`
   );
 }

@@ -16,13 +16,17 @@ export function renderSweepHtml(r: SweepResult): string {
     .map(
       (p) =>
         `<tr><td>${p.value}</td><td>${p.knee ?? 'below the lowest rate'}</td>` +
-        `<td>${fmt(p.cpuSecsPer1000, 2)}</td><td>${fmt(p.statementsPerHeartbeat, 1)}</td><td>${esc(p.result.knee)}</td></tr>`,
+        `<td>${fmt(p.cpuSecsPer1000, 2)}</td><td>${fmt(p.statementsPerHeartbeat, 1)}</td><td>` +
+        `${esc(p.result.knee)}</td></tr>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm capacity sweep over ${esc(dim)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px}</style>
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm capacity sweep over ${esc(dim)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{border:1px ` +
+    `solid #ccc;padding:3px 8px;font-size:13px}</style>
 </head><body><h1>stresshm: health manager capacity against ${esc(dim)} per LB</h1>
-<p>Heartbeat interval ${r.intervalSecs} s; one capacity search per value. The figures of each value are from its last step that kept up.</p>
+<p>Heartbeat interval ${r.intervalSecs} s; one capacity search per value. The figures of each value are from ` +
+    `its last step that kept up.</p>
 ${lineChart(
   `Knee (heartbeats/s kept up) against ${dim}`,
   dim,
@@ -41,6 +45,8 @@ ${lineChart(
   'statements',
   series('statements', '#d62728', (p) => p.statementsPerHeartbeat),
 )}
-<table><tr><th>${esc(dim)}</th><th>knee (heartbeats/s)</th><th>HM CPU s per 1,000</th><th>statements per heartbeat</th><th>search</th></tr>${rows}</table>
-</body></html>`;
+<table><tr><th>${esc(dim)}</th><th>knee (heartbeats/s)</th><th>HM CPU s per 1,000</th><th>statements per ` +
+    `heartbeat</th><th>search</th></tr>${rows}</table>
+</body></html>`
+  );
 }

@@ -39,8 +39,10 @@ function profileStep(
 
 function stepLine(s: CapacityStep): string {
   return (
-    `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ${s.processedPerSec.toFixed(0)}/s ` +
-    `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`
+    `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ` +
+    `${s.processedPerSec.toFixed(0)}/s ` +
+    `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s` +
+    `${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`
   );
 }
 
@@ -58,7 +60,8 @@ async function runSweep(
   ctx.out.write(`\n${sweep.dimension.padEnd(10)} knee/s   CPU s/1000   statements/heartbeat\n`);
   for (const p of res.points) {
     ctx.out.write(
-      `${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}` +
+      `${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ` +
+        `${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}` +
         `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`,
     );
   }
@@ -78,9 +81,11 @@ export const capacityCommand: CommandSpec = {
   name: 'capacity',
   summary: 'Find the breaking point: raise the heartbeat rate step by step until the SLA fails, then narrow down.',
   usage:
-    'stresshm --config-file F capacity [--profile FILE [--seed N]] [--sweep DIM=V1,V2] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
+    'stresshm --config-file F capacity [--profile FILE [--seed N]] [--sweep DIM=V1,V2] [--start-rate N] ' +
+    '[--factor N] [--max-rate N] [--step-secs N] [--refine N] [--hm-log FILE] [--report-html F] [--report-json F]',
   description:
-    'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
+    'Each step is a full stress run (populate, send for --step-secs, drain, clean) with rate x ' +
+    'heartbeat_interval amphorae.\nThe knee is the highest rate that kept up and the lowest that did not.',
   flags: [
     ...capacityFlags({ maxRate: 5000, stepSecsText: '3 intervals, at least 20', refine: 2 }),
     { name: 'hm_log', type: 'strings', help: 'Health manager log file to follow (repeatable).' },
@@ -170,7 +175,8 @@ async function search(
   };
   if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
   ctx.out.write(
-    `capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ${o.maxRate}/s, ${o.stepSecs} s per step\n`,
+    `capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ` +
+      `${o.maxRate}/s, ${o.stepSecs} s per step\n`,
   );
   const res = await searchCapacity(
     { files: ctx.configFiles, overrides: ctx.overrides },

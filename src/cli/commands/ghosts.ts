@@ -113,7 +113,8 @@ export const populateCommand: CommandSpec = {
         const res = await populate([conn, second], schema, plan, { progress: new Progress('populate') });
         const total = Object.values(res.counts).reduce((a, b) => a + b, 0);
         ctx.out.write(
-          `Wrote ${total.toLocaleString('en-US')} rows for ${res.loadBalancers} load balancers in ${res.seconds.toFixed(1)} s:\n`,
+          `Wrote ${total.toLocaleString('en-US')} rows for ${res.loadBalancers} load balancers in ` +
+            `${res.seconds.toFixed(1)} s:\n`,
         );
         printCounts(ctx, res.counts);
         ctx.out.write(`Remove them with: ${cleanCommandLine(ctx, plan.prefix)}\n`);
@@ -121,7 +122,8 @@ export const populateCommand: CommandSpec = {
       } catch (e) {
         const partial = (e as { partial?: { loadBalancers: number } }).partial;
         ctx.err.write(
-          `stresshm: populate stopped after ${partial?.loadBalancers ?? 0} complete load balancers; remove them with: ${cleanCommandLine(ctx, plan.prefix)}\n`,
+          `stresshm: populate stopped after ${partial?.loadBalancers ?? 0} complete load balancers; remove ` +
+            `them with: ${cleanCommandLine(ctx, plan.prefix)}\n`,
         );
         if (e instanceof InterruptedError) return EXIT_INTERRUPTED;
         throw e;
@@ -140,7 +142,10 @@ export const cleanCommand: CommandSpec = {
   usage: 'stresshm --config-file stresshm.conf clean PREFIX   (or --clean_db PREFIX)',
   args: ['PREFIX'],
   description:
-    'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and listener_statistics\nrows a live health manager added, children first, in chunked transactions. A second clean reports zero.\nA prefix a running stresshm still uses (its named lock is held) is refused, exit 2.',
+    'Removes the ghosts of PREFIX and every row linked to them, including amphora_health and ' +
+    'listener_statistics\nrows a live health manager added, children first, in chunked transactions. A ' +
+    'second clean reports zero.\nA prefix a running stresshm still uses (its named lock is held) is ' +
+    'refused, exit 2.',
   flags: [],
   async run(ctx) {
     const cfg = ctx.config();
@@ -154,7 +159,8 @@ export const cleanCommand: CommandSpec = {
       noteUnlocked(ctx, await holdPrefixLock(conn, prefix));
       const res = await cleanPrefix(conn, schema, prefix, cfg.batchSize, new Progress('clean'));
       ctx.out.write(
-        `Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix}${res.total === 0 ? ' (nothing left to remove)' : ':'}\n`,
+        `Removed ${res.total.toLocaleString('en-US')} rows of prefix ${res.prefix}` +
+          `${res.total === 0 ? ' (nothing left to remove)' : ':'}\n`,
       );
       printCounts(ctx, res.counts);
       return 0;

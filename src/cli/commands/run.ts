@@ -28,16 +28,22 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
   const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? p.green('ok  ') : p.red('FAIL'));
   for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
   out.write(
-    `  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`,
+    `  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), ` +
+      `lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/` +
+      `${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`,
   );
   out.write(
-    `  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ${f.senderCpuSeconds.toFixed(2)} s\n`,
+    `  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ` +
+      `${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ` +
+      `${f.senderCpuSeconds.toFixed(2)} s\n`,
   );
   const errs = Object.entries(f.sendErrors);
   if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
   if (f.log)
     out.write(
-      `  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ${f.log.failovers} failover messages\n`,
+      `  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count ` +
+        `mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ` +
+        `${f.log.failovers} failover messages\n`,
     );
   const l = r.ledger;
   if (l) {
@@ -45,7 +51,8 @@ export function printSummary(ctx: CommandContext, r: RunRecord, files: string[],
     out.write(
       `  ledger: sent ${n(l.sent)} = processed ${n(l.processed)}\n` +
         `    + stale-dropped by the HM ${m(l.staleDropped)} + kernel-dropped ${m(l.kernelDropped)}\n` +
-        `    + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)} + unaccounted ${n(l.unaccounted)}\n`,
+        `    + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)} + unaccounted ` +
+        `${n(l.unaccounted)}\n`,
     );
   }
   if (r.diagnosis?.length) {
@@ -68,10 +75,13 @@ export const runCommand: CommandSpec = {
   name: 'run',
   summary: 'Stress run (the default): populate, send heartbeats for test_runtime_secs, drain, clean, judge.',
   usage:
-    'stresshm --config-file stresshm.conf [run] [--profile FILE [--scale X] [--seed N]] [--prefix P] [--keep] [--hm-log FILE] [--report-html F] [--report-json F] [--junit F]',
+    'stresshm --config-file stresshm.conf [run] [--profile FILE [--scale X] [--seed N]] [--prefix P] [--keep] ' +
+    '[--hm-log FILE] [--report-html F] [--report-json F] [--junit F]',
   description:
-    'Every ghost amphora (2 per LB in ACTIVE_STANDBY) sends signed heartbeats to controller_ip_port_list from native\n' +
-    'sender threads while the Octavia database is watched; then sending stops, the HM drains, the ghosts are removed\n' +
+    'Every ghost amphora (2 per LB in ACTIVE_STANDBY) sends signed heartbeats to controller_ip_port_list from ' +
+    'native\n' +
+    'sender threads while the Octavia database is watched; then sending stops, the HM drains, the ghosts are ' +
+    'removed\n' +
     'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1). Ctrl-C cleans up (exit 130).',
   flags: [
     {
@@ -153,9 +163,12 @@ export const blastCommand: CommandSpec = {
   name: 'blast',
   summary: 'Push pre-encoded heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
   usage:
-    'stresshm blast [--amphorae N] [--duration SECS] [--members N] [--sender_threads N] --heartbeat_key K --controller_ip_port_list IP:PORT',
+    'stresshm blast [--amphorae N] [--duration SECS] [--members N] [--sender_threads N] --heartbeat_key K ' +
+    '--controller_ip_port_list IP:PORT',
   description:
-    'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in total and per thread.',
+    'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the ' +
+    'native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in ' +
+    'total and per thread.',
   flags: [
     { name: 'amphorae', type: 'int', default: 1000, min: 1, max: 1000000, help: 'Distinct heartbeats to replay.' },
     { name: 'duration', type: 'int', default: 10, min: 1, max: 3600, help: 'Seconds to send.' },
@@ -169,16 +182,19 @@ export const blastCommand: CommandSpec = {
     const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
     const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);
     ctx.out.write(
-      `blast: ${amphorae} heartbeats (${members} members each), ${spec.threads} threads, ${duration} s to ${cfg.controllerIpPortList.join(', ')}\n`,
+      `blast: ${amphorae} heartbeats (${members} members each), ${spec.threads} threads, ${duration} s to ` +
+        `${cfg.controllerIpPortList.join(', ')}\n`,
     );
     const r = await native().blast(packSpec(spec), duration * 1000);
     const total = r.packetsPerThread.reduce((a, b) => a + b, 0);
     ctx.out.write(
-      `sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ${Math.round(total / r.seconds).toLocaleString('en-US')} packets/s, ${((r.bytes * 8) / r.seconds / 1e6).toFixed(0)} Mbit/s\n`,
+      `sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ` +
+        `${Math.round(total / r.seconds).toLocaleString('en-US')} packets/s, ` +
+        `${((r.bytes * 8) / r.seconds / 1e6).toFixed(0)} Mbit/s\n`,
     );
-    r.packetsPerThread.forEach((p, i) =>
-      ctx.out.write(`  thread ${i}: ${Math.round(p / r.seconds).toLocaleString('en-US')} packets/s\n`),
-    );
+    r.packetsPerThread.forEach((p, i) => {
+      ctx.out.write(`  thread ${i}: ${Math.round(p / r.seconds).toLocaleString('en-US')} packets/s\n`);
+    });
     const errs = Object.entries(errnoNames(r.errors));
     if (errs.length) ctx.out.write(`send errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
     if (r.failure) throw new EnvError(`a blast thread failed: ${r.failure}`);

@@ -43,7 +43,9 @@ const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FL
 
 function describe(ctx: CommandContext, sb: Sandbox): void {
   ctx.out.write(
-    `${sb.octaviaVersion}\nSandbox up in ${sb.dir}\n  database ${sb.database}${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health managers ${sb.endpoints.join(', ')}\n`,
+    `${sb.octaviaVersion}\nSandbox up in ${sb.dir}\n  database ${sb.database}` +
+      `${sb.privateDb ? ` on a private mariadbd (127.0.0.1:${sb.privateDb.server.port})` : ''}\n  health ` +
+      `managers ${sb.endpoints.join(', ')}\n`,
   );
   if (sb.api) ctx.out.write(`  API ${sb.api.url} (noauth)\n`);
   ctx.out.write(`  HM logs ${sb.hmLogs.join(', ')}\n  stresshm config ${sb.stresshmConf}\n`);
@@ -63,7 +65,8 @@ export const sandboxCommand: CommandSpec = {
   name: 'sandbox',
   summary: 'Start a throwaway Octavia on loopback (DB, real health managers, optional API) until Ctrl-C.',
   usage:
-    'stresshm sandbox [--octavia installed|SUITE|PATH] [--hms N | --hm-ports P1,P2] [--api [--api-port P]] [--health-update-threads N] [--heartbeat-interval S] [--private-db]',
+    'stresshm sandbox [--octavia installed|SUITE|PATH] [--hms N | --hm-ports P1,P2] [--api [--api-port P]] ' +
+    '[--health-update-threads N] [--heartbeat-interval S] [--private-db]',
   description:
     'The database goes on the local MariaDB (root@127.0.0.1:3306); when none answers, or with --private-db,\n' +
     'a private mariadbd is started from the system binary in a temporary data directory. Everything is removed\n' +
@@ -115,7 +118,8 @@ export const sandboxCommand: CommandSpec = {
     try {
       describe(ctx, sb);
       ctx.out.write(
-        `Run against it:  stresshm --config-file ${sb.stresshmConf} run --hm-log ${sb.hmLogs.join(' --hm-log ')}\nPress Ctrl-C to tear it down.\n`,
+        `Run against it:  stresshm --config-file ${sb.stresshmConf} run --hm-log ` +
+          `${sb.hmLogs.join(' --hm-log ')}\nPress Ctrl-C to tear it down.\n`,
       );
       crash = await Promise.race([new Promise<undefined>((done) => onInterrupt(() => done(undefined))), sb.crashed]);
     } finally {
@@ -186,10 +190,13 @@ export const compareCommand: CommandSpec = {
   summary:
     'The same scenario against two HM builds (source checkouts or "installed"): knee, lag, CPU per 1,000 heartbeats.',
   usage:
-    'stresshm compare A B [--fixed-rate N] [--fixed-secs N] [--interval N] [--start-rate N] [--factor N] [--max-rate N] [--step-secs N] [--refine N] [--report-json F] [--report-html F]',
+    'stresshm compare A B [--fixed-rate N] [--fixed-secs N] [--interval N] [--start-rate N] [--factor N] ' +
+    '[--max-rate N] [--step-secs N] [--refine N] [--report-json F] [--report-html F]',
   args: ['A', 'B'],
   description:
-    'A and B are paths to Octavia source checkouts (run with the system\'s Octavia dependencies) or "installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) and a capacity search.',
+    "A and B are paths to Octavia source checkouts (run with the system's Octavia dependencies) or " +
+    '"installed".\nEach build gets its own sandbox (1 HM): two fixed-load runs (their spread is the noise) ' +
+    'and a capacity search.',
   flags: [
     {
       name: 'fixed_rate',
@@ -249,7 +256,9 @@ export const compareCommand: CommandSpec = {
     line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
     for (const r of rows)
       line(
-        `${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
+        `${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ` +
+          `${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%` +
+          `${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
       );
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
@@ -305,9 +314,12 @@ export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
   usage:
-    'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
+    'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file ' +
+    'F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
   description:
-    'Populates ghosts up to each size (one project), then times each list call: the whole list, the second page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts are removed at the end.',
+    'Populates ghosts up to each size (one project), then times each list call: the whole list, the second ' +
+    'page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts ' +
+    'are removed at the end.',
   flags: [
     { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
     octaviaFlag,
@@ -389,7 +401,9 @@ export const apiBenchCommand: CommandSpec = {
         timings.push(...res);
         for (const r of res) {
           ctx.out.write(
-            `${String(size).padStart(7)} LBs  ${r.call.padEnd(15)} ${r.variant.padEnd(6)} ${r.status} ${String(r.count).padStart(7)}/${String(r.expected).padEnd(7)} p50 ${r.p50Ms.toFixed(1).padStart(8)} ms  p95 ${r.p95Ms.toFixed(1).padStart(8)} ms\n`,
+            `${String(size).padStart(7)} LBs  ${r.call.padEnd(15)} ${r.variant.padEnd(6)} ${r.status} ` +
+              `${String(r.count).padStart(7)}/${String(r.expected).padEnd(7)} p50 ` +
+              `${r.p50Ms.toFixed(1).padStart(8)} ms  p95 ${r.p95Ms.toFixed(1).padStart(8)} ms\n`,
           );
         }
       }
@@ -400,22 +414,31 @@ export const apiBenchCommand: CommandSpec = {
           prefixes.splice(prefixes.indexOf(p), 1);
         }
       } catch (e) {
+        // biome-ignore lint/correctness/noUnsafeFinally: a failed clean-up is reported over any earlier error
         throw new EnvError(`${e instanceof Error ? e.message : String(e)}; remove the ghosts with: ${cleanHint()}`);
       } finally {
         await session.end();
         await sb?.stop();
       }
     }
-    if (json)
-      writeFileSync(
-        json,
-        `${JSON.stringify({ kind: 'api-bench', version: toolVersion(), url: t.url, octavia: sb?.octaviaVersion, repeat, pageSize, timings }, null, 2)}\n`,
-      );
+    if (json) {
+      const doc = {
+        kind: 'api-bench',
+        version: toolVersion(),
+        url: t.url,
+        octavia: sb?.octaviaVersion,
+        repeat,
+        pageSize,
+        timings,
+      };
+      writeFileSync(json, `${JSON.stringify(doc, null, 2)}\n`);
+    }
     if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
     if (bad.length) {
       ctx.err.write(
-        `stresshm: ${bad.length} calls answered wrongly, e.g. ${bad[0].call} ${bad[0].variant} at ${bad[0].size}: ${bad[0].status}, ${bad[0].count} of ${bad[0].expected}\n`,
+        `stresshm: ${bad.length} calls answered wrongly, e.g. ${bad[0].call} ${bad[0].variant} at ` +
+          `${bad[0].size}: ${bad[0].status}, ${bad[0].count} of ${bad[0].expected}\n`,
       );
       return 1;
     }
