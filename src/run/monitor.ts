@@ -126,7 +126,9 @@ export class Monitor {
     private readonly timeoutSecs: number,
     private readonly runStartMs: number,
   ) {
-    amphoraIds.forEach((id, i) => this.index.set(id, i));
+    amphoraIds.forEach((id, i) => {
+      this.index.set(id, i);
+    });
     this.lastSeen = new Float64Array(amphoraIds.length);
     this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
     this.lastPollMs = runStartMs;

@@ -201,7 +201,8 @@ class StressRun {
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
     const fleet = new Fleet(spec);
     const startedAt = new Date();
-    const logs = (this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds));
+    const logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
+    this.logs = logs;
     const monitor = new Monitor(
       this.session,
       fleet.amphoraIds,

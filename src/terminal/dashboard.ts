@@ -74,7 +74,7 @@ export class Dashboard {
     if (this.tty) {
       const columns = this.out.columns || 80;
       if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A`);
-      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
+      this.out.write(`${lines.map((l) => `\x1b[2K${l}\n`).join('')}\x1b[J`);
       this.drawn = rowsTaken(lines, columns);
     } else if (s.elapsedSecs - this.lastPlain >= this.plainEverySecs) {
       this.lastPlain = s.elapsedSecs;

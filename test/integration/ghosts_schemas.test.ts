@@ -14,7 +14,9 @@ import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { createTestDb, type SchemaSource, type TestDb } from '../helpers/testdb';
 
 const dbs: TestDb[] = [];
-after(() => dbs.forEach((d) => d.drop()));
+after(() => {
+  for (const d of dbs) d.drop();
+});
 
 function plan(over: Partial<GhostPlan>): GhostPlan {
   return {

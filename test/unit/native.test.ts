@@ -95,7 +95,7 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   }
   const stats = fleet.stats();
   const received = sinks.map((s) => s.stats());
-  sinks.forEach((s) => s.stop());
+  for (const s of sinks) s.stop();
   assert.equal(received[0].invalid + received[1].invalid, 0);
   assert.equal(received[0].valid + received[1].valid, stats.sent, 'every heartbeat sent was received and verified');
   assert.ok(
