@@ -162,7 +162,8 @@ export class Monitor {
     // Re-read a few seconds behind the newest update seen: the HM stamps utcnow() before its
     // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
-      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
+      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= ' +
+        'FROM_UNIXTIME(?)',
       [this.watermarkSec - WATERMARK_OVERLAP_SECS],
     );
     this.queryMs.push(Date.now() - startedMs);

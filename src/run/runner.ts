@@ -222,8 +222,10 @@ class StressRun {
     );
     if (!req.quiet) {
       req.out.write(
-        `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${req.cfg.heartbeatVersion}, ` +
-          `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ${req.cfg.controllerIpPortList.join(', ')} ` +
+        `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, ` +
+          `v${req.cfg.heartbeatVersion}, ` +
+          `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ` +
+          `${req.cfg.controllerIpPortList.join(', ')} ` +
           `(${fleet.maxPacketBytes()} bytes max)\n`,
       );
     }

@@ -21,29 +21,32 @@ const CHURNS = [
   { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 },
 ];
 
-test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ids)', () => {
-  let compared = 0;
-  for (const version of [1, 2, 3] as const) {
-    for (const legacyDigest of [false, true]) {
-      for (const churn of CHURNS) {
-        const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
-        spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
-        const buf = packSpec(spec);
-        for (let a = 0; a < spec.amphorae.length; a++) {
-          for (const seq of [0, 1, 4, 97]) {
-            assert.deepEqual(
-              native().encodeHeartbeat(buf, a, seq),
-              encodeHeartbeat(spec, a, seq),
-              `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`,
-            );
-            compared++;
+test(
+  'native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ' + 'ids)',
+  () => {
+    let compared = 0;
+    for (const version of [1, 2, 3] as const) {
+      for (const legacyDigest of [false, true]) {
+        for (const churn of CHURNS) {
+          const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
+          spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
+          const buf = packSpec(spec);
+          for (let a = 0; a < spec.amphorae.length; a++) {
+            for (const seq of [0, 1, 4, 97]) {
+              assert.deepEqual(
+                native().encodeHeartbeat(buf, a, seq),
+                encodeHeartbeat(spec, a, seq),
+                `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`,
+              );
+              compared++;
+            }
           }
         }
       }
     }
-  }
-  assert.equal(compared, 3 * 2 * 2 * 6 * 4);
-});
+    assert.equal(compared, 3 * 2 * 2 * 6 * 4);
+  },
+);
 
 const UNWRAP = `
 import json, sys
