@@ -61,8 +61,7 @@ export async function drain(
         text:
           `drain_timeout_secs (${boundSecs} s) reached while the HM is still working ` +
           `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last ` +
-          `poll); keeping the ghosts ` +
-          `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min`,
+          `poll); keeping the ghosts (amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min`,
       });
     }
     if (Date.now() >= hardAt) {

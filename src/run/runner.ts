@@ -223,10 +223,8 @@ class StressRun {
     if (!req.quiet) {
       req.out.write(
         `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, ` +
-          `v${req.cfg.heartbeatVersion}, ` +
-          `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ` +
-          `${req.cfg.controllerIpPortList.join(', ')} ` +
-          `(${fleet.maxPacketBytes()} bytes max)\n`,
+          `v${req.cfg.heartbeatVersion}, every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ` +
+          `${req.cfg.controllerIpPortList.join(', ')} (${fleet.maxPacketBytes()} bytes max)\n`,
       );
     }
     const why = await WhyProbe.start(this.session, r.endpoints, r.target);

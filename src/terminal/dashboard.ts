@@ -84,8 +84,7 @@ export class Dashboard {
       this.out.write(
         `[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed ` +
           `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 ` +
-          `interval ` +
-          `${n(s.sample?.staleOver1 ?? 0)}${
+          `interval ${n(s.sample?.staleOver1 ?? 0)}${
             l
               ? `; sent ${n(l.sent)}, processed ${n(l.processed)}, stale ${opt(l.staleDropped)}, ` +
                 `kernel ${opt(l.kernelDropped)}, unaccounted ${n(l.unaccounted)}`

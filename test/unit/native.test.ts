@@ -146,8 +146,9 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
   assert.equal(s.invalid, 0);
 });
 
-for (const version of [2, 3] as const)
-  test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
+for (const version of [2, 3] as const) {
+  const what = 'a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq';
+  test(`v${version}: ${what}`, async () => {
     // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
     // rest are encoded in the window ahead of their send time, with churn changing statuses.
     const { rx, port, packets } = await capture(32 << 20);
@@ -192,3 +193,4 @@ for (const version of [2, 3] as const)
       assert.equal(Math.max(...recorded), Math.max(...seqs), `amphora ${a}: last seq`);
     });
   });
+}
