@@ -41,17 +41,22 @@ async function main(): Promise<void> {
   const mb = (b: number) => (b / 1048576).toFixed(0);
   const cpuShare = st.cpuSeconds / (st.elapsedMs / 1000);
   console.log(
-    `fleet: ${amphorae.toLocaleString('en-US')} amphorae, 10 s interval (${(amphorae / 10).toLocaleString('en-US')} heartbeats/s), ${seconds} s, 2 sender threads, verifying sink on 127.0.0.1`,
+    `fleet: ${amphorae.toLocaleString('en-US')} amphorae, 10 s interval ` +
+      `(${(amphorae / 10).toLocaleString('en-US')} heartbeats/s), ${seconds} s, 2 sender threads, verifying sink ` +
+      `on 127.0.0.1`,
   );
   console.log(
-    `  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.sent.toLocaleString('en-US')} sent (${((100 * rx.valid) / st.sent).toFixed(3)}%, target >= 99.9%), ${rx.invalid} bad HMACs`,
+    `  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.sent.toLocaleString('en-US')} sent ` +
+      `(${((100 * rx.valid) / st.sent).toFixed(3)}%, target >= 99.9%), ${rx.invalid} bad HMACs`,
   );
   console.log(`  sender CPU             ${(cpuShare * 100).toFixed(1)}% of one core (target <= 20%)`);
   console.log(
-    `  process RSS            peak ${mb(peakRss)} MB while sending (${mb(rssBefore)} MB at handover, before the spec is released; target <= 200 MB)`,
+    `  process RSS            peak ${mb(peakRss)} MB while sending (${mb(rssBefore)} MB at handover, before the ` +
+      `spec is released; target <= 200 MB)`,
   );
   console.log(
-    `  send time vs schedule  p50 ${st.lagP50Ms.toFixed(2)} ms, p99 ${st.lagP99Ms.toFixed(2)} ms (target <= 5 ms), max ${st.lagMaxMs.toFixed(1)} ms, ${st.late} sends > 5 ms late`,
+    `  send time vs schedule  p50 ${st.lagP50Ms.toFixed(2)} ms, p99 ${st.lagP99Ms.toFixed(2)} ms (target <= 5 ms), ` +
+      `max ${st.lagMaxMs.toFixed(1)} ms, ${st.late} sends > 5 ms late`,
   );
   console.log(`  send errors            ${JSON.stringify(st.errors)}`);
 }

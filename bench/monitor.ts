@@ -58,7 +58,8 @@ async function main(): Promise<void> {
       `monitor poll, ${ids.length.toLocaleString('en-US')} amphorae, every row updated (all returned), 5 polls:`,
     );
     console.log(
-      `  median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms per poll (target <= 200 ms), fastest ${times[0].toFixed(0)} ms`,
+      `  median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms per poll (target <= 200 ms), fastest ` +
+        `${times[0].toFixed(0)} ms`,
     );
   });
 }

@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const schema = await loadSchema(conn, db.name);
     const p = benchPlan(lbs);
     console.log(
-      `populate/clean benchmark: ${fmt(lbs)} LBs x (1 listener, 1 pool, 1 HM, 10 members, 1 l7policy, 1 l7rule) = ${rowsPerLb(p)} rows/LB, Octavia 18.0.0 schema, MariaDB on 127.0.0.1`,
+      `populate/clean benchmark: ${fmt(lbs)} LBs x (1 listener, 1 pool, 1 HM, 10 members, 1 l7policy, 1 l7rule) = ` +
+        `${rowsPerLb(p)} rows/LB, Octavia 18.0.0 schema, MariaDB on 127.0.0.1`,
     );
     const second = await connect(db.target);
     const warm = benchPlan(1000); // the same warm-up for every method: tables and buffer pool in use
@@ -183,17 +184,22 @@ async function main(): Promise<void> {
     console.log(`  ${'method'.padEnd(44)} ${'rows/s'.padStart(10)}  vs stresshm`);
     console.log(`  ${'stresshm populate (batch(), 2 connections)'.padEnd(44)} ${fmt(ourRate).padStart(10)}  1.00x`);
     console.log(
-      `  ${`row-at-a-time INSERTs (${fmt(slowLbs)} LBs)`.padEnd(44)} ${fmt(slowRate).padStart(10)}  stresshm is ${(ourRate / slowRate).toFixed(1)}x faster (target >= 5x)`,
+      `  ${`row-at-a-time INSERTs (${fmt(slowLbs)} LBs)`.padEnd(44)} ${fmt(slowRate).padStart(10)}  stresshm is ` +
+        `${(ourRate / slowRate).toFixed(1)}x faster (target >= 5x)`,
     );
     console.log(
-      `  ${'LOAD DATA LOCAL INFILE (ceiling)'.padEnd(44)} ${fmt(loadRate).padStart(10)}  stresshm reaches ${((100 * ourRate) / loadRate).toFixed(0)}% (target >= 50%)`,
+      `  ${'LOAD DATA LOCAL INFILE (ceiling)'.padEnd(44)} ${fmt(loadRate).padStart(10)}  stresshm reaches ` +
+        `${((100 * ourRate) / loadRate).toFixed(0)}% (target >= 50%)`,
     );
     console.log(
-      `  ${'stresshm clean (500 LBs/txn)'.padEnd(44)} ${fmt(cleanRate).padStart(10)}  ${((100 * cleanRate) / ourRate).toFixed(0)}% of populate (target >= 50%)`,
+      `  ${'stresshm clean (500 LBs/txn)'.padEnd(44)} ${fmt(cleanRate).padStart(10)}  ` +
+        `${((100 * cleanRate) / ourRate).toFixed(0)}% of populate (target >= 50%)`,
     );
     console.log('');
     console.log(
-      `  peak RSS of a populate process: ${fmt(small.rows / rowsPerLb(p))} LBs ${small.peakRssMb.toFixed(0)} MB, ${fmt(big.rows / rowsPerLb(p))} LBs ${big.peakRssMb.toFixed(0)} MB (ratio ${(big.peakRssMb / small.peakRssMb).toFixed(2)}, flat = ~1; node --max-old-space-size=96)`,
+      `  peak RSS of a populate process: ${fmt(small.rows / rowsPerLb(p))} LBs ${small.peakRssMb.toFixed(0)} MB, ` +
+        `${fmt(big.rows / rowsPerLb(p))} LBs ${big.peakRssMb.toFixed(0)} MB (ratio ` +
+        `${(big.peakRssMb / small.peakRssMb).toFixed(2)}, flat = ~1; node --max-old-space-size=96)`,
     );
   });
 }

@@ -90,10 +90,12 @@ async function main(): Promise<void> {
     console.log(`  ${'method'.padEnd(46)} ${'packets/s'.padStart(10)}`);
     console.log(`  ${'stresshm native (sendmmsg, pre-encoded HBs)'.padEnd(46)} ${fmt(ours).padStart(10)}`);
     console.log(
-      `  ${'plain C send() loop (ceiling)'.padEnd(46)} ${fmt(cRate).padStart(10)}   stresshm reaches ${((100 * ours) / cRate).toFixed(0)}% (target >= 90%)`,
+      `  ${'plain C send() loop (ceiling)'.padEnd(46)} ${fmt(cRate).padStart(10)}   stresshm reaches ` +
+        `${((100 * ours) / cRate).toFixed(0)}% (target >= 90%)`,
     );
     console.log(
-      `  ${'Node dgram (64 sends in flight)'.padEnd(46)} ${fmt(dgram).padStart(10)}   stresshm is ${(ours / dgram).toFixed(1)}x (target >= 1.5x)`,
+      `  ${'Node dgram (64 sends in flight)'.padEnd(46)} ${fmt(dgram).padStart(10)}   stresshm is ` +
+        `${(ours / dgram).toFixed(1)}x (target >= 1.5x)`,
     );
     const errs = Object.keys(blast.errors).length ? JSON.stringify(blast.errors) : 'none';
     console.log(`  native send errors: ${errs}`);

@@ -15,7 +15,8 @@ export interface PrefixSummary {
 export async function listPrefixes(conn: Conn): Promise<PrefixSummary[]> {
   const ghost = ghostNameSql('lb.name');
   const rows: Array<{ prefix: string; lbs: number; amps: number; created: Date | null }> = await conn.query(
-    `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, MIN(lb.created_at) AS created
+    `SELECT LEFT(lb.name, 36) AS prefix, COUNT(DISTINCT lb.id) AS lbs, COUNT(a.id) AS amps, ` +
+      `MIN(lb.created_at) AS created
        FROM load_balancer lb LEFT JOIN amphora a ON a.load_balancer_id = lb.id
       WHERE ${ghost.sql} GROUP BY LEFT(lb.name, 36) ORDER BY created`,
     ghost.params,
@@ -66,7 +67,8 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
     params,
   );
   const amps: Array<{ id: string; lb: string; role: AmphoraRole }> = await conn.query(
-    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (${inRun}) ORDER BY role DESC, id`,
+    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN ` +
+      `(${inRun}) ORDER BY role DESC, id`,
     params,
   );
   const listeners: ListenerRow[] = await conn.query(
@@ -75,7 +77,8 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
     params,
   );
   const redirects: Array<{ pool: string; listener: string }> = await conn.query(
-    `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`,
+    `SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL AND ` +
+      `listener_id IN (SELECT id FROM listener WHERE load_balancer_id IN (${inRun}))`,
     params,
   );
   const pools: Array<{ id: string; lb: string; description: string | null }> = await conn.query(
@@ -83,7 +86,8 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
     params,
   );
   const members: Array<{ id: string; pool: string }> = await conn.query(
-    `SELECT id, pool_id AS pool FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN (${inRun})) ORDER BY name`,
+    `SELECT id, pool_id AS pool FROM member WHERE pool_id IN (SELECT id FROM pool WHERE load_balancer_id IN ` +
+      `(${inRun})) ORDER BY name`,
     params,
   );
   return assemble(prefix, lbs, amps, listeners, redirects, pools, members);

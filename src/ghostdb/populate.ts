@@ -1,5 +1,6 @@
 // Writes ghost graphs: each group of whole load balancers is one transaction of batch() inserts
-// in pieces of bounded size, shaped to the live schema (absent columns skipped, unknown NOT NULL columns given neutral values).
+// in pieces of bounded size, shaped to the live schema (absent columns skipped, unknown NOT NULL
+// columns given neutral values).
 
 import { InterruptedError, UsageError } from '../errors';
 import { interruptRequested } from '../lifecycle/interrupt';
@@ -59,7 +60,9 @@ export async function planTable(
       fillers.set(c.name, await fillerFor(conn, schema, table, c, now));
     }
   }
-  const sql = `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const sql =
+    `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ` +
+    `(${columns.map(() => '?').join(', ')})`;
   return { sql, columns, fillers };
 }
 

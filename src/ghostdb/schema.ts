@@ -75,7 +75,8 @@ const REQUIRED_LOOKUPS: Array<[string, string]> = [
 
 async function readColumns(conn: Conn, db: string): Promise<Map<string, Column[]>> {
   const rows: Array<Record<string, unknown>> = await conn.query(
-    `SELECT TABLE_NAME t, COLUMN_NAME c, DATA_TYPE d, IS_NULLABLE n, COLUMN_DEFAULT def, CHARACTER_MAXIMUM_LENGTH len, EXTRA x
+    `SELECT TABLE_NAME t, COLUMN_NAME c, DATA_TYPE d, IS_NULLABLE n, COLUMN_DEFAULT def, ` +
+      `CHARACTER_MAXIMUM_LENGTH len, EXTRA x
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [db],
   );
@@ -128,7 +129,8 @@ export async function loadSchema(conn: Conn, database: string, code = EXIT_USAGE
   const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
   if (missing.length > 0) {
     throw new EnvError(
-      `database "${database}" is not an Octavia database (missing table${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).join(', ')})`,
+      `database "${database}" is not an Octavia database (missing table${missing.length > 1 ? 's' : ''} ` +
+        `${missing.slice(0, 4).join(', ')})`,
       code,
     );
   }
@@ -141,7 +143,8 @@ export async function loadSchema(conn: Conn, database: string, code = EXIT_USAGE
   const absent = REQUIRED_LOOKUPS.filter(([t, v]) => !schema.lookups.get(t)?.has(v));
   if (absent.length > 0) {
     throw new EnvError(
-      `database "${database}" is not a usable Octavia database (lookup values missing: ${absent.map(([t, v]) => `${t}.${v}`).join(', ')}); run octavia-db-manage upgrade head`,
+      `database "${database}" is not a usable Octavia database (lookup values missing: ` +
+        `${absent.map(([t, v]) => `${t}.${v}`).join(', ')}); run octavia-db-manage upgrade head`,
       code,
     );
   }

@@ -62,7 +62,7 @@ export class DbSession {
 
   /** The live connection, opened (with the socket timeout) when there is none. */
   async conn(): Promise<Conn> {
-    if (this.current && this.current.isValid()) return this.current;
+    if (this.current?.isValid()) return this.current;
     this.drop();
     const c = await connect(this.target, this.code, { socketTimeout: this.limits.statementMs });
     c.on('error', () => undefined); // a dead socket surfaces through the next statement

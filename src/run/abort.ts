@@ -32,7 +32,8 @@ export function failedBeyondRecovery(p: Progress, sla: Sla): string | undefined 
   const total = p.sent + p.remaining;
   const best = p.processed + p.inFlight + p.remaining;
   if (total > 0 && best / total < sla.minProcessedShare) {
-    return `even if every heartbeat in flight or still to send were processed, at most ${((100 * best) / total).toFixed(1)}% would be`;
+    const share = ((100 * best) / total).toFixed(1);
+    return `even if every heartbeat in flight or still to send were processed, at most ${share}% would be`;
   }
   if (total > 0 && p.lagsOverLimit > 0.01 * total)
     return `${p.lagsOverLimit} heartbeats already lagged beyond the p99 limit`;

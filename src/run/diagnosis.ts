@@ -24,19 +24,21 @@ function lossFacts(l: Ledger): string[] {
   if (l.sent === 0) return out;
   if (l.kernelDropped !== null && l.kernelDropped / l.sent > 0.01) {
     out.push(
-      `${pct(l.kernelDropped / l.sent)} of heartbeats (${n(l.kernelDropped)}) were dropped by the kernel at the HM socket ` +
-        'before the HM read them: its receive buffer was full; raise [health_manager] sock_rlimit or add HM endpoints',
+      `${pct(l.kernelDropped / l.sent)} of heartbeats (${n(l.kernelDropped)}) were dropped by the kernel at the HM ` +
+        'socket before the HM read them: its receive buffer was full; ' +
+        'raise [health_manager] sock_rlimit or add HM endpoints',
     );
   }
   if (l.staleDropped !== null && l.staleDropped / l.sent > 0.01) {
     out.push(
-      `${pct(l.staleDropped / l.sent)} (${n(l.staleDropped)}) were read but dropped by the HM as stale ("THIS IS NOT GOOD"): ` +
-        'they waited a whole heartbeat_interval for a health-update worker',
+      `${pct(l.staleDropped / l.sent)} (${n(l.staleDropped)}) were read but dropped by the HM as stale ` +
+        '("THIS IS NOT GOOD"): they waited a whole heartbeat_interval for a health-update worker',
     );
   }
   if (l.listenerMismatch !== null && l.listenerMismatch > 0) {
     out.push(
-      `${n(l.listenerMismatch)} heartbeats reported a listener count the database did not expect (no health update was made)`,
+      `${n(l.listenerMismatch)} heartbeats reported a listener count the database did not expect ` +
+        '(no health update was made)',
     );
   }
   if (l.sendErrors > 0) out.push(`${n(l.sendErrors)} heartbeats failed to send (see the send errors by errno)`);
@@ -50,7 +52,8 @@ function cpuFacts(i: DiagnosisInputs): string[] {
     const pools = r.poolSecs / i.seconds;
     out.push(
       `HM ${r.endpoint}: listener process at ${pct(listener)} of one core, its ${r.poolWorkers} pool workers at ` +
-        `${pct(pools)} of one core together${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}` +
+        `${pct(pools)} of one core ` +
+        `together${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}` +
         `${pools > 0.8 * Math.min(i.cores, Math.max(1, r.poolWorkers)) ? ' (the pools are saturated)' : ''}`,
     );
   }

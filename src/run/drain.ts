@@ -60,8 +60,8 @@ export async function drain(
       events.emit('notice', {
         text:
           `drain_timeout_secs (${boundSecs} s) reached while the HM is still working ` +
-          `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last poll); keeping the ghosts ` +
-          `(amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min`,
+          `(${activity.toLocaleString('en-US')} heartbeats, statistics, log lines or queued bytes in the last ` +
+          `poll); keeping the ghosts (amphora_health busy = 1) until it is quiet, at most ${HARD_BOUND_SECS / 60} min`,
       });
     }
     if (Date.now() >= hardAt) {

@@ -23,7 +23,10 @@ export const PATTERNS: Array<[keyof LogCounts, RegExp]> = [
   ['listenerMismatch', /health message reports \d+ listeners when \d+ expected/],
   [
     'hmacFailures',
-    /calculated hmac\(hex=False\).*not equal to msg hmac|InvalidHMACException|Health Manager experienced an exception processing a heartbeat message/,
+    new RegExp(
+      /calculated hmac\(hex=False\).*not equal to msg hmac|InvalidHMACException|/.source +
+        /Health Manager experienced an exception processing a heartbeat message/.source,
+    ),
   ],
   ['tracebacks', /Traceback \(most recent call last\)/],
   ['failovers', /(Attempting failover|failover of amphora|Performing failover|Stale amphora)/i],

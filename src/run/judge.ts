@@ -46,7 +46,7 @@ function cpuPer1000(
 
 export function buildRecord(
   cfg: Config,
-  r: Resolved,
+  _r: Resolved,
   graph: GhostGraph,
   s: SendFigures,
   phases: RunRecord['phases'],

@@ -126,7 +126,9 @@ export class Monitor {
     private readonly timeoutSecs: number,
     private readonly runStartMs: number,
   ) {
-    amphoraIds.forEach((id, i) => this.index.set(id, i));
+    amphoraIds.forEach((id, i) => {
+      this.index.set(id, i);
+    });
     this.lastSeen = new Float64Array(amphoraIds.length);
     this.watermarkSec = Math.floor(runStartMs / 1000) - 1;
     this.lastPollMs = runStartMs;
@@ -160,7 +162,8 @@ export class Monitor {
     // Re-read a few seconds behind the newest update seen: the HM stamps utcnow() before its
     // commit, so a row can appear after a poll with an older second than the watermark.
     const rows: Array<{ id: string; t: number }> = await this.conn.query(
-      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= FROM_UNIXTIME(?)',
+      'SELECT amphora_id AS id, UNIX_TIMESTAMP(last_update) AS t FROM amphora_health WHERE last_update >= ' +
+        'FROM_UNIXTIME(?)',
       [this.watermarkSec - WATERMARK_OVERLAP_SECS],
     );
     this.queryMs.push(Date.now() - startedMs);

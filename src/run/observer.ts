@@ -7,7 +7,7 @@ import type { DashboardState } from '../terminal/dashboard';
 import type { HmLogFollower } from './hmlog';
 import { LagHistogram, RecentLags } from './lagstats';
 import { type EndpointDrops, KernelDrops, type Ledger, ledgerOf } from './ledger';
-import { type Monitor, percentile } from './monitor';
+import { type Monitor, type PollSample, percentile } from './monitor';
 import type { Sample } from './record';
 import { type Endpoint, socketState } from './udpsocket';
 
@@ -90,7 +90,7 @@ export class Observer {
   async poll(phase: string, remainingSecs: number, judgeStale: boolean): Promise<Observation> {
     const now = Date.now();
     let dbGap = false;
-    let poll;
+    let poll: PollSample | undefined;
     try {
       poll = await this.monitor.poll(this.fleet.sendHistory(), now);
       this.failingSinceMs = undefined;

@@ -201,7 +201,8 @@ class StressRun {
     const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
     const fleet = new Fleet(spec);
     const startedAt = new Date();
-    const logs = (this.logs = new HmLogFollower(req.hmLogs, req.hmLogCmds));
+    const logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
+    this.logs = logs;
     const monitor = new Monitor(
       this.session,
       fleet.amphoraIds,
@@ -221,9 +222,9 @@ class StressRun {
     );
     if (!req.quiet) {
       req.out.write(
-        `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, v${req.cfg.heartbeatVersion}, ` +
-          `every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ${req.cfg.controllerIpPortList.join(', ')} ` +
-          `(${fleet.maxPacketBytes()} bytes max)\n`,
+        `Sending heartbeats: ${fleet.amphoraIds.length.toLocaleString('en-US')} amphorae, ` +
+          `v${req.cfg.heartbeatVersion}, every ${req.cfg.heartbeatInterval} s, for ${req.cfg.testRuntimeSecs} s to ` +
+          `${req.cfg.controllerIpPortList.join(', ')} (${fleet.maxPacketBytes()} bytes max)\n`,
       );
     }
     const why = await WhyProbe.start(this.session, r.endpoints, r.target);

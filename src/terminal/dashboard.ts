@@ -44,10 +44,12 @@ export function formatLines(s: DashboardState): string[] {
     : 'not followed (--hm-log)';
   const f = (v: number | undefined) => (v ?? 0).toFixed(2);
   return [
-    `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ${n(s.amphorae)} amphorae`,
+    `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ` +
+      `${n(s.amphorae)} amphorae`,
     `rate     offered ${n(p?.offeredPerSec ?? 0)}/s  processed ${n(p?.processedPerSec ?? 0)}/s`,
     `lag      p50 ${f(p?.lagP50)} s  p95 ${f(p?.lagP95)} s  p99 ${f(p?.lagP99)} s (last interval)`,
-    `stale    >1 interval ${n(p?.staleOver1 ?? 0)}  >2 intervals ${n(p?.staleOver2 ?? 0)}  >timeout ${n(p?.staleOverTimeout ?? 0)}`,
+    `stale    >1 interval ${n(p?.staleOver1 ?? 0)}  >2 intervals ${n(p?.staleOver2 ?? 0)}  >timeout ` +
+      `${n(p?.staleOverTimeout ?? 0)}`,
     ...ledgerLines(s.ledger),
     `sender   errors ${errors}  schedule lag p99 ${s.scheduleLagP99Ms.toFixed(1)} ms`,
     `HM log   ${log}`,
@@ -74,15 +76,15 @@ export class Dashboard {
     if (this.tty) {
       const columns = this.out.columns || 80;
       if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A`);
-      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
+      this.out.write(`${lines.map((l) => `\x1b[2K${l}\n`).join('')}\x1b[J`);
       this.drawn = rowsTaken(lines, columns);
     } else if (s.elapsedSecs - this.lastPlain >= this.plainEverySecs) {
       this.lastPlain = s.elapsedSecs;
       const l = s.ledger;
       this.out.write(
         `[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed ` +
-          `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 interval ` +
-          `${n(s.sample?.staleOver1 ?? 0)}${
+          `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 ` +
+          `interval ${n(s.sample?.staleOver1 ?? 0)}${
             l
               ? `; sent ${n(l.sent)}, processed ${n(l.processed)}, stale ${opt(l.staleDropped)}, ` +
                 `kernel ${opt(l.kernelDropped)}, unaccounted ${n(l.unaccounted)}`

@@ -48,7 +48,9 @@ export class Progress {
     this.drawnAt = this.done;
     const share = this.total > 0 ? Math.min(1, this.done / this.total) : 1;
     const rate = Math.round(this.rate()).toLocaleString('en-US');
-    const text = `${this.label} ${(share * 100).toFixed(0).padStart(3)}% ${this.done.toLocaleString('en-US')} rows ${rate} rows/s ${this.note}`;
+    const text =
+      `${this.label} ${(share * 100).toFixed(0).padStart(3)}% ${this.done.toLocaleString('en-US')} rows ` +
+      `${rate} rows/s ${this.note}`;
     if (this.tty) {
       const width = 24;
       const filled = Math.round(share * width);

@@ -73,7 +73,7 @@ export function parsePromText(text: string): Map<string, PromFamily> {
 }
 
 /** The value of the one series of `name` with exactly these labels (throws if absent). */
-export function valueOf(f: Map<string, PromFamily>, name: string, labels: Record<string, string> = {}): number {
+export function promValue(f: Map<string, PromFamily>, name: string, labels: Record<string, string> = {}): number {
   const s = f
     .get(name)
     ?.samples.find(

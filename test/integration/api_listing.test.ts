@@ -55,29 +55,33 @@ for (const rel of releasesUnderTest(['installed', 'sid'])) {
       return (await get(`${path}${sep}limit=1000`))[key] as Array<Record<string, unknown>>;
     }
 
-    test('load balancers, listeners, pools, members, health monitors, L7 policies and rules, amphorae list with their counts', async () => {
-      const n = expectedCounts(plan);
-      const p = `project_id=${plan.projectId}`;
-      const lbs = await list(`/v2/lbaas/loadbalancers?${p}`, 'loadbalancers');
-      assert.equal(lbs.length, n.load_balancer);
-      assert.deepEqual(lbs.map((l) => l.name).sort(), [1, 2, 3].map((i) => `${plan.prefix}-lb${i}`).sort());
-      assert.equal((await list(`/v2/lbaas/listeners?${p}`, 'listeners')).length, n.listener);
-      const pools = await list(`/v2/lbaas/pools?${p}`, 'pools');
-      assert.equal(pools.length, n.pool);
-      assert.equal((await list(`/v2/lbaas/healthmonitors?${p}`, 'healthmonitors')).length, n.health_monitor);
-      const policies = await list(`/v2/lbaas/l7policies?${p}`, 'l7policies');
-      assert.equal(policies.length, n.l7policy);
-      let members = 0;
-      for (const pool of pools) members += (await list(`/v2/lbaas/pools/${pool.id}/members`, 'members')).length;
-      assert.equal(members, n.member);
-      let rules = 0;
-      for (const pol of policies) rules += (await list(`/v2/lbaas/l7policies/${pol.id}/rules`, 'rules')).length;
-      assert.equal(rules, n.l7rule);
-      let amphorae = 0;
-      for (const lb of lbs)
-        amphorae += (await list(`/v2/octavia/amphorae?loadbalancer_id=${lb.id}`, 'amphorae')).length;
-      assert.equal(amphorae, n.amphora);
-    });
+    test(
+      'load balancers, listeners, pools, members, health monitors, L7 policies and rules, amphorae list with ' +
+        'their counts',
+      async () => {
+        const n = expectedCounts(plan);
+        const p = `project_id=${plan.projectId}`;
+        const lbs = await list(`/v2/lbaas/loadbalancers?${p}`, 'loadbalancers');
+        assert.equal(lbs.length, n.load_balancer);
+        assert.deepEqual(lbs.map((l) => l.name).sort(), [1, 2, 3].map((i) => `${plan.prefix}-lb${i}`).sort());
+        assert.equal((await list(`/v2/lbaas/listeners?${p}`, 'listeners')).length, n.listener);
+        const pools = await list(`/v2/lbaas/pools?${p}`, 'pools');
+        assert.equal(pools.length, n.pool);
+        assert.equal((await list(`/v2/lbaas/healthmonitors?${p}`, 'healthmonitors')).length, n.health_monitor);
+        const policies = await list(`/v2/lbaas/l7policies?${p}`, 'l7policies');
+        assert.equal(policies.length, n.l7policy);
+        let members = 0;
+        for (const pool of pools) members += (await list(`/v2/lbaas/pools/${pool.id}/members`, 'members')).length;
+        assert.equal(members, n.member);
+        let rules = 0;
+        for (const pol of policies) rules += (await list(`/v2/lbaas/l7policies/${pol.id}/rules`, 'rules')).length;
+        assert.equal(rules, n.l7rule);
+        let amphorae = 0;
+        for (const lb of lbs)
+          amphorae += (await list(`/v2/octavia/amphorae?loadbalancer_id=${lb.id}`, 'amphorae')).length;
+        assert.equal(amphorae, n.amphora);
+      },
+    );
 
     test('showing one ghost load balancer returns the full object', async () => {
       const g = await readGraph(conn, plan.prefix);

@@ -81,7 +81,8 @@ const PHASES: Array<{ phase: string; trigger: RegExp; extra: string[] }> = [
 for (const fault of ['kill', 'stop'] as Fault[]) {
   for (const { phase, trigger, extra } of PHASES) {
     test(
-      `database ${fault === 'kill' ? 'killed (-9)' : 'stopped (SIGSTOP)'} during ${phase}: exit 3, the clean command, ` +
+      `database ${fault === 'kill' ? 'killed (-9)' : 'stopped (SIGSTOP)'} during ${phase}: exit 3, the clean ` +
+        `command, ` +
         'and after it every table as before',
       async () => {
         const q = (sql: string) => server.sql(sql, 'octavia');
@@ -129,7 +130,9 @@ test("the tool's own connections killed (KILL) during sending: it reconnects, fi
 
 test('| head -3: the closed pipe stops the run, which cleans up and exits 130 without a stack', () => {
   const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
+  const cmd =
+    `${process.execPath} ${BIN} ` +
+    `${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
   const r = spawnSync('bash', ['-c', `${cmd} | head -3; exit \${PIPESTATUS[0]}`], {
     encoding: 'utf8',
     timeout: 120000,
@@ -180,44 +183,49 @@ test('a second Ctrl-C exits at once and prints the exact clean command, which re
   );
 });
 
-test('Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first, the run still cleans up (exit 130)', async () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const session = `stresshm-fault-${process.pid}`;
-  const log = join(dir, 'tee.log');
-  const status = join(dir, 'tee.status');
-  const cmd = `${process.execPath} ${BIN} ${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
-  // The shell traps INT (a handler, not "ignore", so node and tee keep the default) to record the status.
-  execFileSync('tmux', [
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '80',
-    '-y',
-    '24',
-    `bash -c 'trap true INT; ${cmd} 2>&1 | tee ${log}; echo \${PIPESTATUS[0]} > ${status}'`,
-  ]);
-  try {
-    const deadline = Date.now() + 60000;
-    while (!(existsSync(log) && /Sending heartbeats/.test(readFileSync(log, 'utf8')))) {
-      assert.ok(Date.now() < deadline, 'the run started');
-      await new Promise((r) => setTimeout(r, 100)); // polling a file for a condition, with a deadline
+test(
+  'Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first, the run still cleans up (exit ' + '130)',
+  async () => {
+    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const session = `stresshm-fault-${process.pid}`;
+    const log = join(dir, 'tee.log');
+    const status = join(dir, 'tee.status');
+    const cmd =
+      `${process.execPath} ${BIN} ` +
+      `${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
+    // The shell traps INT (a handler, not "ignore", so node and tee keep the default) to record the status.
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `bash -c 'trap true INT; ${cmd} 2>&1 | tee ${log}; echo \${PIPESTATUS[0]} > ${status}'`,
+    ]);
+    try {
+      const deadline = Date.now() + 60000;
+      while (!(existsSync(log) && /Sending heartbeats/.test(readFileSync(log, 'utf8')))) {
+        assert.ok(Date.now() < deadline, 'the run started');
+        await new Promise((r) => setTimeout(r, 100)); // polling a file for a condition, with a deadline
+      }
+      execFileSync('tmux', ['send-keys', '-t', session, 'C-c']);
+      while (!existsSync(status) || readFileSync(status, 'utf8').trim() === '') {
+        assert.ok(Date.now() < deadline + 60000, 'the run ended');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(readFileSync(status, 'utf8').trim(), '130');
+      assert.equal(
+        checksums((s) => mysql(s, shared.name), shared.name),
+        before,
+      );
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
     }
-    execFileSync('tmux', ['send-keys', '-t', session, 'C-c']);
-    while (!existsSync(status) || readFileSync(status, 'utf8').trim() === '') {
-      assert.ok(Date.now() < deadline + 60000, 'the run ended');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(readFileSync(status, 'utf8').trim(), '130');
-    assert.equal(
-      checksums((s) => mysql(s, shared.name), shared.name),
-      before,
-    );
-  } finally {
-    spawnSync('tmux', ['kill-session', '-t', session]);
-  }
-});
+  },
+);
 
 test(
   'checked before the first write (exit 2, one line, nothing written): an unaddressable endpoint, ' +
@@ -250,52 +258,58 @@ test(
   },
 );
 
-test('--abort-on-fail stops a run whose SLA failed beyond recovery, long before test_runtime_secs, and cleans up', async () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const started = Date.now();
-  const p = new CliProc(
-    runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']),
-  );
-  assert.equal(await p.exited, 1, p.text);
-  assert.ok(Date.now() - started < 120000, 'stopped early');
-  assert.match(
-    p.out,
-    /stopped early \(--abort-on-fail\): even if every heartbeat in flight or still to send were processed/,
-  );
-  assert.match(p.out, /VERDICT: FAILING/);
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
-});
-
-test('--ghost_busy true (and every spelling) writes busy = 1, so a real HM never fails a ghost over; false writes 0', () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
-  const cases: Array<[string[], string]> = [
-    [['--ghost_busy', 'true'], '1'],
-    [['--ghost-busy=yes'], '1'],
-    [['--ghost_busy'], '1'],
-    [['--no-ghost-busy'], '0'],
-    [['--ghost_busy', 'false'], '0'],
-  ];
-  for (const [flag, want] of cases) {
-    const r = spawnSync(
-      process.execPath,
-      [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
-      { encoding: 'utf8', timeout: 60000 },
+test(
+  '--abort-on-fail stops a run whose SLA failed beyond recovery, long before test_runtime_secs, and cleans ' + 'up',
+  async () => {
+    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const started = Date.now();
+    const p = new CliProc(
+      runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']),
     );
-    assert.equal(r.status, 0, r.stdout + r.stderr);
-    const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)![1];
-    const busy = mysql(
-      `SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l ` +
-        `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`,
-      shared.name,
-    ).trim();
-    assert.equal(busy, want, flag.join(' '));
-    runPrinted(`stresshm clean ${prefix} --octavia_db_connection ${shared.url}`);
-  }
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
-});
+    assert.equal(await p.exited, 1, p.text);
+    assert.ok(Date.now() - started < 120000, 'stopped early');
+    assert.match(
+      p.out,
+      /stopped early \(--abort-on-fail\): even if every heartbeat in flight or still to send were processed/,
+    );
+    assert.match(p.out, /VERDICT: FAILING/);
+    assert.equal(
+      checksums((s) => mysql(s, shared.name), shared.name),
+      before,
+    );
+  },
+);
+
+test(
+  '--ghost_busy true (and every spelling) writes busy = 1, so a real HM never fails a ghost over; false writes ' + '0',
+  () => {
+    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const cases: Array<[string[], string]> = [
+      [['--ghost_busy', 'true'], '1'],
+      [['--ghost-busy=yes'], '1'],
+      [['--ghost_busy'], '1'],
+      [['--no-ghost-busy'], '0'],
+      [['--ghost_busy', 'false'], '0'],
+    ];
+    for (const [flag, want] of cases) {
+      const r = spawnSync(
+        process.execPath,
+        [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
+        { encoding: 'utf8', timeout: 60000 },
+      );
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)![1];
+      const busy = mysql(
+        `SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l ` +
+          `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`,
+        shared.name,
+      ).trim();
+      assert.equal(busy, want, flag.join(' '));
+      runPrinted(`stresshm clean ${prefix} --octavia_db_connection ${shared.url}`);
+    }
+    assert.equal(
+      checksums((s) => mysql(s, shared.name), shared.name),
+      before,
+    );
+  },
+);

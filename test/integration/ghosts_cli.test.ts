@@ -103,7 +103,8 @@ test('bad input is one line, exit 2, and writes nothing', () => {
 
 test('a database with real load balancers needs --yes when there is no terminal', () => {
   mysql(
-    `INSERT INTO load_balancer (id, name, provisioning_status, operating_status, enabled) VALUES ('11111111-1111-1111-1111-111111111111', 'production-lb', 'ACTIVE', 'ONLINE', 1)`,
+    `INSERT INTO load_balancer (id, name, provisioning_status, operating_status, enabled) VALUES ` +
+      `('11111111-1111-1111-1111-111111111111', 'production-lb', 'ACTIVE', 'ONLINE', 1)`,
     other.name,
   );
   const args = ['--config-file', conf, '--octavia_db_connection', other.url, 'populate'];
@@ -144,7 +145,8 @@ test('Ctrl-C during populate stops between chunks, keeps whole graphs and prints
   assert.match(
     err,
     new RegExp(
-      `populate stopped after (\\d+) complete load balancers; remove them with: stresshm --config-file \\S+ --clean_db ${prefix}`,
+      `populate stopped after (\\d+) complete load balancers; remove them with: stresshm --config-file \\S+ ` +
+        `--clean_db ${prefix}`,
     ),
   );
   const lbs = Number(/stopped after (\d+)/.exec(err)?.[1]);

@@ -14,7 +14,9 @@ import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { createTestDb, type SchemaSource, type TestDb } from '../helpers/testdb';
 
 const dbs: TestDb[] = [];
-after(() => dbs.forEach((d) => d.drop()));
+after(() => {
+  for (const d of dbs) d.drop();
+});
 
 function plan(over: Partial<GhostPlan>): GhostPlan {
   return {
@@ -55,7 +57,8 @@ async function simulateLiveHm(conn: Conn, prefix: string): Promise<void> {
   for (const amp of lb.amphorae) {
     for (const l of lb.listeners) {
       await conn.query(
-        'INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections, total_connections, request_errors) VALUES (?, ?, 1, 2, 3, 4, 0)',
+        'INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections, ' +
+          'total_connections, request_errors) VALUES (?, ?, 1, 2, 3, 4, 0)',
         [l.id, amp.id],
       );
     }

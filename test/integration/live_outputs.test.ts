@@ -14,7 +14,7 @@ import { freeUdpPort } from '../../src/octavia/processes';
 import { CSV_COLUMNS } from '../../src/report/csv';
 import { loadRecord } from '../../src/run/record';
 import { BIN, CliProc } from '../helpers/cliproc';
-import { type PromFamily, parsePromText, valueOf } from '../helpers/promtext';
+import { type PromFamily, parsePromText, promValue } from '../helpers/promtext';
 import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-live-'));
@@ -58,7 +58,7 @@ type Families = Map<string, PromFamily>;
 async function scrapeWhileSending(url: string, p: CliProc, ok: (f: Families) => boolean): Promise<Families> {
   for (const deadline = Date.now() + 60000; Date.now() < deadline; ) {
     const f = await scrape(url);
-    if (valueOf(f, 'stresshm_phase', { phase: 'send' }) === 1 && ok(f)) return f;
+    if (promValue(f, 'stresshm_phase', { phase: 'send' }) === 1 && ok(f)) return f;
     if (p.child.exitCode !== null) break;
     await delay(200);
   }
@@ -93,7 +93,7 @@ test('metrics during a run, the CSV history after it, and report from the record
     json,
   ]);
   const url = (await p.waitFor(/metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/))[1];
-  const first = await scrapeWhileSending(url, p, (f) => valueOf(f, 'stresshm_heartbeats_sent_total') > 0);
+  const first = await scrapeWhileSending(url, p, (f) => promValue(f, 'stresshm_heartbeats_sent_total') > 0);
   for (const [name, fam] of first) {
     assert.equal(fam.type === 'counter', name.endsWith('_total'), `${name}: _total exactly on counters`);
   }
@@ -112,8 +112,8 @@ test('metrics during a run, the CSV history after it, and report from the record
       .get('stresshm_heartbeats_dropped_total')!
       .samples.find((s) => s.labels.kind === 'kernel' && s.labels.endpoint === kernelLabels.endpoint)?.value ?? 0;
   const second = await scrapeWhileSending(url, p, (f) => kernelOf(f) > 0);
-  assert.ok(valueOf(second, 'stresshm_heartbeats_sent_total') >= valueOf(first, 'stresshm_heartbeats_sent_total'));
-  const kernelSeen = valueOf(second, 'stresshm_heartbeats_dropped_total', kernelLabels);
+  assert.ok(promValue(second, 'stresshm_heartbeats_sent_total') >= promValue(first, 'stresshm_heartbeats_sent_total'));
+  const kernelSeen = promValue(second, 'stresshm_heartbeats_dropped_total', kernelLabels);
   await p.waitFor(/waiting for the health manager to drain/);
   sink.stdin!.write('drain\n');
   assert.equal(await p.exited, 1, p.text); // nothing processes: FAILING

@@ -157,7 +157,8 @@ test('a capacity search on a real HM finishes in bounded time and reports a knee
   assert.match(
     r.out,
     new RegExp(
-      `KNEE: sustains ${res.lastGood.rate.toLocaleString('en-US')} heartbeats/s = [\\d,]+ amphorae at 2 s; at ${res.firstBad.rate.toLocaleString('en-US')} p99 lag reaches`,
+      `KNEE: sustains ${res.lastGood.rate.toLocaleString('en-US')} heartbeats/s = [\\d,]+ amphorae at 2 s; at ` +
+        `${res.firstBad.rate.toLocaleString('en-US')} p99 lag reaches`,
     ),
   );
   assert.match(readFileSync(html, 'utf8'), /<svg class="chart"/);

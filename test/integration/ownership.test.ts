@@ -28,7 +28,7 @@ const dir = mkdtempSync(join(tmpdir(), 'stresshm-own-'));
 const conf = join(dir, 'stresshm.conf');
 writeFileSync(
   conf,
-  `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\n` + 'batch_size = 2\n',
+  `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 3\nmembers = 2\nbatch_size = 2\n`,
 );
 /** The prefix the foreign look-alikes imitate (its real ghosts are written by the tests). */
 const Q = randomUUID();
@@ -64,7 +64,7 @@ before(async () => {
 
 after(async () => {
   await conn?.end();
-  users.forEach((u) => u.drop());
+  for (const u of users) u.drop();
   db.drop();
   rmSync(dir, { recursive: true, force: true });
 });

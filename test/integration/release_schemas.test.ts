@@ -17,7 +17,9 @@ import { releasesUnderTest } from '../helpers/releases';
 import { mysql } from '../helpers/testdb';
 
 const created: string[] = [];
-after(() => created.forEach((d) => mysql(`DROP DATABASE IF EXISTS \`${d}\``)));
+after(() => {
+  for (const d of created) mysql(`DROP DATABASE IF EXISTS \`${d}\``);
+});
 
 function plan(over: Partial<GhostPlan> = {}): GhostPlan {
   return {
@@ -52,7 +54,7 @@ async function snapshot(conn: Conn, schema: Schema): Promise<Record<string, stri
 
 function columns(db: string, table: string): string[] {
   return mysql(
-    'SELECT column_name FROM information_schema.columns ' + `WHERE table_schema = '${db}' AND table_name = '${table}'`,
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = '${db}' AND table_name = '${table}'`,
   )
     .trim()
     .split('\n');

@@ -74,7 +74,8 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
     spec.lbs.flatMap((l) => l.pools.flatMap((p) => p.members)),
   );
   const lbRows: Array<{ name: string; s: string; id: string }> = await conn.query(
-    'SELECT lb.name, lb.operating_status AS s, lb.id FROM load_balancer lb JOIN amphora a ON a.load_balancer_id = lb.id WHERE a.id IN (?) GROUP BY lb.id',
+    'SELECT lb.name, lb.operating_status AS s, lb.id FROM load_balancer lb JOIN amphora a ON a.load_balancer_id = ' +
+      'lb.id WHERE a.id IN (?) GROUP BY lb.id',
     [ampIds],
   );
   const lbOfAmp = new Map<string, string>(
@@ -103,7 +104,8 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
   assert.ok(churned > 0, 'churned members were checked');
 
   const stats: Array<{ l: string; a: string; rx: number; tx: number; tc: number }> = await conn.query(
-    'SELECT listener_id AS l, amphora_id AS a, bytes_in AS rx, bytes_out AS tx, total_connections AS tc FROM listener_statistics WHERE amphora_id IN (?)',
+    'SELECT listener_id AS l, amphora_id AS a, bytes_in AS rx, bytes_out AS tx, total_connections AS tc FROM ' +
+      'listener_statistics WHERE amphora_id IN (?)',
     [ampIds],
   );
   const statRow = new Map(stats.map((r) => [`${r.l}/${r.a}`, r]));
@@ -208,7 +210,8 @@ for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
         assert.equal(res.record.verdict, 'KEEPING UP');
         assert.equal(res.exitCode, 0);
         const left = mysql(
-          'SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)',
+          'SELECT (SELECT COUNT(*) FROM load_balancer) + (SELECT COUNT(*) FROM amphora) + (SELECT COUNT(*) FROM ' +
+            'amphora_health) + (SELECT COUNT(*) FROM listener_statistics) + (SELECT COUNT(*) FROM member)',
           sb.database,
         );
         assert.equal(Number(left.trim()), 0, 'no ghost row is left');

@@ -65,7 +65,9 @@ test("the engine's deflate is the system zlib Python links, byte for byte at lev
     'print(json.dumps([zlib.compress(t.encode(), 9).hex() for t in json.load(sys.stdin)]))';
   const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(texts), encoding: 'utf8' });
   const expected = JSON.parse(out) as string[];
-  texts.forEach((t, i) => assert.equal(native().deflate(Buffer.from(t), 9).toString('hex'), expected[i], `text ${i}`));
+  texts.forEach((t, i) => {
+    assert.equal(native().deflate(Buffer.from(t), 9).toString('hex'), expected[i], `text ${i}`);
+  });
 });
 
 for (const version of [1, 2, 3] as const) {

@@ -38,7 +38,8 @@ test('the knee sentence names both sides', () => {
   };
   assert.equal(
     kneeText(10, good, bad),
-    'sustains 480 heartbeats/s = 4,800 amphorae at 10 s; at 520 p99 lag reaches 14.0 s and 90.0% are processed (FALLING BEHIND)',
+    'sustains 480 heartbeats/s = 4,800 amphorae at 10 s; at 520 p99 lag reaches 14.0 s and 90.0% are processed ' +
+      '(FALLING BEHIND)',
   );
   assert.match(kneeText(10, good, undefined), /sustains at least 480/);
   assert.match(kneeText(10, undefined, bad), /even the lowest load/);

@@ -196,6 +196,7 @@ test('secrets in a config line or a database URL never reach the terminal', () =
 test('control characters from the command line reach the terminal escaped', () => {
   const r = cli('frob\x1b[31mnicate\x07\x7f\x9b');
   assert.equal(r.status, 2);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test checks that no control character is echoed
   assert.doesNotMatch(r.err, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
   assert.ok(r.err.includes('frob\\x1b[31mnicate\\x07\\x7f\\x9b'), r.err);
 });

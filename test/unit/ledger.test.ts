@@ -51,11 +51,16 @@ test("the ledger's parts always sum to sent; unmeasurable parts are null and nam
   }
 });
 
-const PROC_UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
-  101: 0100007F:15B3 00000000:0000 07 00000000:00003A00 00:00000000 00000000     0        0 4242 2 0000000000000000 30885
-  102: 00000000:15B4 00000000:0000 07 00000000:00000100 00:00000000 00000000     0        0 4243 2 0000000000000000 7
-  103: 0100007F:15B4 0200007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 4244 2 0000000000000000 0
-`;
+const PROC_UDP = [
+  '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
+  '  101: 0100007F:15B3 00000000:0000 07 00000000:00003A00 00:00000000 00000000    ' +
+    ' 0        0 4242 2 0000000000000000 30885',
+  '  102: 00000000:15B4 00000000:0000 07 00000000:00000100 00:00000000 00000000    ' +
+    ' 0        0 4243 2 0000000000000000 7',
+  '  103: 0100007F:15B4 0200007F:9C40 01 00000000:00000000 00:00000000 00000000    ' +
+    ' 0        0 4244 2 0000000000000000 0',
+  '',
+].join('\n');
 
 test('/proc/net/udp: the queue and drop counter of the socket bound to an endpoint, wildcard binds included', () => {
   assert.equal(procAddress('0100007F'), '127.0.0.1');

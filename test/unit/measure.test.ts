@@ -120,12 +120,18 @@ test('HM log lines are counted by kind, as Octavia 11 writes them', () => {
   const c = emptyCounts();
   countLines(
     [
-      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message was processed too slowly: 10.2s! The system may be overloaded or otherwise malfunctioning. This heartbeat has been ignored and no update was made to the amphora health entry. THIS IS NOT GOOD.',
-      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health message reports 1 listeners when 2 expected',
-      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=False): 00 not equal to msg hmac: 11 dropping packet',
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health ' +
+        'message was processed too slowly: 10.2s! The system may be overloaded or otherwise malfunctioning. This ' +
+        'heartbeat has been ignored and no update was made to the amphora health entry. THIS IS NOT GOOD.',
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.drivers.health.heartbeat_udp [-] Amphora 1b2c health ' +
+        'message reports 1 listeners when 2 expected',
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated ' +
+        'hmac(hex=False): 00 not equal to msg hmac: 11 dropping packet',
       '2026-11-25 03:10:46.416 22965 ERROR octavia.x [-] boom: Traceback (most recent call last):',
-      "2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale amphora's id is: 1b2c",
-      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet',
+      '2026-11-25 03:10:46.416 22965 INFO octavia.controller.healthmanager.health_manager [-] Stale ' +
+        "amphora's id is: 1b2c",
+      '2026-11-25 03:10:46.416 22965 WARNING octavia.amphorae.backends.health_daemon.status_message [-] calculated ' +
+        'hmac(hex=True): 00 not equal to msg hmac: 11 dropping packet',
     ].join('\n'),
     c,
   );
@@ -155,31 +161,35 @@ test('the poll period keeps the monitor within its database-time budget, 10 Hz a
   assert.equal(pollPeriodMs(10000), 5000);
 });
 
-test('--abort-on-fail: growing counters fail for good past their limit; share and lag once a perfect rest cannot save them', () => {
-  const ok = {
-    sent: 1000,
-    processed: 1000,
-    remaining: 9000,
-    inFlight: 0,
-    lagsOverLimit: 0,
-    timeoutStaleMax: 0,
-    logDrops: 0,
-    kernelDrops: 0,
-  };
-  assert.equal(failedBeyondRecovery(ok, SLA), undefined);
-  assert.match(failedBeyondRecovery({ ...ok, timeoutStaleMax: 1 }, SLA)!, /beyond heartbeat_timeout/);
-  assert.match(failedBeyondRecovery({ ...ok, logDrops: 1 }, SLA)!, /HM log/);
-  assert.match(failedBeyondRecovery({ ...ok, kernelDrops: 1 }, SLA)!, /kernel/);
-  assert.equal(failedBeyondRecovery({ ...ok, kernelDrops: null }, SLA), undefined); // not measurable: never a reason
-  // 50 lost of 10,000 in all: 99.5% is still reachable; 150 lost is not
-  assert.equal(failedBeyondRecovery({ ...ok, processed: 950 }, SLA), undefined);
-  assert.match(failedBeyondRecovery({ ...ok, processed: 850 }, SLA)!, /at most 98\.5%/);
-  // heartbeats sent in the last interval are in flight, not lost: early in a run nothing is hopeless yet
-  assert.equal(
-    failedBeyondRecovery({ ...ok, sent: 200, processed: 0, inFlight: 200, remaining: 7800 }, SLA),
-    undefined,
-  );
-  assert.match(failedBeyondRecovery({ ...ok, processed: 800, inFlight: 50 }, SLA)!, /at most 98\.5%/);
-  assert.equal(failedBeyondRecovery({ ...ok, lagsOverLimit: 100 }, SLA), undefined); // 1% of 10,000 may lag
-  assert.match(failedBeyondRecovery({ ...ok, lagsOverLimit: 101 }, SLA)!, /lagged beyond/);
-});
+test(
+  '--abort-on-fail: growing counters fail for good past their limit; share and lag once a perfect rest cannot ' +
+    'save them',
+  () => {
+    const ok = {
+      sent: 1000,
+      processed: 1000,
+      remaining: 9000,
+      inFlight: 0,
+      lagsOverLimit: 0,
+      timeoutStaleMax: 0,
+      logDrops: 0,
+      kernelDrops: 0,
+    };
+    assert.equal(failedBeyondRecovery(ok, SLA), undefined);
+    assert.match(failedBeyondRecovery({ ...ok, timeoutStaleMax: 1 }, SLA)!, /beyond heartbeat_timeout/);
+    assert.match(failedBeyondRecovery({ ...ok, logDrops: 1 }, SLA)!, /HM log/);
+    assert.match(failedBeyondRecovery({ ...ok, kernelDrops: 1 }, SLA)!, /kernel/);
+    assert.equal(failedBeyondRecovery({ ...ok, kernelDrops: null }, SLA), undefined); // not measurable: never a reason
+    // 50 lost of 10,000 in all: 99.5% is still reachable; 150 lost is not
+    assert.equal(failedBeyondRecovery({ ...ok, processed: 950 }, SLA), undefined);
+    assert.match(failedBeyondRecovery({ ...ok, processed: 850 }, SLA)!, /at most 98\.5%/);
+    // heartbeats sent in the last interval are in flight, not lost: early in a run nothing is hopeless yet
+    assert.equal(
+      failedBeyondRecovery({ ...ok, sent: 200, processed: 0, inFlight: 200, remaining: 7800 }, SLA),
+      undefined,
+    );
+    assert.match(failedBeyondRecovery({ ...ok, processed: 800, inFlight: 50 }, SLA)!, /at most 98\.5%/);
+    assert.equal(failedBeyondRecovery({ ...ok, lagsOverLimit: 100 }, SLA), undefined); // 1% of 10,000 may lag
+    assert.match(failedBeyondRecovery({ ...ok, lagsOverLimit: 101 }, SLA)!, /lagged beyond/);
+  },
+);

@@ -7,7 +7,7 @@ import { MetricsState } from '../../src/metrics/prometheus';
 import { RunEvents } from '../../src/run/events';
 import type { Sample } from '../../src/run/record';
 import type { DashboardState } from '../../src/terminal/dashboard';
-import { parsePromText, valueOf } from '../helpers/promtext';
+import { parsePromText, promValue } from '../helpers/promtext';
 
 function sample(sent: number, processed: number, kernel: number | null): Sample {
   return {
@@ -55,20 +55,20 @@ test('counters accumulate over the runs of a search; gauges and phase follow the
   second.emit('phase', { name: 'populate', atMs: 0 });
   poll(second, sample(50, 40, 2));
   const f = parsePromText(m.render());
-  assert.equal(valueOf(f, 'stresshm_heartbeats_sent_total'), 250);
-  assert.equal(valueOf(f, 'stresshm_heartbeats_processed_total'), 190);
-  assert.equal(valueOf(f, 'stresshm_heartbeats_dropped_total', { kind: 'kernel', endpoint: '127.0.0.1:5555' }), 11);
-  assert.equal(valueOf(f, 'stresshm_heartbeats_dropped_total', { kind: 'stale' }), 8);
-  assert.equal(valueOf(f, 'stresshm_heartbeats_dropped_total', { kind: 'send_error' }), 2);
+  assert.equal(promValue(f, 'stresshm_heartbeats_sent_total'), 250);
+  assert.equal(promValue(f, 'stresshm_heartbeats_processed_total'), 190);
+  assert.equal(promValue(f, 'stresshm_heartbeats_dropped_total', { kind: 'kernel', endpoint: '127.0.0.1:5555' }), 11);
+  assert.equal(promValue(f, 'stresshm_heartbeats_dropped_total', { kind: 'stale' }), 8);
+  assert.equal(promValue(f, 'stresshm_heartbeats_dropped_total', { kind: 'send_error' }), 2);
   assert.equal(
     f.get('stresshm_heartbeats_dropped_total')!.samples.some((s) => s.labels.kind === 'mismatch'),
     false,
     'a kind never measured is not exported as 0',
   );
-  assert.equal(valueOf(f, 'stresshm_processing_lag_seconds', { quantile: '0.99' }), 0.75);
-  assert.equal(valueOf(f, 'stresshm_phase', { phase: 'populate' }), 1);
+  assert.equal(promValue(f, 'stresshm_processing_lag_seconds', { quantile: '0.99' }), 0.75);
+  assert.equal(promValue(f, 'stresshm_phase', { phase: 'populate' }), 1);
   assert.equal(f.get('stresshm_phase')!.samples.filter((s) => s.value === 1).length, 1);
-  assert.equal(valueOf(f, 'stresshm_runs_total'), 2);
+  assert.equal(promValue(f, 'stresshm_runs_total'), 2);
   second.emit('ended', { record: {} as never });
-  assert.equal(valueOf(parsePromText(m.render()), 'stresshm_phase', { phase: 'idle' }), 1);
+  assert.equal(promValue(parsePromText(m.render()), 'stresshm_phase', { phase: 'idle' }), 1);
 });

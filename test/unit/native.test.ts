@@ -21,29 +21,32 @@ const CHURNS = [
   { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 },
 ];
 
-test('native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ids)', () => {
-  let compared = 0;
-  for (const version of [1, 2, 3] as const) {
-    for (const legacyDigest of [false, true]) {
-      for (const churn of CHURNS) {
-        const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
-        spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
-        const buf = packSpec(spec);
-        for (let a = 0; a < spec.amphorae.length; a++) {
-          for (const seq of [0, 1, 4, 97]) {
-            assert.deepEqual(
-              native().encodeHeartbeat(buf, a, seq),
-              encodeHeartbeat(spec, a, seq),
-              `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`,
-            );
-            compared++;
+test(
+  'native packets equal the reference encoder byte for byte (v1, v2, v3; hex and raw digests; churn; escaped ' + 'ids)',
+  () => {
+    let compared = 0;
+    for (const version of [1, 2, 3] as const) {
+      for (const legacyDigest of [false, true]) {
+        for (const churn of CHURNS) {
+          const spec = sampleSpec(version, 3, 2, 2, 3, { legacyDigest, churn, key: `key-${version}` });
+          spec.lbs[0].pools[0].members = ODD_STRINGS.slice(); // ids json.dumps must escape
+          const buf = packSpec(spec);
+          for (let a = 0; a < spec.amphorae.length; a++) {
+            for (const seq of [0, 1, 4, 97]) {
+              assert.deepEqual(
+                native().encodeHeartbeat(buf, a, seq),
+                encodeHeartbeat(spec, a, seq),
+                `v${version} legacy=${legacyDigest} amphora ${a} seq ${seq}`,
+              );
+              compared++;
+            }
           }
         }
       }
     }
-  }
-  assert.equal(compared, 3 * 2 * 2 * 6 * 4);
-});
+    assert.equal(compared, 3 * 2 * 2 * 6 * 4);
+  },
+);
 
 const UNWRAP = `
 import json, sys
@@ -95,7 +98,7 @@ test('a fleet sends every amphora once per interval to a verifying sink, round-r
   }
   const stats = fleet.stats();
   const received = sinks.map((s) => s.stats());
-  sinks.forEach((s) => s.stop());
+  for (const s of sinks) s.stop();
   assert.equal(received[0].invalid + received[1].invalid, 0);
   assert.equal(received[0].valid + received[1].valid, stats.sent, 'every heartbeat sent was received and verified');
   assert.ok(
@@ -143,8 +146,9 @@ test('blast replays pre-encoded heartbeats as fast as it can, all valid', async 
   assert.equal(s.invalid, 0);
 });
 
-for (const version of [2, 3] as const)
-  test(`v${version}: a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq`, async () => {
+for (const version of [2, 3] as const) {
+  const what = 'a fleet larger than the encode-ahead window sends exactly the reference bytes, seq after seq';
+  test(`v${version}: ${what}`, async () => {
     // 10,000 amphorae on one thread: only the first 4,096 heartbeats are encoded up front, the
     // rest are encoded in the window ahead of their send time, with churn changing statuses.
     const { rx, port, packets } = await capture(32 << 20);
@@ -189,3 +193,4 @@ for (const version of [2, 3] as const)
       assert.equal(Math.max(...recorded), Math.max(...seqs), `amphora ${a}: last seq`);
     });
   });
+}

@@ -118,14 +118,14 @@ test('root cache: built once, reused, a partial root (no mark, or no HM) rebuilt
 
 test('root cache: a failed build leaves no root and no temporary directory', () =>
   withCache(async (dir) => {
-    const failing: RootBuilder = (suite, tmp) => {
+    const failing: RootBuilder = (_suite, tmp) => {
       mkdirSync(join(tmp, 'etc'), { recursive: true });
       throw new Error('mirror down');
     };
     await assert.rejects(ensureRoot('trixie', { builder: failing }), /mirror down/);
     assert.equal(rootState(join(dir, 'trixie')), 'absent');
     assert.deepEqual(readdirSync(dir), []);
-    const noHm: RootBuilder = (suite, tmp) => {
+    const noHm: RootBuilder = (_suite, tmp) => {
       mkdirSync(join(tmp, 'etc'), { recursive: true });
     };
     await assert.rejects(ensureRoot('trixie', { builder: noHm }), /no \/usr\/bin\/octavia-health-manager/);

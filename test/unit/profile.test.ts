@@ -66,12 +66,12 @@ test('scaling by 0.5, 1, 2.37 and 10 keeps every shape within one LB of exact, a
   for (const scale of [0.5, 1, 2.37, 10]) {
     for (const seed of [1, 2, 99]) {
       const got = largestRemainder(weights, scale, seed);
-      got.forEach((n, i) =>
+      got.forEach((n, i) => {
         assert.ok(
           Math.abs(n - weights[i] * scale) < 1,
           `scale ${scale} seed ${seed} shape ${i}: ${n} vs exact ${weights[i] * scale}`,
-        ),
-      );
+        );
+      });
       assert.equal(
         got.reduce((a, b) => a + b, 0),
         Math.round(221 * scale),
@@ -195,6 +195,7 @@ test('the sample profile reads, and its plan writes the rows its shapes say', ()
 
 test('profile files with a bad field are refused with one line naming it', () => {
   const good = JSON.parse(JSON.stringify(loadProfile(SAMPLE)));
+  // biome-ignore lint/suspicious/noExplicitAny: the mutators poke arbitrary fields of parsed JSON
   const bad: Array<[(p: any) => void, RegExp]> = [
     [
       (p) => {

@@ -88,14 +88,17 @@ test('the msgpack run record and the JSON report hold the same figures', () => {
   assert.deepEqual(JSON.parse(readFileSync(paths.json, 'utf8')), record());
 });
 
-test('JUnit: a stable suite name, the verdict and each criterion a test case, failed and not-checked ones marked', () => {
-  const xml = readFileSync(paths.junit, 'utf8');
-  assert.equal((xml.match(/<testcase /g) ?? []).length, 5);
-  assert.equal((xml.match(/<failure /g) ?? []).length, 3);
-  assert.equal((xml.match(/<skipped /g) ?? []).length, 1);
-  assert.match(xml, /<testsuite name="stresshm" tests="5" failures="3" skipped="1" time="0.400"/);
-  assert.match(xml, /<testcase classname="stresshm.sla" name="verdict"><failure message="verdict FALLING BEHIND"\/>/);
-});
+test(
+  'JUnit: a stable suite name, the verdict and each criterion a test case, failed and not-checked ones ' + 'marked',
+  () => {
+    const xml = readFileSync(paths.junit, 'utf8');
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 5);
+    assert.equal((xml.match(/<failure /g) ?? []).length, 3);
+    assert.equal((xml.match(/<skipped /g) ?? []).length, 1);
+    assert.match(xml, /<testsuite name="stresshm" tests="5" failures="3" skipped="1" time="0.400"/);
+    assert.match(xml, /<testcase classname="stresshm.sla" name="verdict"><failure message="verdict FALLING BEHIND"\/>/);
+  },
+);
 
 test('the HTML report renders offline in Chromium with its charts and no console errors', async () => {
   const executablePath = '/usr/bin/chromium';

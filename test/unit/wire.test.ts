@@ -26,8 +26,8 @@ test('v3 known answer: deltas, top-level pools keyed pool:listener, ver last, Py
   );
   assert.equal(
     messageJson(tinySpec(3, { compactJson: true }), 0, 0),
-    `{"id":"${A}","seq":0,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":54000,"rx":12000,"conns":0,"totconns":10,` +
-      `"ereq":1}}},"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}},"ver":3}`,
+    `{"id":"${A}","seq":0,"listeners":{"${L}":{"status":"OPEN","stats":{"tx":54000,"rx":12000,"conns":0,` +
+      `"totconns":10,"ereq":1}}},"pools":{"${P}:${L}":{"status":"UP","members":{"${M1}":"UP","${M2}":"UP"}}},"ver":3}`,
   );
 });
 
@@ -57,7 +57,8 @@ test("pyJsonDumps writes exactly what Python's json.dumps writes (ensure_ascii, 
     n: [0, 7, 9007199254740991],
   };
   const script =
-    'import json, sys; v = json.loads(sys.stdin.read()); print(json.dumps(v)); print(json.dumps(v, separators=(",", ":")))';
+    'import json, sys; v = json.loads(sys.stdin.read()); print(json.dumps(v)); print(json.dumps(v, ' +
+    'separators=(",", ":")))';
   const [py, pyCompact] = execFileSync('/usr/bin/python3', ['-c', script], {
     input: JSON.stringify(value),
     encoding: 'utf8',
@@ -95,7 +96,8 @@ test('churn moves exactly perInterval members per interval, cyclically', () => {
   const states = (n: number) => ids.map((id, j) => memberStatus(c, id, j, n, 10));
   assert.deepEqual(states(0), Array(10).fill('UP'));
   assert.deepEqual(states(1), ['DOWN', 'DOWN', 'DOWN', 'UP', 'UP', 'UP', 'UP', 'UP', 'UP', 'UP']);
-  assert.deepEqual(states(4), ['UP', 'UP', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN']); // 12 toggles: 0,1 twice
+  // 12 toggles: 0,1 twice
+  assert.deepEqual(states(4), ['UP', 'UP', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN', 'DOWN']);
   for (let n = 1; n < 30; n++) {
     const changed = states(n).filter((s, j) => s !== states(n - 1)[j]).length;
     assert.equal(changed, 3, `interval ${n}`);
