@@ -32,7 +32,7 @@ path: build
 lint: deps
 	$(NPM) run lint
 
-test: system build path test-unit test-integration
+test: system build path lint test-unit test-integration
 
 test-unit: build
 	$(NODE) --test --test-concurrency=1 dist/test/unit/
