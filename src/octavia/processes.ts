@@ -164,6 +164,8 @@ export interface ProcStat {
   ppid: number;
   pgrp: number;
   cpuSeconds: number;
+  /** Clock ticks after boot at which the process started (orders forked siblings). */
+  startTicks: number;
 }
 
 /** Every process's /proc/PID/stat fields that we use (processes gone meanwhile are skipped). */
@@ -180,6 +182,7 @@ export function readProcStats(): Map<number, ProcStat> {
         ppid: Number(f[1]),
         pgrp: Number(f[2]),
         cpuSeconds: (Number(f[11]) + Number(f[12])) / tick,
+        startTicks: Number(f[19]),
       });
     } catch {
       /* exited */

@@ -53,7 +53,8 @@ function cpuFacts(i: DiagnosisInputs): string[] {
     out.push(
       `HM ${r.endpoint}: listener process at ${pct(listener)} of one core, its ${r.poolWorkers} pool workers at ` +
         `${pct(pools)} of one core ` +
-        `together${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}` +
+        `together${poolSplit(r, i.seconds)}` +
+        `${listener > 0.8 ? ' (the listener reads every datagram alone: it is saturated)' : ''}` +
         `${pools > 0.8 * Math.min(i.cores, Math.max(1, r.poolWorkers)) ? ' (the pools are saturated)' : ''}`,
     );
   }
@@ -68,6 +69,12 @@ function cpuFacts(i: DiagnosisInputs): string[] {
     );
   }
   return out;
+}
+
+/** " (health-update pool 30%, statistics pool 3%)" when the pools could be told apart. */
+function poolSplit(r: RoleCpu, seconds: number): string {
+  if (r.healthPoolSecs === undefined || r.statsPoolSecs === undefined) return '';
+  return ` (health-update pool ${pct(r.healthPoolSecs / seconds)}, statistics pool ${pct(r.statsPoolSecs / seconds)})`;
 }
 
 export function diagnose(i: DiagnosisInputs): string[] {

@@ -4,6 +4,7 @@
 // Also finds a local database server by its TCP port, to say how busy it was.
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { readProcStats } from '../octavia/processes';
 import { type Endpoint, isLocalAddress } from './udpsocket';
 
@@ -58,6 +59,42 @@ export interface RoleCpu {
   /** CPU seconds of its pool workers (health update and statistics) since the start. */
   poolSecs: number;
   poolWorkers: number;
+  /**
+   * The same split by pool, when it can be told: Octavia submits each heartbeat to the health-update
+   * pool first, and a forked ProcessPoolExecutor starts all its workers at its first submit, so the
+   * health_update_threads oldest workers are the health pool's (undefined when the counts disagree).
+   */
+  healthPoolSecs?: number;
+  statsPoolSecs?: number;
+}
+
+/** [health_manager] health_update_threads and stats_update_threads of the HM whose process is `pid`. */
+export function poolSizes(pid: number): { health: number; stats: number } | undefined {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const i = argv.indexOf('--config-file');
+    if (i < 0 || !argv[i + 1]) return undefined;
+    // /proc/PID/root reaches the file also for an HM running in a chroot (a Debian release root)
+    const text = readFileSync(`/proc/${pid}/root${argv[i + 1]}`, 'utf8');
+    const opt = (name: string) => {
+      const m = new RegExp(`^\\s*${name}\\s*=\\s*(\\d+)\\s*$`, 'm').exec(text);
+      return m ? Number(m[1]) : cpus().length; // Octavia's default: one process per CPU
+    };
+    return { health: opt('health_update_threads'), stats: opt('stats_update_threads') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits workers (pid, start time, CPU seconds) into the health pool (the `health` oldest) and the rest. */
+export function splitPools(
+  workers: Array<{ start: number; secs: number }>,
+  sizes?: { health: number; stats: number },
+): { healthPoolSecs?: number; statsPoolSecs?: number } {
+  if (!sizes || workers.length !== sizes.health + sizes.stats) return {};
+  const byAge = [...workers].sort((a, b) => a.start - b.start);
+  const sum = (w: typeof workers) => w.reduce((a, x) => a + x.secs, 0);
+  return { healthPoolSecs: sum(byAge.slice(0, sizes.health)), statsPoolSecs: sum(byAge.slice(sizes.health)) };
 }
 
 /** CPU seconds since construction of the listener and pool processes of every local HM endpoint. */
@@ -86,12 +123,17 @@ export class HmCpu {
     const used = (pid: number) => Math.max(0, (stats.get(pid)?.cpuSeconds ?? 0) - (this.base.get(pid) ?? 0));
     return this.owners.map((o) => {
       const workers = [...stats].filter(([, st]) => st.ppid === o.pid).map(([pid]) => pid);
+      const split = splitPools(
+        workers.map((p) => ({ start: stats.get(p)!.startTicks, secs: used(p) })),
+        poolSizes(o.pid),
+      );
       return {
         endpoint: o.endpoint,
         listenerPid: o.pid,
         listenerSecs: used(o.pid),
         poolSecs: workers.reduce((a, p) => a + used(p), 0),
         poolWorkers: workers.length,
+        ...split,
       };
     });
   }

@@ -11,7 +11,7 @@ import type { DrainResult } from './drain';
 import type { HmLogFollower } from './hmlog';
 import type { Observer } from './observer';
 import type { Resolved } from './preflight';
-import { configForRecord, type RunRecord } from './record';
+import { type CpuPer1000, configForRecord, type RunRecord } from './record';
 import { criteria, exitCodeFor, processedShare, type RunFigures, slaFrom, verdict } from './sla';
 import type { WhyFacts } from './why';
 
@@ -32,15 +32,15 @@ export interface SendFigures {
 }
 
 /** HM CPU seconds per 1,000 processed heartbeats, by role, over every local HM. */
-function cpuPer1000(
-  roles: WhyFacts['hmCpu'] & object,
-  processed: number,
-): { listener: number; pools: number } | undefined {
+function cpuPer1000(roles: WhyFacts['hmCpu'] & object, processed: number): CpuPer1000 | undefined {
   if (processed === 0) return undefined;
   const sum = (f: (r: (typeof roles)[number]) => number) => roles.reduce((a, r) => a + f(r), 0);
+  const split = roles.every((r) => r.healthPoolSecs !== undefined && r.statsPoolSecs !== undefined);
   return {
     listener: (1000 * sum((r) => r.listenerSecs)) / processed,
     pools: (1000 * sum((r) => r.poolSecs)) / processed,
+    healthPool: split ? (1000 * sum((r) => r.healthPoolSecs ?? 0)) / processed : undefined,
+    statsPool: split ? (1000 * sum((r) => r.statsPoolSecs ?? 0)) / processed : undefined,
   };
 }
 

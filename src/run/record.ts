@@ -26,6 +26,14 @@ export interface Sample {
   ledger?: Ledger;
 }
 
+/** HM CPU seconds per 1,000 processed heartbeats by role (the pools split when it could be told). */
+export interface CpuPer1000 {
+  listener: number;
+  pools: number;
+  healthPool?: number;
+  statsPool?: number;
+}
+
 export interface RunRecord {
   kind: 'run';
   tool: string;
@@ -75,7 +83,7 @@ export interface RunRecord {
   /** Database work per processed heartbeat (server counters over the send and drain). */
   db?: DbWork;
   /** CPU of the local HMs by role (listener process, pool workers). */
-  hm?: { cpu: RoleCpu[]; cpuSecsPer1000?: { listener: number; pools: number } };
+  hm?: { cpu: RoleCpu[]; cpuSecsPer1000?: CpuPer1000 };
   /** Why the HM is slow, as measured facts. */
   diagnosis?: string[];
   criteria: Criterion[];

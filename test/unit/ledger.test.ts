@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { niceTicks } from '../../src/report/chart';
 import { dbWork } from '../../src/run/dbstatus';
 import { diagnose } from '../../src/run/diagnosis';
+import { splitPools } from '../../src/run/hmcpu';
 import { LagHistogram } from '../../src/run/lagstats';
 import { ledgerOf, notMeasured } from '../../src/run/ledger';
 import { parseProcUdp, procAddress } from '../../src/run/udpsocket';
@@ -218,4 +219,37 @@ test("database work per processed heartbeat subtracts the run's own statements",
   assert.equal(w.rowLockWaits, 3);
   assert.equal(w.perHeartbeat.rowsWritten, 1);
   assert.equal(w.rowLockTimeMs, undefined); // the server did not report it: not measured, not 0
+});
+
+test('pool workers split by fork order: the health_update_threads oldest are the health pool, else no split', () => {
+  const workers = [
+    { start: 105, secs: 1 },
+    { start: 100, secs: 10 },
+    { start: 101, secs: 20 },
+    { start: 106, secs: 2 },
+  ];
+  assert.deepEqual(splitPools(workers, { health: 2, stats: 2 }), { healthPoolSecs: 30, statsPoolSecs: 3 });
+  assert.deepEqual(splitPools(workers, { health: 3, stats: 2 }), {}); // counts disagree: not told apart
+  assert.deepEqual(splitPools(workers, undefined), {});
+  const ledger = {
+    sent: 10,
+    sendErrors: 0,
+    kernelDropped: 0,
+    listenerMismatch: 0,
+    staleDropped: 0,
+    processed: 10,
+    unaccounted: 0,
+  };
+  const role = { endpoint: 'h:1', listenerPid: 1, listenerSecs: 1, poolSecs: 33, poolWorkers: 4 };
+  const split = diagnose({
+    ledger,
+    seconds: 100,
+    cores: 2,
+    hmCpu: [{ ...role, healthPoolSecs: 30, statsPoolSecs: 3 }],
+  });
+  assert.match(
+    split[1],
+    /4 pool workers at 33% of one core together \(health-update pool 30%, statistics pool 3\.0%\)/,
+  );
+  assert.doesNotMatch(diagnose({ ledger, seconds: 100, cores: 2, hmCpu: [role] })[1], /health-update pool/);
 });
