@@ -96,9 +96,9 @@ test(
     assert.equal(l.kernelDropped, socketDrops(port) - dropsBefore, "kernel drops = the socket's own counter");
     assert.ok(l.kernelDropped + l.staleDropped > 0, 'the HM was overloaded');
     assert.equal(typeof r.db.statementsPerHeartbeat, 'number');
-  // the HM's CPU by role: its listener, and its health-update and statistics pools told apart
-  const cpu = r.hm.cpuSecsPer1000;
-  assert.ok(cpu.listener > 0 && cpu.healthPool > 0 && cpu.statsPool >= 0, JSON.stringify(r.hm));
+    // the HM's CPU by role: its listener, and its health-update and statistics pools told apart
+    const cpu = r.hm.cpuSecsPer1000;
+    assert.ok(cpu.listener > 0 && cpu.healthPool > 0 && cpu.statsPool >= 0, JSON.stringify(r.hm));
     assert.ok(r.diagnosis.length > 0);
     await hmQuiet(sb, 5000, 120000);
     assert.equal(
