@@ -76,8 +76,14 @@ export function processingWindow(stampSec: number, prevPollMs: number, pollMs: n
 }
 
 /** The poll period that keeps the monitor's database time within MONITOR_DB_SHARE. */
-export function pollPeriodMs(queryMs: number): number {
-  return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, queryMs / MONITOR_DB_SHARE));
+/** Up to this many amphorae the monitor polls at least every SMALL_FLEET_MAX_POLL_MS, whatever the budget. */
+export const SMALL_FLEET = 10_000;
+export const SMALL_FLEET_MAX_POLL_MS = 200;
+
+export function pollPeriodMs(queryMs: number, amphorae = 0): number {
+  const budget = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, queryMs / MONITOR_DB_SHARE));
+  // a slow answer from a busy server must not cost a small fleet its sub-second lag resolution
+  return amphorae <= SMALL_FLEET ? Math.min(budget, SMALL_FLEET_MAX_POLL_MS) : budget;
 }
 
 /** Seconds since the amphora was last heard of by the HM (never before the run began). */
@@ -137,7 +143,7 @@ export class Monitor {
   /** The next poll's delay: as often as the database-time budget allows. */
   periodMs(): number {
     const sorted = [...this.queryMs].sort((a, b) => a - b);
-    return pollPeriodMs(sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0);
+    return pollPeriodMs(sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0, this.lastSeen.length);
   }
 
   /** The lag resolution achieved (s): the 95th percentile of the placement windows' widths. */
