@@ -10,7 +10,6 @@ import type { Observer } from './observer';
 import type { StatsProbe } from './statsprobe';
 
 export const QUIET_MS = 3000;
-const STEP_MS = 500;
 /** However busy the HM stays, the run cleans up after this long. */
 export const HARD_BOUND_SECS = 900;
 
@@ -40,7 +39,8 @@ export async function drain(
   let activeAt: number | undefined;
   let boundReached = false;
   for (;;) {
-    await sleep(STEP_MS);
+    // as often as the monitor polls while sending: heartbeats processed during the drain keep their resolution
+    await sleep(observer.periodMs());
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
     events.emit('sample', {
