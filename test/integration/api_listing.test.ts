@@ -3,7 +3,6 @@
 // and one ghost LB shows in full.
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { parseDbUrl } from '../../src/config/dburl';
 import { type Conn, connect } from '../../src/ghostdb/db';
@@ -12,26 +11,14 @@ import { readGraph } from '../../src/ghostdb/inventory';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema } from '../../src/ghostdb/schema';
 import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
+import { testPlan } from '../helpers/plans';
 import { releasesUnderTest } from '../helpers/releases';
 
 for (const rel of releasesUnderTest(['installed', 'sid'])) {
   describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
     let sb: Sandbox;
     let conn: Conn;
-    const plan: GhostPlan = {
-      prefix: randomUUID(),
-      projectId: randomUUID(),
-      loadBalancers: 3,
-      listeners: 2,
-      pools: 2,
-      healthMonitors: 1,
-      members: 3,
-      l7policies: 2,
-      l7rules: 2,
-      topology: 'ACTIVE_STANDBY',
-      ghostBusy: true,
-      batchSize: 2,
-    };
+    const plan: GhostPlan = testPlan();
     before(async () => {
       sb = await startSandbox({ hms: 1, api: true, octavia: rel.choice });
       conn = await connect(parseDbUrl(sb.dbUrl));

@@ -3,14 +3,15 @@
 // table exactly as before after clean (all rows compared), HM-added rows included.
 
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import { cleanPrefix } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
-import { expectedCounts, type GhostPlan } from '../../src/ghostdb/ghosts';
+import { expectedCounts } from '../../src/ghostdb/ghosts';
 import { listPrefixes, readGraph } from '../../src/ghostdb/inventory';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
+import { testPlan } from '../helpers/plans';
 import { createTestDb, type SchemaSource, type TestDb } from '../helpers/testdb';
 
 const dbs: TestDb[] = [];
@@ -18,23 +19,7 @@ after(() => {
   for (const d of dbs) d.drop();
 });
 
-function plan(over: Partial<GhostPlan>): GhostPlan {
-  return {
-    prefix: randomUUID(),
-    projectId: randomUUID(),
-    loadBalancers: 3,
-    listeners: 2,
-    pools: 2,
-    healthMonitors: 1,
-    members: 3,
-    l7policies: 2,
-    l7rules: 2,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 2,
-    ...over,
-  };
-}
+const plan = testPlan;
 
 /** Every row of every table, hashed per table. */
 async function snapshot(conn: Conn, schema: Schema): Promise<Map<string, { rows: number; hash: string }>> {

@@ -4,15 +4,16 @@
 // (Octavia 11's live schema is covered by ghosts_schemas.test.ts.)
 
 import assert from 'node:assert/strict';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { cleanPrefix } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
-import { expectedCounts, type GhostPlan } from '../../src/ghostdb/ghosts';
+import { expectedCounts } from '../../src/ghostdb/ghosts';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { migrateDatabase } from '../../src/octavia/migrate';
 import { prepareOctavia } from '../../src/octavia/release';
+import { testPlan } from '../helpers/plans';
 import { releasesUnderTest } from '../helpers/releases';
 import { mysql } from '../helpers/testdb';
 
@@ -21,23 +22,7 @@ after(() => {
   for (const d of created) mysql(`DROP DATABASE IF EXISTS \`${d}\``);
 });
 
-function plan(over: Partial<GhostPlan> = {}): GhostPlan {
-  return {
-    prefix: randomUUID(),
-    projectId: randomUUID(),
-    loadBalancers: 3,
-    listeners: 2,
-    pools: 2,
-    healthMonitors: 1,
-    members: 3,
-    l7policies: 2,
-    l7rules: 2,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 2,
-    ...over,
-  };
-}
+const plan = testPlan;
 
 async function snapshot(conn: Conn, schema: Schema): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
