@@ -2,44 +2,22 @@
 // with the live dashboard + verdict + HTML report, then teardown), `api-bench` (API list
 // latency over growing ghost populations) and `compare` (two HM builds side by side).
 
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, loadConfig } from '../../config/config';
-import { parseDbUrl } from '../../config/dburl';
+import { loadConfig } from '../../config/config';
 import { EnvError, UsageError } from '../../errors';
-import {
-  type ApiTarget,
-  benchCalls,
-  type CallTiming,
-  firstId,
-  type ListCall,
-  preflight,
-} from '../../experiments/apibench';
 import { type CompareOptions, compareFigures, measureBuild } from '../../experiments/compare';
-import { cleanPrefix } from '../../ghostdb/clean';
-import { planFromConfig } from '../../ghostdb/ghosts';
-import { confirmTarget } from '../../ghostdb/guard';
-import { holdPrefixLock } from '../../ghostdb/lock';
-import { populate } from '../../ghostdb/populate';
-import { checkPrivileges } from '../../ghostdb/privileges';
-import { loadSchema, type Schema } from '../../ghostdb/schema';
-import { DbSession } from '../../ghostdb/session';
 import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { readyOctavia, type Sandbox, startSandbox } from '../../octavia/sandbox';
-import { checkOutputPath } from '../../report';
-import { renderApiBenchHtml } from '../../report/apibench';
 import { renderCompareHtml } from '../../report/compare';
 import { runStress } from '../../run/runner';
-import { Progress } from '../../terminal/progress';
 import { toolVersion } from '../../version';
-import { type CommandContext, type CommandSpec, flagNumber, flagString, flagText } from '../command';
+import { type CommandContext, type CommandSpec, flagNumber, flagString } from '../command';
 import { capacityFlags } from '../flags';
-import { cleanCommandLine } from './ghosts';
 import { printSummary } from './run';
 
-const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
+export const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
 
 function describe(ctx: CommandContext, sb: Sandbox): void {
   ctx.out.write(
@@ -269,179 +247,6 @@ export const compareCommand: CommandSpec = {
         `${JSON.stringify({ kind: 'compare', version: toolVersion(), a: fa, b: fb, rows }, null, 2)}\n`,
       );
     if (html) writeFileSync(html, renderCompareHtml(fa, fb, rows));
-    return 0;
-  },
-};
-function callsFor(
-  t: ApiTarget,
-  cfg: Config,
-  size: number,
-  ids: { lb: string; pool: string; policy?: string },
-): ListCall[] {
-  const p = `project_id=${t.projectId}`;
-  const listeners = size * cfg.listeners;
-  const pools = listeners * cfg.pools;
-  const calls: ListCall[] = [
-    { call: 'loadbalancers', path: `/v2/lbaas/loadbalancers?${p}`, key: 'loadbalancers', expected: size },
-    { call: 'listeners', path: `/v2/lbaas/listeners?${p}`, key: 'listeners', expected: listeners },
-    { call: 'pools', path: `/v2/lbaas/pools?${p}`, key: 'pools', expected: pools },
-    { call: 'members', path: `/v2/lbaas/pools/${ids.pool}/members`, key: 'members', expected: cfg.members },
-    {
-      call: 'healthmonitors',
-      path: `/v2/lbaas/healthmonitors?${p}`,
-      key: 'healthmonitors',
-      expected: pools * cfg.healthMonitors,
-    },
-    { call: 'l7policies', path: `/v2/lbaas/l7policies?${p}`, key: 'l7policies', expected: listeners * cfg.l7policies },
-    {
-      call: 'amphorae',
-      path: `/v2/octavia/amphorae?loadbalancer_id=${ids.lb}`,
-      key: 'amphorae',
-      expected: cfg.topology === 'SINGLE' ? 1 : 2,
-    },
-  ];
-  if (ids.policy)
-    calls.push({
-      call: 'l7rules',
-      path: `/v2/lbaas/l7policies/${ids.policy}/rules`,
-      key: 'rules',
-      expected: cfg.l7rules,
-    });
-  return calls;
-}
-
-export const apiBenchCommand: CommandSpec = {
-  name: 'api-bench',
-  summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
-  usage:
-    'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file ' +
-    'F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
-  description:
-    'Populates ghosts up to each size (one project), then times each list call: the whole list, the second ' +
-    'page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts ' +
-    'are removed at the end.',
-  flags: [
-    { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
-    octaviaFlag,
-    {
-      name: 'api_url',
-      type: 'string',
-      help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).',
-    },
-    { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
-    {
-      name: 'sizes',
-      type: 'string',
-      default: '100,1000,10000',
-      help: 'Population sizes in load balancers, increasing.',
-    },
-    { name: 'repeat', type: 'int', default: 5, min: 1, max: 1000, help: 'Timed calls per list and variant.' },
-    { name: 'page_size', type: 'int', default: 100, min: 1, max: 10000, help: 'limit for the paginated variant.' },
-    { name: 'report_json', type: 'string', help: 'Write every timing as JSON.' },
-    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report.' },
-  ],
-  async run(ctx) {
-    const sizes = flagText(ctx, 'sizes').split(',').map(Number);
-    if (sizes.some((n) => !Number.isInteger(n) || n < 1) || sizes.some((n, i) => i > 0 && n <= sizes[i - 1]))
-      throw new UsageError('--sizes must be increasing whole numbers, e.g. 100,1000,10000');
-    const repeat = flagNumber(ctx, 'repeat');
-    const pageSize = flagNumber(ctx, 'page_size');
-    const useSandbox = ctx.flags.sandbox === true;
-    if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
-    if (!useSandbox && flagString(ctx, 'octavia'))
-      throw new UsageError("--octavia chooses the sandbox's Octavia; give it with --sandbox");
-    const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
-    if (json) checkOutputPath('report-json', json);
-    if (html) checkOutputPath('report-html', html);
-    const sb = useSandbox
-      ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s), octavia })
-      : undefined;
-    if (sb) ctx.out.write(`${sb.octaviaVersion}, API ${sb.api!.url}\n`);
-    const projectId = randomUUID();
-    const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
-    const t: ApiTarget = {
-      url: sb?.api?.url ?? flagString(ctx, 'api_url')!,
-      token: flagString(ctx, 'token'),
-      projectId,
-    };
-    const prefixes: string[] = [];
-    const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
-    const db = parseDbUrl(cfg.dbConnection);
-    // The run's lifecycle rules: bounded statements and reconnects, privileges and the prefix lock before
-    // the first write, one cleanup path whatever stops it, and the exact clean commands when it cannot.
-    const session = new DbSession(db);
-    const timings: CallTiming[] = [];
-    const cleanHint = () => prefixes.map((p) => cleanCommandLine(ctx, p)).join('; ');
-    setInterruptHint(() => (prefixes.length ? `Remove the ghosts with: ${cleanHint()}` : undefined));
-    let schema: Schema | undefined;
-    try {
-      await preflight(t);
-      const conn = await session.conn();
-      schema = await loadSchema(conn, db.database, 3);
-      await checkPrivileges(conn, schema, 'write', 3);
-      await confirmTarget(conn, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
-      let have = 0;
-      for (const size of sizes) {
-        const plan = planFromConfig({ ...cfg, loadBalancers: size - have });
-        await holdPrefixLock(conn, plan.prefix);
-        prefixes.push(plan.prefix);
-        await populate(conn, schema, plan, { progress: new Progress(`populate to ${size} LBs`) });
-        have = size;
-        const ids = {
-          lb: await firstId(t, `/v2/lbaas/loadbalancers?project_id=${projectId}&limit=1`, 'loadbalancers'),
-          pool: await firstId(t, `/v2/lbaas/pools?project_id=${projectId}&limit=1`, 'pools'),
-          policy:
-            cfg.l7policies > 0
-              ? await firstId(t, `/v2/lbaas/l7policies?project_id=${projectId}&limit=1`, 'l7policies')
-              : undefined,
-        };
-        const res = await benchCalls(t, size, callsFor(t, cfg, size, ids), repeat, pageSize, `${prefixes[0]}-lb1`);
-        timings.push(...res);
-        for (const r of res) {
-          ctx.out.write(
-            `${String(size).padStart(7)} LBs  ${r.call.padEnd(15)} ${r.variant.padEnd(6)} ${r.status} ` +
-              `${String(r.count).padStart(7)}/${String(r.expected).padEnd(7)} p50 ` +
-              `${r.p50Ms.toFixed(1).padStart(8)} ms  p95 ${r.p95Ms.toFixed(1).padStart(8)} ms\n`,
-          );
-        }
-      }
-    } finally {
-      try {
-        for (const p of [...prefixes]) {
-          if (schema) await session.retry('clean', (c) => cleanPrefix(c, schema!, p, cfg.batchSize));
-          prefixes.splice(prefixes.indexOf(p), 1);
-        }
-      } catch (e) {
-        // biome-ignore lint/correctness/noUnsafeFinally: a failed clean-up is reported over any earlier error
-        throw new EnvError(`${e instanceof Error ? e.message : String(e)}; remove the ghosts with: ${cleanHint()}`);
-      } finally {
-        await session.end();
-        await sb?.stop();
-      }
-    }
-    if (json) {
-      const doc = {
-        kind: 'api-bench',
-        version: toolVersion(),
-        url: t.url,
-        octavia: sb?.octaviaVersion,
-        repeat,
-        pageSize,
-        timings,
-      };
-      writeFileSync(json, `${JSON.stringify(doc, null, 2)}\n`);
-    }
-    if (html) writeFileSync(html, renderApiBenchHtml(timings));
-    const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
-    if (bad.length) {
-      ctx.err.write(
-        `stresshm: ${bad.length} calls answered wrongly, e.g. ${bad[0].call} ${bad[0].variant} at ` +
-          `${bad[0].size}: ${bad[0].status}, ${bad[0].count} of ${bad[0].expected}\n`,
-      );
-      return 1;
-    }
     return 0;
   },
 };
