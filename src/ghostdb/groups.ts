@@ -3,7 +3,8 @@
 // one piece deep whatever the multipliers; and one sample row per table to plan INSERTs from.
 
 import { UsageError } from '../errors';
-import { type GhostPlan, loadBalancerRows, rowsOfLb, rowsPerLb, type TableRows } from './ghosts';
+import { type GhostPlan, rowsOfLb, rowsPerLb, type TableRows } from './ghosts';
+import { loadBalancerRows } from './rows';
 
 /** Rows handed to the database per piece (one batch() per table of the piece). */
 const PIECE_ROWS = 20_000;

@@ -6,8 +6,9 @@ import { InterruptedError, UsageError } from '../errors';
 import { interruptRequested } from '../lifecycle/interrupt';
 import type { Progress } from '../terminal/progress';
 import { type Conn, inTransaction } from './db';
-import { type GhostPlan, INSERT_ORDER, type Row, sqlDateTime, totalRows } from './ghosts';
+import { type GhostPlan, INSERT_ORDER, type Row, totalRows } from './ghosts';
 import { checkPlanSize, generateGroups, sampleRows, type TxGroup } from './groups';
+import { sqlDateTime } from './rows';
 import type { Column, Schema } from './schema';
 
 export interface TablePlan {
