@@ -39,6 +39,14 @@ export function notMeasured(l: Ledger): string[] {
   return (['kernelDropped', 'listenerMismatch', 'staleDropped'] as const).filter((k) => l[k] === null);
 }
 
+export interface KernelSnapshot {
+  perEndpoint: EndpointDrops[];
+  /** The sum over the endpoints, or null when any of them cannot be seen. */
+  total: number | null;
+  /** Bytes waiting in the receive queues of the local HM sockets (0 when none can be seen). */
+  queuedBytes: number;
+}
+
 export interface EndpointDrops {
   endpoint: string;
   kernelDropped: number | null;
@@ -56,20 +64,30 @@ export class KernelDrops {
     this.base = endpoints.map((ep) => socketState(ep)?.drops);
   }
 
-  perEndpoint(): EndpointDrops[] {
-    return this.endpoints.map((ep, i) => {
-      const now = socketState(ep)?.drops;
+  /** One read of every endpoint's socket: drops per endpoint, their sum, and the bytes still queued. */
+  read(): KernelSnapshot {
+    let queuedBytes = 0;
+    const perEndpoint = this.endpoints.map((ep, i) => {
+      const st = socketState(ep);
+      queuedBytes += st?.rxQueueBytes ?? 0;
       const b = this.base[i];
       return {
         endpoint: `${ep.host}:${ep.port}`,
-        kernelDropped: now === undefined || b === undefined ? null : Math.max(0, now - b),
+        kernelDropped: st === undefined || b === undefined ? null : Math.max(0, st.drops - b),
       };
     });
+    const total = perEndpoint.some((p) => p.kernelDropped === null)
+      ? null
+      : perEndpoint.reduce((a, p) => a + (p.kernelDropped ?? 0), 0);
+    return { perEndpoint, total, queuedBytes };
+  }
+
+  perEndpoint(): EndpointDrops[] {
+    return this.read().perEndpoint;
   }
 
   /** The sum over the endpoints, or null when any of them cannot be seen. */
   total(): number | null {
-    const per = this.perEndpoint();
-    return per.some((p) => p.kernelDropped === null) ? null : per.reduce((a, p) => a + (p.kernelDropped ?? 0), 0);
+    return this.read().total;
   }
 }

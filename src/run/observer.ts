@@ -2,14 +2,14 @@
 // gap, not a crash), the fleet's counters, the HM logs and a local HM socket's queue. It turns
 // each poll into a Sample and a dashboard state, and keeps the run's lag statistics.
 
-import type { Fleet } from '../engine/fleet';
+import type { Fleet, FleetStats } from '../engine/fleet';
 import type { DashboardState } from '../terminal/dashboard';
 import type { HmLogFollower } from './hmlog';
 import { LagHistogram, RecentLags } from './lagstats';
 import { type EndpointDrops, KernelDrops, type Ledger, ledgerOf } from './ledger';
 import { type Monitor, type PollSample, percentile } from './monitor';
 import type { Sample } from './record';
-import { type Endpoint, socketState } from './udpsocket';
+import type { Endpoint } from './udpsocket';
 
 export interface Observation {
   sample: Sample;
@@ -49,7 +49,7 @@ export class Observer {
     private readonly fleet: Fleet,
     private readonly monitor: Monitor,
     private readonly logs: HmLogFollower,
-    private readonly endpoints: Endpoint[],
+    endpoints: Endpoint[],
     private readonly intervalSecs: number,
     private readonly runStartMs: number,
     private readonly recordEverySecs = 1,
@@ -58,14 +58,20 @@ export class Observer {
     this.kernel = new KernelDrops(endpoints);
   }
 
-  /** Where every heartbeat sent so far went. */
+  /** Where every heartbeat sent so far went, as of the last poll (undefined before the first). */
+  lastLedger?: Ledger;
+
+  /** Where every heartbeat sent so far went (reads the fleet and the sockets now). */
   ledger(processed = this.processed): Ledger {
-    const st = this.fleet.stats();
+    return this.ledgerFrom(this.fleet.stats(), this.kernel.total(), processed);
+  }
+
+  private ledgerFrom(st: FleetStats, kernelDropped: number | null, processed: number): Ledger {
     const following = this.logs.following;
     return ledgerOf({
       sentOk: st.sent,
       sendErrors: Object.values(st.errors).reduce((a, b) => a + b, 0),
-      kernelDropped: this.kernel.total(),
+      kernelDropped,
       listenerMismatch: following ? this.logs.counts.listenerMismatch : null,
       staleDropped: following ? this.logs.counts.drops : null,
       processed,
@@ -82,11 +88,6 @@ export class Observer {
     return this.monitor.resolutionSecs();
   }
 
-  /** Bytes waiting in the receive queues of the local HM sockets (0 when none can be seen). */
-  queuedBytes(): number {
-    return this.endpoints.reduce((a, ep) => a + (socketState(ep)?.rxQueueBytes ?? 0), 0);
-  }
-
   async poll(phase: string, remainingSecs: number, judgeStale: boolean): Promise<Observation> {
     const now = Date.now();
     let dbGap = false;
@@ -100,6 +101,7 @@ export class Observer {
       this.lastDbError = e instanceof Error ? e.message.split('\n')[0] : String(e);
     }
     const st = this.fleet.stats();
+    const kernel = this.kernel.read(); // one read of the sockets per poll
     const log = this.logs.following ? this.logs.poll() : undefined;
     const processedTotal = poll?.processedTotal ?? this.processed;
     if (poll) this.recent.add(now, poll.lags);
@@ -118,11 +120,11 @@ export class Observer {
       staleOver2: poll?.staleOver2 ?? last?.staleOver2 ?? 0,
       staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0,
       logDrops: log?.drops ?? 0,
-      ledger: this.ledger(processedTotal),
+      ledger: this.ledgerFrom(st, kernel.total, processedTotal),
     };
+    this.lastLedger = sample.ledger;
     const logTotal = this.logs.total();
-    const queued = this.queuedBytes();
-    const activity = processedTotal - this.prev.processed + (logTotal - this.prev.logTotal) + queued;
+    const activity = processedTotal - this.prev.processed + (logTotal - this.prev.logTotal) + kernel.queuedBytes;
     this.prev = { t: now, sent: st.sent, processed: processedTotal, logTotal };
     const recorded = sample.t - this.lastRecordedT >= this.recordEverySecs;
     if (recorded) {
@@ -149,6 +151,6 @@ export class Observer {
       log,
       ledger: sample.ledger,
     };
-    return { sample, state, activity, dbGap, recorded, endpoints: this.kernel.perEndpoint() };
+    return { sample, state, activity, dbGap, recorded, endpoints: kernel.perEndpoint };
   }
 }

@@ -259,7 +259,7 @@ class StressRun {
     const sla = slaFrom(cfg.settings);
     const remaining = (fleet.amphoraIds.length * Math.max(0, endAt - Date.now())) / 1000 / cfg.heartbeatInterval;
     const limit = sla.maxP99LagRatio * cfg.heartbeatInterval + observer.resolutionSecs() / 2;
-    const l = observer.ledger();
+    const l = observer.lastLedger ?? observer.ledger();
     const inFlight = Math.min(l.sent - l.processed, fleet.amphoraIds.length); // one interval's sends
     return failedBeyondRecovery(
       {
