@@ -29,3 +29,8 @@ export function fixture(name: string): Fixture {
     },
   };
 }
+
+/** `--config-file SANDBOX/stresshm.conf run --hm-log LOG ...`: a run against the sandbox, following every HM log. */
+export function runArgs(sb: Sandbox): string[] {
+  return ['--config-file', sb.stresshmConf, 'run', ...sb.hmLogs.flatMap((l) => ['--hm-log', l])];
+}

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { Sandbox } from '../../src/octavia/sandbox';
 import { socketState } from '../../src/run/udpsocket';
 import { CliProc } from '../helpers/cliproc';
-import { fixture } from '../helpers/fixture';
+import { fixture, runArgs } from '../helpers/fixture';
 import { mysql } from '../helpers/testdb';
 
 const fx = fixture('faults-hm');
@@ -60,11 +60,7 @@ test(
     const dropsBefore = socketDrops(port);
     const json = join(dir, 'overload.json');
     const p = new CliProc([
-      '--config-file',
-      sb.stresshmConf,
-      'run',
-      '--hm-log',
-      sb.hmLogs[0],
+      ...runArgs(sb),
       '--load_balancers',
       '1500',
       '--members',
@@ -115,13 +111,7 @@ test(
 test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP', async () => {
   const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 2 });
   const p = new CliProc([
-    '--config-file',
-    sb.stresshmConf,
-    'run',
-    '--hm-log',
-    sb.hmLogs[0],
-    '--hm-log',
-    sb.hmLogs[1],
+    ...runArgs(sb),
     '--load_balancers',
     '20',
     '--heartbeat_interval',

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CliProc } from '../helpers/cliproc';
-import { fixture } from '../helpers/fixture';
+import { fixture, runArgs } from '../helpers/fixture';
 
 const fx = fixture('lag');
 const dir = fx.dir;
@@ -35,11 +35,7 @@ for (const delay of [0.5, 1.5]) {
     });
     const json = join(dir, `lag-${delay}.json`);
     const p = new CliProc([
-      '--config-file',
-      sb.stresshmConf,
-      'run',
-      '--hm-log',
-      sb.hmLogs[0],
+      ...runArgs(sb),
       '--report-json',
       json,
       '--load_balancers',

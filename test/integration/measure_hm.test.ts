@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
-import { fixture } from '../helpers/fixture';
+import { fixture, runArgs } from '../helpers/fixture';
 import { createTestDb, mysql } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -30,13 +30,7 @@ test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () 
   const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 5 });
   const junit = join(dir, 'ok.xml');
   const r = stresshm([
-    '--config-file',
-    sb.stresshmConf,
-    'run',
-    '--hm-log',
-    sb.hmLogs[0],
-    '--hm-log',
-    sb.hmLogs[1],
+    ...runArgs(sb),
     '--junit',
     junit,
     '--load_balancers',
@@ -61,11 +55,7 @@ test('an overloaded HM falls behind: exit 1 and the drop count matches its log',
   const before = notGood(sb.hmLogs[0]);
   const json = join(dir, 'overload.json');
   const r = stresshm([
-    '--config-file',
-    sb.stresshmConf,
-    'run',
-    '--hm-log',
-    sb.hmLogs[0],
+    ...runArgs(sb),
     '--report-json',
     json,
     '--load_balancers',
