@@ -21,10 +21,9 @@ import { checkPrivileges } from '../ghostdb/privileges';
 import { loadSchema, type Schema } from '../ghostdb/schema';
 import { DbSession, type SessionLimits } from '../ghostdb/session';
 import { referencingRows, sweepIds } from '../ghostdb/sweep';
-import { interruptReason, interruptRequested, onInterrupt, setInterruptHint } from '../lifecycle/interrupt';
+import { interruptReason, setInterruptHint } from '../lifecycle/interrupt';
 import { type ReportPaths, writeReports } from '../report';
 import { Progress } from '../terminal/progress';
-import { failedBeyondRecovery } from './abort';
 import { type DrainResult, drain, HARD_BOUND_SECS } from './drain';
 import { type PhaseName, RunEvents } from './events';
 import { HmLogFollower } from './hmlog';
@@ -33,7 +32,7 @@ import { Monitor } from './monitor';
 import { Observer } from './observer';
 import { type Resolved, resolveRun } from './preflight';
 import type { RunRecord } from './record';
-import { slaFrom } from './sla';
+import { sendUntilStopped } from './sendloop';
 import { StatsProbe } from './statsprobe';
 import { attachTerminal } from './terminal';
 import { WhyProbe } from './why';
@@ -229,7 +228,10 @@ class StressRun {
     }
     const why = await WhyProbe.start(this.session, r.endpoints, r.target);
     try {
-      await this.phase('send', () => this.send(fleet, observer, startedAt.getTime()));
+      await this.phase('send', async () => {
+        const loop = { cfg: req.cfg, session: this.session, events: this.events, pollMs: req.pollMs };
+        this.abortedBecause = await sendUntilStopped(loop, fleet, observer, startedAt.getTime(), req.abortOnFail);
+      });
     } finally {
       fleet.stop();
     }
@@ -251,81 +253,6 @@ class StressRun {
       why: facts,
       abortedBecause: this.abortedBecause,
     };
-  }
-
-  /** Why the SLA can no longer be met, judged from the run so far (for --abort-on-fail). */
-  private hopeless(fleet: Fleet, observer: Observer, endAt: number): string | undefined {
-    const { cfg } = this.req;
-    const sla = slaFrom(cfg.settings);
-    const remaining = (fleet.amphoraIds.length * Math.max(0, endAt - Date.now())) / 1000 / cfg.heartbeatInterval;
-    const limit = sla.maxP99LagRatio * cfg.heartbeatInterval + observer.resolutionSecs() / 2;
-    const l = observer.lastLedger ?? observer.ledger();
-    const inFlight = Math.min(l.sent - l.processed, fleet.amphoraIds.length); // one interval's sends
-    return failedBeyondRecovery(
-      {
-        sent: l.sent,
-        processed: l.processed,
-        remaining,
-        inFlight,
-        lagsOverLimit: observer.lags.countAbove(limit),
-        timeoutStaleMax: observer.timeoutStaleMax,
-        logDrops: l.staleDropped ?? undefined,
-        kernelDrops: l.kernelDropped,
-      },
-      sla,
-    );
-  }
-
-  /** Sends until the deadline or a stop request, whatever the database does; polls in between. */
-  private async send(fleet: Fleet, observer: Observer, runStartMs: number): Promise<void> {
-    const { cfg } = this.req;
-    const endAt = runStartMs + cfg.testRuntimeSecs * 1000;
-    let wake: () => void = () => undefined;
-    let sending = true;
-    const stop = () => {
-      sending = false;
-      fleet.stop();
-      wake();
-    };
-    const deadline = setTimeout(stop, Math.max(0, endAt - Date.now()));
-    const off = onInterrupt(stop);
-    fleet.start();
-    try {
-      while (sending && !interruptRequested()) {
-        await new Promise<void>((res) => {
-          wake = res;
-          setTimeout(res, Math.min(this.req.pollMs ?? observer.periodMs(), Math.max(0, endAt - Date.now())));
-        });
-        if (!sending) break;
-        const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
-        this.events.emit('sample', {
-          phase: 'send',
-          sample: o.sample,
-          state: o.state,
-          recorded: o.recorded,
-          endpoints: o.endpoints,
-        });
-        const failure = fleet.stats().failure;
-        if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
-        const hopeless = this.req.abortOnFail ? this.hopeless(fleet, observer, endAt) : undefined;
-        if (hopeless) {
-          this.abortedBecause = hopeless;
-          this.events.emit('notice', {
-            text: `the SLA failed beyond recovery (${hopeless}); stopping early (--abort-on-fail)`,
-          });
-          break;
-        }
-        const lostMs = this.session.limits.retryMs;
-        if (observer.failingSinceMs !== undefined && Date.now() - observer.failingSinceMs > lostMs) {
-          throw new EnvError(
-            `database unusable for ${lostMs / 1000} s during sending (${observer.lastDbError}); stopped sending`,
-          );
-        }
-      }
-    } finally {
-      clearTimeout(deadline);
-      off();
-    }
   }
 
   /**
