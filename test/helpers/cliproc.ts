@@ -1,7 +1,7 @@
-// A stresshm process a test can watch and disturb: wait until its output says something,
-// then signal it, and collect its exit status and output.
+// A stresshm process a test can watch and disturb (wait until its output says something, then
+// signal it, and collect its exit status and output), or run to its end.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -63,4 +63,23 @@ export class CliProc {
   signal(sig: NodeJS.Signals): void {
     this.child.kill(sig);
   }
+}
+
+export interface CliResult {
+  status: number | null;
+  out: string;
+  err: string;
+  /** How long the process ran, in milliseconds. */
+  ms: number;
+}
+
+/** Runs stresshm to its end (killed after `timeoutMs`) and returns its exit status and output. */
+export function runCli(args: string[], timeoutMs = 60000): CliResult {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { status: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - started };
 }

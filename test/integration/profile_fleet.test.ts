@@ -1,15 +1,13 @@
-// Fleet profiles end to end. A "production" fleet is built through the real Octavia 11 API (noauth
-// sandbox; with no worker the API leaves objects PENDING, so the test sets them ACTIVE in SQL and
-// adds the amphora rows a worker would have created, in its own database only). The CLI profiles
-// it (read-only: table checksums unchanged) without any identifier, name, address or project;
-// populate --scale 3 into another database writes exactly three times every shape; a run of that
-// mixed fleet (v1 heartbeats, where UDP listeners follow their own rule) against the sandbox's
-// real HM logs no listener-count mismatch. Older schemas (3.0.0) are profiled too.
+// Fleet profiles end to end. A "production" fleet is built through the real Octavia 11 API
+// (test/helpers/apifleet.ts). The CLI profiles it (read-only: table checksums unchanged) without any
+// identifier, name, address or project; populate --scale 3 into another database writes exactly
+// three times every shape; a run of that mixed fleet (v1 heartbeats, where UDP listeners follow
+// their own rule) against the sandbox's real HM logs no listener-count mismatch; capacity --profile
+// answers in multiples of the profiled fleet.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,17 +18,19 @@ import { checkProfile } from '../../src/ghostdb/profilefile';
 import { loadSchema } from '../../src/ghostdb/schema';
 import { countShapes, MEMBER_STATUSES, type Profile, planShapes, rolesOf, shapeKey } from '../../src/ghostdb/shapes';
 import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
+import { buildMixedFleet } from '../helpers/apifleet';
+import { runCli } from '../helpers/cliproc';
 import { checksums, createTestDb } from '../helpers/testdb';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
 const SCHEMA = join(__dirname, '..', '..', '..', 'docs', 'profile.schema.json');
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-profile-'));
-const PROJECT = randomUUID().replace(/-/g, '');
 let sb: Sandbox;
 let conn: Conn;
 /** Every identifier, name and address the production fleet has (none may reach the profile). */
-const secrets = new Set<string>([PROJECT]);
+let secrets: Set<string>;
+let profileFile = '';
+let profile: Profile;
 
 /** Validates a JSON file against docs/profile.schema.json (python3-jsonschema, an Octavia dependency). */
 function validateAgainstSchema(file: string): void {
@@ -41,171 +41,20 @@ function validateAgainstSchema(file: string): void {
   assert.equal(r.status, 0, `${file} does not follow the schema: ${r.stderr.trim().split('\n').pop()}`);
 }
 
-function stresshm(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 600000 });
-  return { status: r.status, out: r.stdout, err: r.stderr };
-}
+const stresshm = (args: string[]) => runCli(args, 600000);
 
-async function activate(): Promise<void> {
-  for (const t of ['load_balancer', 'listener', 'pool', 'member', 'health_monitor', 'l7policy', 'l7rule']) {
-    await conn.query(`UPDATE \`${t}\` SET provisioning_status = 'ACTIVE' WHERE provisioning_status LIKE 'PENDING%'`);
-  }
-}
-
-/** POSTs one object to the API, remembers its id and name, and makes the LB mutable again. */
-async function post(path: string, key: string, body: Record<string, unknown>): Promise<string> {
-  const r = await fetch(`${sb.api!.url}${path}`, {
-    method: 'POST',
-    body: JSON.stringify({ [key]: body }),
-    headers: { 'Content-Type': 'application/json', 'X-Auth-Token': 'noauth', 'X-Project-Id': PROJECT },
-  });
-  const text = await r.text();
-  assert.equal(r.status, 201, `${path}: ${r.status} ${text}`);
-  const obj = (JSON.parse(text) as Record<string, Record<string, unknown>>)[key];
-  secrets.add(String(obj.id));
-  if (typeof body.name === 'string') secrets.add(body.name);
-  await activate();
-  return String(obj.id);
-}
-
-async function lb(name: string, amphorae: string[]): Promise<string> {
-  const id = await post('/v2/lbaas/loadbalancers', 'loadbalancer', {
-    name,
-    vip_subnet_id: randomUUID(),
-    project_id: PROJECT,
-  });
-  const vip: Array<{ ip_address: string }> = await conn.query('SELECT ip_address FROM vip WHERE load_balancer_id = ?', [
-    id,
-  ]);
-  for (const v of vip) if (v.ip_address) secrets.add(v.ip_address);
-  if (amphorae.length === 2) {
-    await conn.query("UPDATE load_balancer SET topology = 'ACTIVE_STANDBY' WHERE id = ?", [id]);
-  }
-  for (const [i, role] of amphorae.entries()) {
-    const ip = `10.77.${secrets.size % 250}.${i + 1}`;
-    secrets.add(ip);
-    await conn.query(
-      `INSERT INTO amphora (id, compute_id, status, load_balancer_id, lb_network_ip, role, cert_busy)
-      VALUES (?, ?, 'ALLOCATED', ?, ?, ?, 0)`,
-      [randomUUID(), randomUUID(), id, ip, role],
-    );
-  }
-  return id;
-}
-
-async function listener(lbId: string, protocol: string, port: number, name: string): Promise<string> {
-  return post('/v2/lbaas/listeners', 'listener', { loadbalancer_id: lbId, protocol, protocol_port: port, name });
-}
-
-async function pool(at: Record<string, string>, protocol: string, name: string, persistence?: string): Promise<string> {
-  return post('/v2/lbaas/pools', 'pool', {
-    ...at,
-    protocol,
-    lb_algorithm: 'ROUND_ROBIN',
-    name,
-    ...(persistence ? { session_persistence: { type: persistence } } : {}),
-  });
-}
-
-async function members(poolId: string, n: number, tag: string): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    const address = `10.99.${secrets.size % 250}.${i + 1}`;
-    secrets.add(address);
-    await post(`/v2/lbaas/pools/${poolId}/members`, 'member', { address, protocol_port: 8080, name: `${tag}-m${i}` });
-  }
-}
-
-async function monitor(poolId: string, type: string): Promise<void> {
-  const http = type === 'HTTP' ? { url_path: '/healthz', http_method: 'GET', expected_codes: '200' } : {};
-  await post('/v2/lbaas/healthmonitors', 'healthmonitor', {
-    pool_id: poolId,
-    type,
-    delay: 5,
-    timeout: 3,
-    max_retries: 2,
-    ...http,
-  });
-}
-
-/** HTTP site with L7 policies: a redirect to an unmonitored pool (2 rules) and a reject (1 rule). */
-async function webShop(i: number): Promise<void> {
-  const id = await lb(`shop-web-${i}`, ['STANDALONE']);
-  const l = await listener(id, 'HTTP', 80, `shop-http-${i}`);
-  const main = await pool({ listener_id: l }, 'HTTP', `shop-main-${i}`, 'HTTP_COOKIE');
-  await members(main, 2, `shop-${i}`);
-  await monitor(main, 'HTTP');
-  const api = await pool({ loadbalancer_id: id }, 'HTTP', `shop-api-${i}`);
-  await members(api, 1, `shop-api-${i}`);
-  const redirect = await post('/v2/lbaas/l7policies', 'l7policy', {
-    listener_id: l,
-    action: 'REDIRECT_TO_POOL',
-    redirect_pool_id: api,
-    name: `shop-route-${i}`,
-  });
-  for (const value of ['/api', '/v2']) {
-    await post(`/v2/lbaas/l7policies/${redirect}/rules`, 'rule', { type: 'PATH', compare_type: 'STARTS_WITH', value });
-  }
-  const reject = await post('/v2/lbaas/l7policies', 'l7policy', {
-    listener_id: l,
-    action: 'REJECT',
-    name: `shop-deny-${i}`,
-  });
-  await post(`/v2/lbaas/l7policies/${reject}/rules`, 'rule', {
-    type: 'PATH',
-    compare_type: 'STARTS_WITH',
-    value: '/admin',
-  });
-}
-
-/** ACTIVE_STANDBY TCP + UDP service, and a pool on no listener. */
-async function dnsService(i: number): Promise<void> {
-  const id = await lb(`dns-${i}`, ['MASTER', 'BACKUP']);
-  const tcpListener = await listener(id, 'TCP', 443, `dns-tcp-${i}`);
-  const tcp = await pool({ listener_id: tcpListener }, 'TCP', `dns-tcp-${i}`, 'SOURCE_IP');
-  await members(tcp, 3, `dns-tcp-${i}`);
-  await monitor(tcp, 'TCP');
-  const udp = await pool({ listener_id: await listener(id, 'UDP', 53, `dns-udp-${i}`) }, 'UDP', `dns-udp-${i}`);
-  await members(udp, 2, `dns-udp-${i}`);
-  await monitor(udp, 'UDP-CONNECT');
-  await pool({ loadbalancer_id: id }, 'HTTP', `dns-spare-${i}`);
-}
-
-/** A UDP listener whose pool has no member yet (v1 amphorae do not report it). */
-async function syslog(i: number): Promise<void> {
-  const id = await lb(`syslog-${i}`, ['STANDALONE']);
-  await pool({ listener_id: await listener(id, 'UDP', 514, `syslog-${i}`) }, 'UDP', `syslog-pool-${i}`);
-}
-
-/** One LB of its own shape (rare: merged into its nearest common shape). */
-async function oddOne(): Promise<void> {
-  const id = await lb('odd-legacy', ['STANDALONE']);
-  await members(await pool({ listener_id: await listener(id, 'TCP', 25, 'odd-smtp') }, 'TCP', 'odd-pool'), 4, 'odd');
+/** Populates the profile at `scale` with `seed` (`conf`: how stresshm reaches the database); returns the prefix. */
+function populate(conf: string[], scale: number, seed: number): string {
+  const args = ['populate', '--profile', profileFile, '--scale', `${scale}`, '--seed', `${seed}`, '--yes'];
+  const r = stresshm([...conf, ...args]);
+  assert.equal(r.status, 0, r.err);
+  return /Your run prefix ID is: (\S+)/.exec(r.out)![1];
 }
 
 before(async () => {
   sb = await startSandbox({ hms: 1, api: true, heartbeatInterval: 2 });
   conn = await connect(parseDbUrl(sb.dbUrl));
-  for (let i = 1; i <= 5; i++) {
-    await webShop(i);
-    await dnsService(i);
-    await syslog(i);
-  }
-  await oddOne();
-  // Member statuses as a health manager would have left them: mostly ONLINE, some of every other kind.
-  await conn.query("UPDATE member SET operating_status = 'ONLINE'");
-  for (const [status, n] of [
-    ['ERROR', 6],
-    ['DRAINING', 3],
-    ['OFFLINE', 3],
-    ['NO_MONITOR', 4],
-  ] as const) {
-    await conn.query(
-      `UPDATE member SET operating_status = ? WHERE operating_status = 'ONLINE' ORDER BY id LIMIT ${n}`,
-      [status],
-    );
-  }
-  const gone = await lb('deleted-one', ['STANDALONE']);
-  await conn.query("UPDATE load_balancer SET provisioning_status = 'DELETED' WHERE id = ?", [gone]);
+  secrets = (await buildMixedFleet(sb.api!.url, conn)).secrets;
 });
 
 after(async () => {
@@ -213,9 +62,6 @@ after(async () => {
   await sb?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-let profileFile = '';
-let profile: Profile;
 
 test("profile: read-only, the fleet's shapes (rare one merged), no identifier, name, address or project", () => {
   const before = checksums(sb.database);
@@ -254,20 +100,7 @@ test("profile: read-only, the fleet's shapes (rare one merged), no identifier, n
 test('populate --scale 3 into another database writes exactly three times every shape', async () => {
   const db = createTestDb('11.0.0', 'profile');
   try {
-    const r = stresshm([
-      '--octavia_db_connection',
-      db.url,
-      'populate',
-      '--profile',
-      profileFile,
-      '--scale',
-      '3',
-      '--seed',
-      '11',
-      '--yes',
-    ]);
-    assert.equal(r.status, 0, r.err);
-    const prefix = /Your run prefix ID is: (\S+)/.exec(r.out)![1];
+    const prefix = populate(['--octavia_db_connection', db.url], 3, 11);
     const c = await connect(db.target);
     try {
       const got = countShapes((await readShapes(c, await loadSchema(c, db.name), prefix)).shapes);
@@ -328,20 +161,7 @@ async function checkStatusesAfterHm(prefix: string, plan: ReturnType<typeof plan
 test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listener-count mismatches', async () => {
   const json = join(dir, 'run.json');
   // populate, then run the prefix with --keep (a run that populates always cleans): the statuses stay readable.
-  const pop = stresshm([
-    '--config-file',
-    sb.stresshmConf,
-    'populate',
-    '--profile',
-    profileFile,
-    '--scale',
-    '3',
-    '--seed',
-    '5',
-    '--yes',
-  ]);
-  assert.equal(pop.status, 0, pop.err);
-  const prefix = /Your run prefix ID is: (\S+)/.exec(pop.out)![1];
+  const prefix = populate(['--config-file', sb.stresshmConf], 3, 5);
   try {
     const r = stresshm([
       '--config-file',
@@ -420,30 +240,4 @@ test('capacity --profile sizes every step from the profile and answers in multip
     const scale = rep.steps[i].amphorae / profile.amphorae;
     assert.deepEqual(ran, { scale, amphorae, loadBalancers: plan.lbShape.length });
   });
-});
-
-test('profiles read an Octavia 3.0.0 (Rocky) database: the sample fleet comes back shape for shape', async () => {
-  const db = createTestDb('3.0.0', 'profile3');
-  try {
-    const conf = join(dir, 'rocky.conf');
-    writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\n`);
-    const pop = stresshm(['--config-file', conf, 'populate', '--profile', SAMPLE, '--yes']);
-    assert.equal(pop.status, 0, pop.err);
-    // The ghosts become the database's own fleet (renamed), so the profile reads them.
-    const c = await connect(db.target);
-    try {
-      await c.query("UPDATE load_balancer SET name = CONCAT('svc-', SUBSTRING(name, 38))");
-    } finally {
-      await c.end();
-    }
-    const r = stresshm(['--config-file', conf, 'profile']);
-    assert.equal(r.status, 0, r.err);
-    const got = checkProfile(JSON.parse(r.out));
-    const sample = checkProfile(JSON.parse(readFileSync(SAMPLE, 'utf8')));
-    const keyed = (p: Profile) => new Map(p.shapes.map((s) => [shapeKey(s.shape), s.count]));
-    assert.deepEqual(keyed(got), keyed(sample));
-    assert.equal(got.merged_load_balancers, 0);
-  } finally {
-    db.drop();
-  }
 });
