@@ -4,6 +4,7 @@
 
 import type { Config, Overrides } from '../config/config';
 import type { ValueSpec } from '../config/values';
+import type { SummaryIo } from '../terminal/summary';
 
 export type FlagType = 'bool' | 'string' | 'strings' | 'int' | 'float';
 
@@ -81,4 +82,9 @@ export function flagNumber(ctx: CommandContext, name: string, fallback?: number)
 
 export function flagBool(ctx: CommandContext, name: string): boolean {
   return ctx.flags[name] === true;
+}
+
+/** Where a run's summary goes, from the global --quiet and --color. */
+export function summaryIo(ctx: CommandContext): SummaryIo {
+  return { out: ctx.out, err: ctx.err, quiet: flagBool(ctx, 'quiet'), colour: ctx.flags.color !== false };
 }

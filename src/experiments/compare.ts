@@ -179,3 +179,17 @@ export function compareFigures(a: BuildFigures, b: BuildFigures): Comparison[] {
     }),
   ];
 }
+
+/** The comparison as a text table: a metric a line, B against A and the noise of the fixed runs. */
+export function comparisonTable(rows: Comparison[]): string[] {
+  const head = `\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`;
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ` +
+        `${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%` +
+        `${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
+    ),
+  ];
+}

@@ -1,6 +1,10 @@
 // Headroom in the operator's terms: a capacity search's knee expressed as multiples of a
-// profiled fleet ("sustains 2.4x the profiled fleet (about N amphorae at heartbeat_interval 10)").
+// profiled fleet ("sustains 2.4x the profiled fleet (about N amphorae at heartbeat_interval 10)"),
+// and the profile's ghosts each capacity step runs.
 
+import type { Config } from '../config/config';
+import { type GhostPlan, planFromProfile, withProfileShares } from '../ghostdb/ghosts';
+import { type Profile, rolesOf } from '../ghostdb/shapes';
 import type { CapacityResult, CapacityStep } from './capacity';
 
 /** What one capacity step ran with a profile: its scale and the ghosts (read back by the run) it gave. */
@@ -40,4 +44,24 @@ export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep
   }
   if (bad) return `this HM does not sustain even ${x(bad.scale)} the profiled fleet: ${badPart(res.firstBad!, bad)}`;
   return 'no step completed';
+}
+
+/**
+ * A capacity step's ghosts from the profile: scale = the step's amphorae / the profile's. The step is
+ * recorded in `steps` (by its target amphorae) for the headroom.
+ */
+export function profileStep(
+  profile: Profile,
+  seed: number,
+  cfg: Config,
+  steps: Map<number, ProfileStep>,
+): { cfg: Config; plan: GhostPlan } {
+  const target = cfg.loadBalancers * 2;
+  const scale = target / profile.amphorae;
+  const shaped = withProfileShares(cfg, profile);
+  const plan = planFromProfile(shaped, profile, scale, seed);
+  const sp = plan.shapes!;
+  const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
+  steps.set(target, { scale, amphorae, loadBalancers: plan.loadBalancers });
+  return { cfg: shaped, plan };
 }

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pack, unpack } from 'msgpackr';
 import { displaySettings, type Settings } from '../config/config';
+import { UsageError } from '../errors';
 import type { DbWork } from './dbstatus';
 import type { RoleCpu } from './hmcpu';
 import type { LogCounts } from './hmlog';
@@ -100,6 +101,22 @@ export function saveRecord(path: string, r: RunRecord): void {
   writeFileSync(path, pack(r));
 }
 
+/** Reads a record written by saveRecord; a missing file or anything else is a usage error. */
 export function loadRecord(path: string): RunRecord {
-  return unpack(readFileSync(path)) as RunRecord;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read record ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let r: unknown;
+  try {
+    r = unpack(bytes);
+  } catch {
+    throw new UsageError(`${path} is not a stresshm run record (not msgpack)`);
+  }
+  if (typeof r !== 'object' || r === null || (r as { kind?: unknown }).kind !== 'run') {
+    throw new UsageError(`${path} is not a stresshm run record (written by --record)`);
+  }
+  return r as RunRecord;
 }

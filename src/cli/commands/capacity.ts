@@ -1,13 +1,10 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
 import { writeFileSync } from 'node:fs';
-import type { Config } from '../../config/config';
 import { EXIT_INTERRUPTED, UsageError } from '../../errors';
 import { type CapacityOptions, type CapacityStep, type StepRunner, searchCapacity } from '../../experiments/capacity';
-import { headroomText, type ProfileStep } from '../../experiments/headroom';
+import { headroomText, type ProfileStep, profileStep } from '../../experiments/headroom';
 import { parseSweep, type Sweep, sweepCapacity } from '../../experiments/sweep';
-import { type GhostPlan, planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
-import { rolesOf } from '../../ghostdb/shapes';
 import { interruptRequested } from '../../lifecycle/interrupt';
 import { checkOutputPath } from '../../report';
 import { renderCapacityHtml } from '../../report/capacity';
@@ -20,22 +17,6 @@ import { capacityFlags } from '../flags';
 import { hmLogCommands, LIVE_FLAGS, type Live, openLive } from '../live';
 import { cleanCommandLine } from './ghosts';
 import { PROFILE_FLAGS, type ProfileChoice, profileChoice } from './profile';
-
-/** A step's ghosts from the profile: scale = the step's amphorae / the profile's (recorded for the headroom). */
-function profileStep(
-  choice: ProfileChoice,
-  cfg: Config,
-  steps: Map<number, ProfileStep>,
-): { cfg: Config; plan: GhostPlan } {
-  const target = cfg.loadBalancers * 2;
-  const scale = target / choice.profile.amphorae;
-  const shaped = withProfileShares(cfg, choice.profile);
-  const plan = planFromProfile(shaped, choice.profile, scale, choice.seed);
-  const sp = plan.shapes!;
-  const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
-  steps.set(target, { scale, amphorae, loadBalancers: plan.loadBalancers });
-  return { cfg: shaped, plan };
-}
 
 function stepLine(s: CapacityStep): string {
   return (
@@ -151,7 +132,9 @@ async function search(
   const hmLogCmds = hmLogCommands(ctx);
   const profiled = new Map<number, ProfileStep>();
   const runStep: StepRunner = async (stepCfg) => {
-    const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
+    const { cfg, plan } = choice
+      ? profileStep(choice.profile, choice.seed, stepCfg, profiled)
+      : { cfg: stepCfg, plan: undefined };
     const rec = (
       await runStress({
         cfg,

@@ -1,32 +1,11 @@
 // `stresshm report RECORD`: renders the reports again from a saved msgpack run record
 // (--record), exactly as the run itself would have written them, and prints its summary.
 
-import { readFileSync } from 'node:fs';
-import { unpack } from 'msgpackr';
-import { EnvError, UsageError } from '../../errors';
+import { EnvError } from '../../errors';
 import { checkReportPaths, writeReports } from '../../report';
-import type { RunRecord } from '../../run/record';
-import { type CommandSpec, flagString } from '../command';
-import { printSummary } from './run';
-
-function readRecord(path: string): RunRecord {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read record ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let r: unknown;
-  try {
-    r = unpack(bytes);
-  } catch {
-    throw new UsageError(`${path} is not a stresshm run record (not msgpack)`);
-  }
-  if (typeof r !== 'object' || r === null || (r as { kind?: unknown }).kind !== 'run') {
-    throw new UsageError(`${path} is not a stresshm run record (written by --record)`);
-  }
-  return r as RunRecord;
-}
+import { loadRecord } from '../../run/record';
+import { printSummary } from '../../terminal/summary';
+import { type CommandSpec, flagString, summaryIo } from '../command';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -42,7 +21,7 @@ export const reportCommand: CommandSpec = {
     { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
   ],
   async run(ctx) {
-    const record = readRecord(ctx.positional[0]);
+    const record = loadRecord(ctx.positional[0]);
     const paths = {
       json: flagString(ctx, 'report_json'),
       html: flagString(ctx, 'report_html'),
@@ -50,7 +29,7 @@ export const reportCommand: CommandSpec = {
     };
     checkReportPaths(paths);
     const w = writeReports(record, paths);
-    printSummary(ctx, record, w.files, w.problems);
+    printSummary(summaryIo(ctx), record, w.files, w.problems);
     if (w.problems.length) throw new EnvError(w.problems[0]);
     return 0;
   },

@@ -1,75 +1,13 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
-import { randomUUID } from 'node:crypto';
-import { requireHeartbeatKey, resolveEndpoints } from '../../config/endpoints';
-import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
-import { native } from '../../engine/native';
-import { EnvError } from '../../errors';
 import { planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
-import type { GhostGraph } from '../../ghostdb/graph';
-import type { RunRecord } from '../../run/record';
+import { blast } from '../../run/blast';
 import { runStress } from '../../run/runner';
-import { colourWanted, paintVerdict, palette } from '../../terminal/colour';
-import { type CommandContext, type CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
+import { printSummary } from '../../terminal/summary';
+import { type CommandSpec, flagBool, flagNumber, flagString, flagStrings, summaryIo } from '../command';
 import { hmLogCommands, LIVE_FLAGS, openLive } from '../live';
 import { cleanCommandLine } from './ghosts';
 import { PROFILE_FLAGS, profileChoice } from './profile';
-
-export function printSummary(ctx: CommandContext, r: RunRecord, files: string[], problems: string[] = []): void {
-  const f = r.final;
-  const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  const out = ctx.out;
-  const p = palette(colourWanted(out, ctx.flags.color !== false));
-  out.write(`${ctx.flags.quiet ? '' : '\n'}VERDICT: ${paintVerdict(p, r.verdict)}\n`);
-  if (ctx.flags.quiet) {
-    for (const problem of problems) ctx.err.write(`stresshm: ${problem}\n`);
-    return;
-  }
-  const mark = (ok: boolean | null) => (ok === null ? 'n/a ' : ok ? p.green('ok  ') : p.red('FAIL'));
-  for (const c of r.criteria) out.write(`  ${mark(c.ok)} ${c.name}: ${c.actual} (limit ${c.limit})\n`);
-  out.write(
-    `  sent ${n(f.sent)} heartbeats, processed ${n(f.processed)} (${(f.processedShare * 100).toFixed(2)}%), ` +
-      `lag p50/p95/p99/max ${f.lagP50.toFixed(2)}/${f.lagP95.toFixed(2)}/${f.lagP99.toFixed(2)}/` +
-      `${f.lagMax.toFixed(2)} s (±${(f.lagResolutionSecs / 2).toFixed(2)} s resolution)\n`,
-  );
-  out.write(
-    `  stale max: >1 interval ${n(f.staleOver1Max)}, >2 intervals ${n(f.staleOver2Max)}, >heartbeat_timeout ` +
-      `${n(f.timeoutStaleMax)}; schedule lag p99 ${f.scheduleLagP99Ms.toFixed(2)} ms; sender CPU ` +
-      `${f.senderCpuSeconds.toFixed(2)} s\n`,
-  );
-  const errs = Object.entries(f.sendErrors);
-  if (errs.length) out.write(`  send errors: ${errs.map(([k, v]) => `${k} ${n(v)}`).join(', ')}\n`);
-  if (f.log)
-    out.write(
-      `  HM log: ${f.log.drops} dropped ("THIS IS NOT GOOD"), ${f.log.listenerMismatch} listener-count ` +
-        `mismatches, ${f.log.hmacFailures} HMAC failures, ${f.log.tracebacks} tracebacks, ` +
-        `${f.log.failovers} failover messages\n`,
-    );
-  const l = r.ledger;
-  if (l) {
-    const m = (v: number | null) => (v === null ? 'not measurable' : n(v));
-    out.write(
-      `  ledger: sent ${n(l.sent)} = processed ${n(l.processed)}\n` +
-        `    + stale-dropped by the HM ${m(l.staleDropped)} + kernel-dropped ${m(l.kernelDropped)}\n` +
-        `    + listener mismatch ${m(l.listenerMismatch)} + send errors ${n(l.sendErrors)} + unaccounted ` +
-        `${n(l.unaccounted)}\n`,
-    );
-  }
-  if (r.diagnosis?.length) {
-    out.write('  diagnosis:\n');
-    for (const d of r.diagnosis) out.write(`    - ${d}\n`);
-  }
-  if (f.abortedEarly) out.write(`  stopped early (--abort-on-fail): ${f.abortedEarly}\n`);
-  if (f.interrupted) out.write(`  stopped early: ${f.interrupted}; the figures cover the run until then\n`);
-  if (f.drain?.boundReached) {
-    out.write(
-      `  drain: the HM was still busy at drain_timeout_secs; waited ${f.drain.extraSecs.toFixed(0)} s more` +
-        `${f.drain.gaveUp ? ' and cleaned while it was still active' : ' until it was quiet'}\n`,
-    );
-  }
-  for (const file of files) out.write(`  report: ${file}\n`);
-  for (const p of problems) ctx.err.write(`stresshm: ${p}\n`);
-}
 
 export const runCommand: CommandSpec = {
   name: 'run',
@@ -135,29 +73,10 @@ export const runCommand: CommandSpec = {
         record: flagString(ctx, 'record'),
       },
     }).finally(() => live.close());
-    printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
+    printSummary(summaryIo(ctx), res.record, res.reportFiles, res.reportProblems);
     return res.reportProblems.length > 0 && res.exitCode === 0 ? 3 : res.exitCode;
   },
 };
-
-/** A synthetic graph for blast: `amphorae` amphorae, one listener, one pool of `members` members each. */
-function syntheticGraph(amphorae: number, members: number): GhostGraph {
-  return {
-    prefix: 'blast',
-    loadBalancers: Array.from({ length: amphorae }, (_, i) => {
-      const listener = randomUUID();
-      return {
-        id: randomUUID(),
-        name: `blast-lb${i + 1}`,
-        amphorae: [{ id: randomUUID(), role: 'STANDALONE' as const }],
-        listeners: [{ id: listener, protocolPort: 80 }],
-        pools: [
-          { id: randomUUID(), listenerId: listener, memberIds: Array.from({ length: members }, () => randomUUID()) },
-        ],
-      };
-    }),
-  };
-}
 
 export const blastCommand: CommandSpec = {
   name: 'blast',
@@ -174,30 +93,7 @@ export const blastCommand: CommandSpec = {
     { name: 'duration', type: 'int', default: 10, min: 1, max: 3600, help: 'Seconds to send.' },
   ],
   async run(ctx) {
-    const cfg = ctx.config();
-    const amphorae = flagNumber(ctx, 'amphorae');
-    const members = cfg.members; // [test_params] members: sets the packet size
-    const duration = flagNumber(ctx, 'duration');
-    const key = requireHeartbeatKey(cfg.heartbeatKey);
-    const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
-    const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);
-    ctx.out.write(
-      `blast: ${amphorae} heartbeats (${members} members each), ${spec.threads} threads, ${duration} s to ` +
-        `${cfg.controllerIpPortList.join(', ')}\n`,
-    );
-    const r = await native().blast(packSpec(spec), duration * 1000);
-    const total = r.packetsPerThread.reduce((a, b) => a + b, 0);
-    ctx.out.write(
-      `sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ` +
-        `${Math.round(total / r.seconds).toLocaleString('en-US')} packets/s, ` +
-        `${((r.bytes * 8) / r.seconds / 1e6).toFixed(0)} Mbit/s\n`,
-    );
-    r.packetsPerThread.forEach((p, i) => {
-      ctx.out.write(`  thread ${i}: ${Math.round(p / r.seconds).toLocaleString('en-US')} packets/s\n`);
-    });
-    const errs = Object.entries(errnoNames(r.errors));
-    if (errs.length) ctx.out.write(`send errors: ${errs.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-    if (r.failure) throw new EnvError(`a blast thread failed: ${r.failure}`);
+    await blast(ctx.config(), flagNumber(ctx, 'amphorae'), flagNumber(ctx, 'duration'), ctx.out);
     return 0;
   },
 };

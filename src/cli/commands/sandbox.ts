@@ -6,16 +6,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/config';
 import { EnvError, UsageError } from '../../errors';
-import { type CompareOptions, compareFigures, measureBuild } from '../../experiments/compare';
+import { type CompareOptions, compareFigures, comparisonTable, measureBuild } from '../../experiments/compare';
 import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { readyOctavia, type Sandbox, startSandbox } from '../../octavia/sandbox';
 import { renderCompareHtml } from '../../report/compare';
 import { runStress } from '../../run/runner';
+import { printSummary } from '../../terminal/summary';
 import { toolVersion } from '../../version';
-import { type CommandContext, type CommandSpec, flagNumber, flagString } from '../command';
+import { type CommandContext, type CommandSpec, flagNumber, flagString, summaryIo } from '../command';
 import { capacityFlags } from '../flags';
-import { printSummary } from './run';
 
 export const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
 
@@ -153,7 +153,7 @@ export const demoCommand: CommandSpec = {
         cleanHint: (p) => `stresshm --config-file ${sb.stresshmConf} clean ${p}`,
         reports: { html, json: join(reports, `demo-${stamp}.json`) },
       });
-      printSummary(ctx, res.record, res.reportFiles, res.reportProblems);
+      printSummary(summaryIo(ctx), res.record, res.reportFiles, res.reportProblems);
       ctx.out.write(`Octavia under test: ${sb.octaviaVersion}\n`);
       return res.exitCode;
     } finally {
@@ -231,13 +231,7 @@ export const compareCommand: CommandSpec = {
     const fa = await measureBuild(choices[0], o, line);
     const fb = await measureBuild(choices[1], o, line);
     const rows = compareFigures(fa, fb);
-    line(`\n${'metric'.padEnd(40)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'B vs A'.padStart(9)}  noise`);
-    for (const r of rows)
-      line(
-        `${r.metric.padEnd(40)} ${r.a.toFixed(2).padStart(10)} ${r.b.toFixed(2).padStart(10)} ` +
-          `${`${r.diffPct >= 0 ? '+' : ''}${r.diffPct.toFixed(1)}%`.padStart(9)}  +-${r.noisePct.toFixed(0)}%` +
-          `${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
-      );
+    for (const l of comparisonTable(rows)) line(l);
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
     const json = flagString(ctx, 'report_json');
     const html = flagString(ctx, 'report_html');
