@@ -122,15 +122,3 @@ export class PrivateServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
-
-/** Every base table's CHECKSUM, in name order: equal before and after means no row changed. */
-export function checksums(query: (sql: string) => string, database: string): string {
-  const tables = query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}' ` +
-      `AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  )
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  return query(`CHECKSUM TABLE ${tables.map((t) => `\`${database}\`.\`${t}\``).join(', ')}`);
-}

@@ -72,14 +72,20 @@ export function createTestDb(source: SchemaSource, tag = 't'): TestDb {
   };
 }
 
-/** CHECKSUM TABLE of every table of `database`, by table name (equal maps = identical contents). */
-export function checksums(database: string): Map<string, string> {
-  const tables = mysql(`SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${database}' ORDER BY 1`)
+/**
+ * CHECKSUM TABLE of every base table of `database`, by table name (equal maps: identical contents).
+ * `query` runs SQL on the server that holds it (the local MariaDB unless given).
+ */
+export function checksums(database: string, query: (sql: string) => string = (sql) => mysql(sql)): Map<string, string> {
+  const tables = query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}' ` +
+      `AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  )
     .trim()
     .split('\n')
     .filter(Boolean);
   const out = new Map<string, string>();
-  for (const line of mysql(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(', ')}`, database)
+  for (const line of query(`CHECKSUM TABLE ${tables.map((t) => `\`${database}\`.\`${t}\``).join(', ')}`)
     .trim()
     .split('\n')) {
     const [name, sum] = line.split('\t');

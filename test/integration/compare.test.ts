@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { optionArgs } from '../helpers/fixture';
 import { releasesUnderTest } from '../helpers/releases';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
@@ -53,24 +54,17 @@ function runCompare(
       'compare',
       a,
       b,
-      '--fixed-secs',
-      '8',
-      '--fixed-rate',
-      '50',
-      '--start-rate',
-      '25',
-      '--factor',
-      '2',
-      '--max-rate',
-      '1200',
-      '--step-secs',
-      '8',
-      '--refine',
-      '0',
-      '--report-json',
-      json,
-      '--report-html',
-      html,
+      ...optionArgs({
+        'fixed-secs': 8,
+        'fixed-rate': 50,
+        'start-rate': 25,
+        factor: 2,
+        'max-rate': 1200,
+        'step-secs': 8,
+        refine: 0,
+        'report-json': json,
+        'report-html': html,
+      }),
     ],
     { encoding: 'utf8', timeout: 900000 },
   );

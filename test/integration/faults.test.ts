@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
-import { BIN, CliProc } from '../helpers/cliproc';
-import { checksums, PrivateServer } from '../helpers/privatedb';
-import { createTestDb, mysql, type TestDb } from '../helpers/testdb';
+import { BIN, CliProc, runCli } from '../helpers/cliproc';
+import { dbRunArgs, optionArgs } from '../helpers/fixture';
+import { PrivateServer } from '../helpers/privatedb';
+import { checksums, createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-'));
 let server: PrivateServer;
@@ -31,31 +32,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A run against `url` whose heartbeats go nowhere, with short database timeouts. */
 const runArgs = (url: string, extra: string[] = []) => [
-  'run',
-  '--octavia_db_connection',
-  url,
-  '--controller_ip_port_list',
-  `127.0.0.1:${deadPort}`,
-  '--heartbeat_key',
-  'fault-key',
-  '--heartbeat_interval',
-  '1',
-  '--db_timeout_secs',
-  '3',
-  '--db_retry_secs',
-  '6',
-  '--drain_timeout_secs',
-  '2',
+  ...dbRunArgs(url, deadPort, 'fault-key'),
+  ...optionArgs({ heartbeat_interval: 1, db_timeout_secs: 3, db_retry_secs: 6, drain_timeout_secs: 2 }),
   ...extra,
 ];
+
+/** Every table of the shared database, by its checksum. */
+const sharedSums = () => checksums(shared.name);
 
 /** Runs the clean command exactly as the tool printed it (`stresshm ARGS...`, no quoting needed here). */
 function runPrinted(command: string): void {
   const [tool, ...args] = command.trim().split(/\s+/);
   assert.equal(tool, 'stresshm');
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120000 });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const r = runCli(args, 120000);
+  assert.equal(r.status, 0, r.out + r.err);
 }
 
 type Fault = 'kill' | 'stop';
@@ -86,7 +78,7 @@ for (const fault of ['kill', 'stop'] as Fault[]) {
         'and after it every table as before',
       async () => {
         const q = (sql: string) => server.sql(sql, 'octavia');
-        const before = checksums(q, 'octavia');
+        const before = checksums('octavia', q);
         const p = new CliProc(runArgs(server.url, extra));
         await p.waitFor(trigger);
         if (fault === 'kill') await server.kill9();
@@ -101,14 +93,14 @@ for (const fault of ['kill', 'stop'] as Fault[]) {
         const printed = /remove them with: (stresshm .*)$/.exec(errLines[0])![1];
         assert.match(printed, new RegExp(`--clean_db ${prefix}$`));
         runPrinted(printed);
-        assert.equal(checksums(q, 'octavia'), before);
+        assert.deepEqual(checksums('octavia', q), before);
       },
     );
   }
 }
 
 test("the tool's own connections killed (KILL) during sending: it reconnects, finishes and cleans", async () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const before = sharedSums();
   const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '6']));
   await p.waitFor(/Sending heartbeats: /);
   const ids = mysql(
@@ -122,14 +114,11 @@ test("the tool's own connections killed (KILL) during sending: it reconnects, fi
   const code = await p.exited;
   assert.equal(code, 1, p.text); // FAILING: nothing listens; but the run went to its end
   assert.match(p.out, /VERDICT: FAILING/);
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
+  assert.deepEqual(sharedSums(), before);
 });
 
 test('| head -3: the closed pipe stops the run, which cleans up and exits 130 without a stack', () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const before = sharedSums();
   const cmd =
     `${process.execPath} ${BIN} ` +
     `${runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']).join(' ')}`;
@@ -141,28 +130,22 @@ test('| head -3: the closed pipe stops the run, which cleans up and exits 130 wi
   assert.equal(r.stdout.trim().split('\n').length, 3);
   assert.match(r.stderr, /standard output closed: stopping and cleaning up/);
   assert.doesNotMatch(r.stderr, /EPIPE|at .*\.js:\d+/);
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
+  assert.deepEqual(sharedSums(), before);
 });
 
 test('SIGHUP during sending (a lost SSH session) drains, cleans and exits 130', async () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const before = sharedSums();
   const p = new CliProc(runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60']));
   await p.waitFor(/Sending heartbeats: /);
   p.signal('SIGHUP');
   assert.equal(await p.exited, 130, p.text);
   assert.match(p.out, /VERDICT: INTERRUPTED/);
   assert.doesNotMatch(p.out, /KEEPING UP/);
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
+  assert.deepEqual(sharedSums(), before);
 });
 
 test('a second Ctrl-C exits at once and prints the exact clean command, which removes everything', async () => {
-  const before = checksums((s) => mysql(s, shared.name), shared.name);
+  const before = sharedSums();
   const p = new CliProc(
     runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '60', '--drain_timeout_secs', '60']),
   );
@@ -177,16 +160,13 @@ test('a second Ctrl-C exits at once and prints the exact clean command, which re
   ).exec(p.err);
   assert.ok(printed, p.err);
   runPrinted(printed[1]);
-  assert.equal(
-    checksums((s) => mysql(s, shared.name), shared.name),
-    before,
-  );
+  assert.deepEqual(sharedSums(), before);
 });
 
 test(
   'Ctrl-C typed into a terminal running `run ... 2>&1 | tee`: tee dies first, the run still cleans up (exit ' + '130)',
   async () => {
-    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const before = sharedSums();
     const session = `stresshm-fault-${process.pid}`;
     const log = join(dir, 'tee.log');
     const status = join(dir, 'tee.status');
@@ -217,10 +197,7 @@ test(
         await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(readFileSync(status, 'utf8').trim(), '130');
-      assert.equal(
-        checksums((s) => mysql(s, shared.name), shared.name),
-        before,
-      );
+      assert.deepEqual(sharedSums(), before);
     } finally {
       spawnSync('tmux', ['kill-session', '-t', session]);
     }
@@ -231,7 +208,7 @@ test(
   'checked before the first write (exit 2, one line, nothing written): an unaddressable endpoint, ' +
     'a missing --hm-log, report paths that cannot be written',
   () => {
-    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const before = sharedSums();
     const cases: Array<[string[], RegExp]> = [
       [['--controller_ip_port_list', '255.255.255.255:5555'], /255\.255\.255\.255:5555 cannot be used \(EACCES\)/],
       [['--hm-log', join(dir, 'no-such.log')], /--hm-log .*no-such\.log: not a readable file/],
@@ -242,26 +219,19 @@ test(
       [['--report-html', dir], /--report-html .* is a directory/],
     ];
     for (const [extra, re] of cases) {
-      const r = spawnSync(
-        process.execPath,
-        [BIN, ...runArgs(shared.url, ['--load_balancers', '5', '--test_runtime_secs', '2', ...extra])],
-        { encoding: 'utf8', timeout: 60000 },
-      );
-      assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, re);
-      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      const r = runCli(runArgs(shared.url, ['--load_balancers', '5', '--test_runtime_secs', '2', ...extra]));
+      assert.equal(r.status, 2, `${extra.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, re);
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
     }
-    assert.equal(
-      checksums((s) => mysql(s, shared.name), shared.name),
-      before,
-    );
+    assert.deepEqual(sharedSums(), before);
   },
 );
 
 test(
   '--abort-on-fail stops a run whose SLA failed beyond recovery, long before test_runtime_secs, and cleans ' + 'up',
   async () => {
-    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const before = sharedSums();
     const started = Date.now();
     const p = new CliProc(
       runArgs(shared.url, ['--load_balancers', '20', '--test_runtime_secs', '300', '--abort-on-fail']),
@@ -273,17 +243,14 @@ test(
       /stopped early \(--abort-on-fail\): even if every heartbeat in flight or still to send were processed/,
     );
     assert.match(p.out, /VERDICT: FAILING/);
-    assert.equal(
-      checksums((s) => mysql(s, shared.name), shared.name),
-      before,
-    );
+    assert.deepEqual(sharedSums(), before);
   },
 );
 
 test(
   '--ghost_busy true (and every spelling) writes busy = 1, so a real HM never fails a ghost over; false writes ' + '0',
   () => {
-    const before = checksums((s) => mysql(s, shared.name), shared.name);
+    const before = sharedSums();
     const cases: Array<[string[], string]> = [
       [['--ghost_busy', 'true'], '1'],
       [['--ghost-busy=yes'], '1'],
@@ -292,13 +259,9 @@ test(
       [['--ghost_busy', 'false'], '0'],
     ];
     for (const [flag, want] of cases) {
-      const r = spawnSync(
-        process.execPath,
-        [BIN, 'populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag],
-        { encoding: 'utf8', timeout: 60000 },
-      );
-      assert.equal(r.status, 0, r.stdout + r.stderr);
-      const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.stdout)![1];
+      const r = runCli(['populate', '--octavia_db_connection', shared.url, '--load_balancers', '3', ...flag]);
+      assert.equal(r.status, 0, r.out + r.err);
+      const prefix = /Your run prefix ID is: ([0-9a-f-]{36})/.exec(r.out)![1];
       const busy = mysql(
         `SELECT DISTINCT h.busy FROM amphora_health h JOIN amphora a ON a.id = h.amphora_id JOIN load_balancer l ` +
           `ON l.id = a.load_balancer_id WHERE l.name LIKE '${prefix}-lb%'`,
@@ -307,9 +270,6 @@ test(
       assert.equal(busy, want, flag.join(' '));
       runPrinted(`stresshm clean ${prefix} --octavia_db_connection ${shared.url}`);
     }
-    assert.equal(
-      checksums((s) => mysql(s, shared.name), shared.name),
-      before,
-    );
+    assert.deepEqual(sharedSums(), before);
   },
 );

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { Sandbox } from '../../src/octavia/sandbox';
 import { socketState } from '../../src/run/udpsocket';
 import { CliProc } from '../helpers/cliproc';
-import { fixture, runArgs } from '../helpers/fixture';
+import { fixture, ONE_SMALL_HM, OVERLOAD, optionArgs, runArgs } from '../helpers/fixture';
 import { mysql } from '../helpers/testdb';
 
 const fx = fixture('faults-hm');
@@ -53,7 +53,7 @@ test(
   'an overloaded HM is drained before clean (no "missing from the DB" line, no orphan row), ' +
     'and the ledger accounts for every heartbeat',
   async () => {
-    const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+    const sb = await fx.sandbox(ONE_SMALL_HM);
     const port = Number(sb.endpoints[0].split(':')[1]);
     const missingBefore = lines(sb.hmLogs[0], /is missing from the DB/);
     const notGoodBefore = lines(sb.hmLogs[0], /THIS IS NOT GOOD/);
@@ -61,19 +61,9 @@ test(
     const json = join(dir, 'overload.json');
     const p = new CliProc([
       ...runArgs(sb),
-      '--load_balancers',
-      '1500',
-      '--members',
-      '2',
-      '--heartbeat_interval',
-      '2',
+      ...optionArgs(OVERLOAD),
       '--burst',
-      '--test_runtime_secs',
-      '10',
-      '--drain_timeout_secs',
-      '3',
-      '--report-json',
-      json,
+      ...optionArgs({ test_runtime_secs: 10, drain_timeout_secs: 3, 'report-json': json }),
     ]);
     const code = await p.exited;
     assert.equal(code, 1, p.text);
@@ -112,12 +102,7 @@ test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP'
   const sb = await fx.sandbox({ hms: 2, heartbeatInterval: 2 });
   const p = new CliProc([
     ...runArgs(sb),
-    '--load_balancers',
-    '20',
-    '--heartbeat_interval',
-    '2',
-    '--test_runtime_secs',
-    '120',
+    ...optionArgs({ load_balancers: 20, heartbeat_interval: 2, test_runtime_secs: 120 }),
   ]);
   await p.waitFor(/\[\d+s\] sending: offered [\d,]+\/s, processed [1-9]/);
   p.signal('SIGINT');

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { BIN, runCli } from '../helpers/cliproc';
 import { createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const db: TestDb = createTestDb('18.0.0', 'cli');
 const other: TestDb = createTestDb('18.0.0', 'cli2');
 const notOctavia = `stresshm_t_notoctavia_${randomBytes(4).toString('hex')}`;
@@ -25,15 +25,7 @@ after(() => {
 const conf = join(dir, 'stresshm.conf');
 writeFileSync(conf, `[test_params]\noctavia_db_connection = ${db.url}\nload_balancers = 4\nmembers = 2\n`);
 
-function cli(args: string[], timeout = 30000) {
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    timeout,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { status: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - started };
-}
+const cli = (args: string[], timeout = 30000) => runCli(args, timeout);
 
 const rowCount = (name: string) =>
   Number(

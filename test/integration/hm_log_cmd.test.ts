@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { loadRecord } from '../../src/run/record';
 import { CliProc } from '../helpers/cliproc';
+import { dbRunArgs, optionArgs } from '../helpers/fixture';
 import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-hmlogcmd-'));
@@ -47,23 +48,14 @@ async function runWithLog(name: string, how: (log: string) => string[]): Promise
   const rec = join(dir, `${name}.msgpack`);
   writeFileSync(log, '');
   const p = new CliProc([
-    'run',
-    '--octavia_db_connection',
-    db.url,
-    '--controller_ip_port_list',
-    `127.0.0.1:${deadPort}`,
-    '--heartbeat_key',
-    'k',
-    '--heartbeat_interval',
-    '1',
-    '--load_balancers',
-    '5',
-    '--test_runtime_secs',
-    '6',
-    '--drain_timeout_secs',
-    '2',
-    '--record',
-    rec,
+    ...dbRunArgs(db.url, deadPort),
+    ...optionArgs({
+      heartbeat_interval: 1,
+      load_balancers: 5,
+      test_runtime_secs: 6,
+      drain_timeout_secs: 2,
+      record: rec,
+    }),
     ...how(log),
   ]);
   await p.waitFor(/\[\d+s\] sending:/);

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CliProc } from '../helpers/cliproc';
-import { fixture, runArgs } from '../helpers/fixture';
+import { fixture, optionArgs, runArgs } from '../helpers/fixture';
 
 const fx = fixture('lag');
 const dir = fx.dir;
@@ -36,14 +36,7 @@ for (const delay of [0.5, 1.5]) {
     const json = join(dir, `lag-${delay}.json`);
     const p = new CliProc([
       ...runArgs(sb),
-      '--report-json',
-      json,
-      '--load_balancers',
-      '10',
-      '--heartbeat_interval',
-      '5',
-      '--test_runtime_secs',
-      '25',
+      ...optionArgs({ 'report-json': json, load_balancers: 10, heartbeat_interval: 5, test_runtime_secs: 25 }),
     ]);
     assert.equal(await p.exited, 0, p.text);
     const r = JSON.parse(readFileSync(json, 'utf8'));

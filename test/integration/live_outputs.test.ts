@@ -14,6 +14,7 @@ import { freeUdpPort } from '../../src/octavia/processes';
 import { CSV_COLUMNS } from '../../src/report/csv';
 import { loadRecord } from '../../src/run/record';
 import { BIN, CliProc } from '../helpers/cliproc';
+import { dbRunArgs, optionArgs } from '../helpers/fixture';
 import { type PromFamily, parsePromText, promValue } from '../helpers/promtext';
 import { createTestDb, type TestDb } from '../helpers/testdb';
 
@@ -68,29 +69,17 @@ async function scrapeWhileSending(url: string, p: CliProc, ok: (f: Families) => 
 test('metrics during a run, the CSV history after it, and report from the record', async () => {
   const [csv, rec, json, again] = ['h.csv', 'r.msgpack', 'r.json', 'again.json'].map((f) => join(dir, f));
   const p = new CliProc([
-    'run',
-    '--octavia_db_connection',
-    db.url,
-    '--controller_ip_port_list',
-    `127.0.0.1:${port}`,
-    '--heartbeat_key',
-    'live-key',
-    '--heartbeat_interval',
-    '1',
-    '--load_balancers',
-    '40',
-    '--test_runtime_secs',
-    '8',
-    '--drain_timeout_secs',
-    '2',
-    '--metrics-port',
-    '0',
-    '--csv',
-    csv,
-    '--record',
-    rec,
-    '--report-json',
-    json,
+    ...dbRunArgs(db.url, port, 'live-key'),
+    ...optionArgs({
+      heartbeat_interval: 1,
+      load_balancers: 40,
+      test_runtime_secs: 8,
+      drain_timeout_secs: 2,
+      'metrics-port': 0,
+      csv,
+      record: rec,
+      'report-json': json,
+    }),
   ]);
   const url = (await p.waitFor(/metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/))[1];
   const first = await scrapeWhileSending(url, p, (f) => promValue(f, 'stresshm_heartbeats_sent_total') > 0);

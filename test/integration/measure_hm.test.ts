@@ -4,22 +4,18 @@
 // listening the run is FAILING (exit 1).
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freeUdpPort } from '../../src/octavia/processes';
-import { fixture, runArgs } from '../helpers/fixture';
+import { runCli } from '../helpers/cliproc';
+import { dbRunArgs, fixture, ONE_SMALL_HM, OVERLOAD, optionArgs, runArgs } from '../helpers/fixture';
 import { createTestDb, mysql } from '../helpers/testdb';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const fx = fixture('measure');
 const dir = fx.dir;
 
-function stresshm(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300000 });
-  return { status: r.status, out: r.stdout, err: r.stderr };
-}
+const stresshm = (args: string[]) => runCli(args, 300000);
 
 const notGood = (path: string) =>
   readFileSync(path, 'utf8')
@@ -31,14 +27,7 @@ test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () 
   const junit = join(dir, 'ok.xml');
   const r = stresshm([
     ...runArgs(sb),
-    '--junit',
-    junit,
-    '--load_balancers',
-    '200',
-    '--heartbeat_interval',
-    '5',
-    '--test_runtime_secs',
-    '15',
+    ...optionArgs({ junit, load_balancers: 200, heartbeat_interval: 5, test_runtime_secs: 15 }),
   ]);
   assert.equal(r.status, 0, r.out + r.err);
   assert.match(r.out, /VERDICT: KEEPING UP/);
@@ -51,23 +40,17 @@ test('a comfortable load keeps up: exit 0, no drops, JUnit all green', async () 
 });
 
 test('an overloaded HM falls behind: exit 1 and the drop count matches its log', async () => {
-  const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+  const sb = await fx.sandbox(ONE_SMALL_HM);
   const before = notGood(sb.hmLogs[0]);
   const json = join(dir, 'overload.json');
   const r = stresshm([
     ...runArgs(sb),
-    '--report-json',
-    json,
-    '--load_balancers',
-    '1500',
-    '--members',
-    '2',
-    '--heartbeat_interval',
-    '2',
-    '--test_runtime_secs',
-    '15',
-    '--drain_timeout_secs',
-    '60',
+    ...optionArgs({
+      'report-json': json,
+      ...OVERLOAD,
+      test_runtime_secs: 15,
+      drain_timeout_secs: 60,
+    }),
   ]);
   assert.equal(r.status, 1, r.out + r.err);
   assert.match(r.out, /VERDICT: (FALLING BEHIND|FAILING)/);
@@ -84,21 +67,8 @@ test('with no HM listening the run is FAILING with exit 1', async () => {
   try {
     const port = await freeUdpPort();
     const r = stresshm([
-      'run',
-      '--octavia_db_connection',
-      db.url,
-      '--controller_ip_port_list',
-      `127.0.0.1:${port}`,
-      '--heartbeat_key',
-      'k',
-      '--load_balancers',
-      '20',
-      '--heartbeat_interval',
-      '2',
-      '--test_runtime_secs',
-      '5',
-      '--drain_timeout_secs',
-      '2',
+      ...dbRunArgs(db.url, port),
+      ...optionArgs({ load_balancers: 20, heartbeat_interval: 2, test_runtime_secs: 5, drain_timeout_secs: 2 }),
     ]);
     assert.equal(r.status, 1, r.out + r.err);
     assert.match(r.out, /VERDICT: FAILING/);
@@ -110,7 +80,7 @@ test('with no HM listening the run is FAILING with exit 1', async () => {
 });
 
 test('a capacity search on a real HM finishes in bounded time and reports a knee', async () => {
-  const sb = await fx.sandbox({ hms: 1, heartbeatInterval: 2, healthUpdateThreads: 1, statsUpdateThreads: 1 });
+  const sb = await fx.sandbox(ONE_SMALL_HM);
   const json = join(dir, 'capacity.json');
   const html = join(dir, 'capacity.html');
   const started = Date.now();
@@ -118,26 +88,18 @@ test('a capacity search on a real HM finishes in bounded time and reports a knee
     '--config-file',
     sb.stresshmConf,
     'capacity',
-    '--hm-log',
-    sb.hmLogs[0],
-    '--report-json',
-    json,
-    '--report-html',
-    html,
-    '--heartbeat_interval',
-    '2',
-    '--members',
-    '2',
-    '--start-rate',
-    '25',
-    '--factor',
-    '3',
-    '--max-rate',
-    '2025',
-    '--step-secs',
-    '10',
-    '--refine',
-    '1',
+    ...optionArgs({
+      'hm-log': sb.hmLogs[0],
+      'report-json': json,
+      'report-html': html,
+      heartbeat_interval: 2,
+      members: 2,
+      'start-rate': 25,
+      factor: 3,
+      'max-rate': 2025,
+      'step-secs': 10,
+      refine: 1,
+    }),
   ]);
   assert.equal(r.status, 0, r.out + r.err);
   assert.ok(Date.now() - started < 300000, 'bounded time');

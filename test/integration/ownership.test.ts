@@ -5,7 +5,7 @@
 // Ctrl-C or Ctrl-D at the guard's prompt (a real pseudo-terminal) cancels with exit 2.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +18,10 @@ import { holdPrefixLock } from '../../src/ghostdb/lock';
 import { ghostNameSql, isGhostLbName, lbName, prefixNameSql } from '../../src/ghostdb/names';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema } from '../../src/ghostdb/schema';
+import { BIN, runCli } from '../helpers/cliproc';
 import { lookAlikes } from '../helpers/lookalikes';
 import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../helpers/testdb';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 const db: TestDb = createTestDb('18.0.0', 'own');
 const users: TestUser[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-own-'));
@@ -69,14 +69,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[], timeout = 60000) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    timeout,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { status: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = runCli;
 
 /** Load balancers of prefix `p`, by the exact matcher. */
 async function ghostsOf(p: string): Promise<number> {

@@ -20,6 +20,7 @@ import { countShapes, MEMBER_STATUSES, type Profile, planShapes, rolesOf, shapeK
 import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
 import { buildMixedFleet } from '../helpers/apifleet';
 import { runCli } from '../helpers/cliproc';
+import { optionArgs } from '../helpers/fixture';
 import { checksums, createTestDb } from '../helpers/testdb';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
@@ -167,18 +168,14 @@ test('the mixed fleet at scale 3 against a real HM (v1 heartbeats): zero listene
       '--config-file',
       sb.stresshmConf,
       'run',
-      '--prefix',
-      prefix,
-      '--profile',
-      profileFile,
-      '--heartbeat_version',
-      '1',
-      '--test_runtime_secs',
-      '12',
-      '--hm-log',
-      sb.hmLogs[0],
-      '--report-json',
-      json,
+      ...optionArgs({
+        prefix,
+        profile: profileFile,
+        heartbeat_version: 1,
+        test_runtime_secs: 12,
+        'hm-log': sb.hmLogs[0],
+        'report-json': json,
+      }),
       '--yes',
       '--keep',
     ]);
@@ -203,22 +200,16 @@ test('capacity --profile sizes every step from the profile and answers in multip
     '--config-file',
     sb.stresshmConf,
     'capacity',
-    '--profile',
-    profileFile,
-    '--seed',
-    '3',
-    '--start-rate',
-    '8',
-    '--factor',
-    '2',
-    '--max-rate',
-    '16',
-    '--step-secs',
-    '6',
-    '--refine',
-    '0',
-    '--report-json',
-    json,
+    ...optionArgs({
+      profile: profileFile,
+      seed: 3,
+      'start-rate': 8,
+      factor: 2,
+      'max-rate': 16,
+      'step-secs': 6,
+      refine: 0,
+      'report-json': json,
+    }),
     '--yes',
   ]);
   assert.ok(r.status === 0 || r.status === 1, r.err);

@@ -4,7 +4,6 @@
 // where the binary matters, in process where the parsed, typed result is what is checked).
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +11,9 @@ import { test } from 'node:test';
 import { cliFlagTable, parseCommandLine } from '../../src/cli';
 import { COMMANDS } from '../../src/cli/commands';
 import { flagTable, normalizeArgv } from '../../src/cli/parse';
+import { runCli } from '../helpers/cliproc';
 
-const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30000 });
-  return { status: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (...args: string[]) => runCli(args, 30000);
 
 /** The effective configuration as the real binary prints it, by "section.name". */
 function effective(...args: string[]): Map<string, string> {
