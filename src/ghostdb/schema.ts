@@ -28,6 +28,16 @@ export interface Schema {
   lookups: Map<string, Set<string>>;
 }
 
+/** Lookup tables every Octavia release since Rocky has. */
+const REQUIRED_LOOKUP_TABLES = [
+  'provisioning_status',
+  'operating_status',
+  'protocol',
+  'algorithm',
+  'lb_topology',
+  'amphora_roles',
+];
+
 /** Tables every Octavia release since Rocky has; without them this is not Octavia. */
 const REQUIRED_TABLES = [
   'load_balancer',
@@ -37,21 +47,12 @@ const REQUIRED_TABLES = [
   'pool',
   'member',
   'vip',
-  'provisioning_status',
-  'operating_status',
-  'protocol',
-  'algorithm',
-  'lb_topology',
-  'amphora_roles',
+  ...REQUIRED_LOOKUP_TABLES,
 ];
 
+/** The lookup tables whose `name` values are read (those of later releases where they exist). */
 const LOOKUP_TABLES = [
-  'provisioning_status',
-  'operating_status',
-  'protocol',
-  'algorithm',
-  'lb_topology',
-  'amphora_roles',
+  ...REQUIRED_LOOKUP_TABLES,
   'health_monitor_type',
   'session_persistence_type',
   'l7rule_type',

@@ -83,3 +83,11 @@ export function runCli(args: string[], timeoutMs = 60000): CliResult {
   });
   return { status: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - started };
 }
+
+/** The lines of `err` but the "Target database ..." notice every command that writes prints first. */
+export function errorLines(err: string): string[] {
+  return err
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('Target database'));
+}

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BIN, runCli } from '../helpers/cliproc';
+import { BIN, errorLines, runCli } from '../helpers/cliproc';
 import { createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'cli');
@@ -81,10 +81,7 @@ test('bad input is one line, exit 2, and writes nothing', () => {
   for (const [args, re] of cases) {
     const r = cli(['--config-file', conf, 'populate', '--yes', ...args]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
-    const lines = r.err
-      .trim()
-      .split('\n')
-      .filter((l) => !l.startsWith('Target database'));
+    const lines = errorLines(r.err);
     assert.equal(lines.length, 1, r.err);
     assert.match(lines[0], re);
     assert.doesNotMatch(r.err, /wrongpw/);

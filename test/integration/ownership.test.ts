@@ -18,7 +18,7 @@ import { holdPrefixLock } from '../../src/ghostdb/lock';
 import { ghostNameSql, isGhostLbName, lbName, prefixNameSql } from '../../src/ghostdb/names';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema } from '../../src/ghostdb/schema';
-import { BIN, runCli } from '../helpers/cliproc';
+import { BIN, errorLines, runCli } from '../helpers/cliproc';
 import { lookAlikes } from '../helpers/lookalikes';
 import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../helpers/testdb';
 
@@ -261,10 +261,7 @@ test('a user who may INSERT but not DELETE is refused before writing; with DELET
   ]) {
     const r = cli(['--config-file', conf, '--octavia_db_connection', noDelete.url, ...args]);
     assert.equal(r.status, 2, r.err);
-    const lines = r.err
-      .trim()
-      .split('\n')
-      .filter((l) => !l.startsWith('Target database'));
+    const lines = errorLines(r.err);
     assert.equal(lines.length, 1, r.err);
     assert.match(lines[0], /lacks DELETE on .*load_balancer.*nothing was written/);
     assert.doesNotMatch(r.err, new RegExp(noDelete.password));

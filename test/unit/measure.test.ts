@@ -16,6 +16,7 @@ import {
   staleness,
 } from '../../src/run/monitor';
 import { criteria, exitCodeFor, type Sla, verdict } from '../../src/run/sla';
+import { HEALTHY } from '../helpers/figures';
 
 const history = (times: number[][]) => ({
   depth: 4,
@@ -60,15 +61,7 @@ const SLA: Sla = {
   maxKernelDrops: 0,
   failingProcessedShare: 0.5,
 };
-const base = {
-  sent: 1000,
-  processed: 1000,
-  lagP99Secs: 1,
-  lagResolutionSecs: 1,
-  intervalSecs: 10,
-  timeoutStaleMax: 0,
-  logDrops: 0,
-};
+const base = HEALTHY;
 
 test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () => {
   assert.equal(verdict(base, SLA), 'KEEPING UP');

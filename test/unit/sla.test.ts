@@ -4,16 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadSettings } from '../../src/config/config';
 import { criteria, slaFrom, verdict } from '../../src/run/sla';
+import { HEALTHY } from '../helpers/figures';
 
-const figures = {
-  sent: 1000,
-  processed: 1000,
-  lagP99Secs: 1,
-  lagResolutionSecs: 1,
-  intervalSecs: 10,
-  timeoutStaleMax: 0,
-  logDrops: 0,
-};
+const figures = HEALTHY;
 
 test('every criterion has its own id', () => {
   const sla = slaFrom(loadSettings([]));
