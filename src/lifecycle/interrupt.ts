@@ -61,9 +61,3 @@ export function installSignalHandlers(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   guardStdio(() => requestStop('standard output closed'));
 }
-
-/** Test hook: forget a previous interrupt. */
-export function resetInterruptForTests(): void {
-  reason = undefined;
-  listeners.clear();
-}

@@ -25,10 +25,6 @@ export function guardStdio(whenStdoutCloses: Closed): void {
   guard('stderr', process.stderr);
 }
 
-export function stdoutClosed(): boolean {
-  return closed.stdout;
-}
-
 /** A message for the operator: stderr while it is open, else stdout while that is open. */
 export function say(text: string): void {
   if (!closed.stderr) process.stderr.write(text);
