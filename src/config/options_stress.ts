@@ -3,6 +3,11 @@
 
 import type { OptionDef } from './options';
 
+/** A share of the fleet, from 0 (none, the default) to 1 (all). */
+function share<const N extends string>(name: N, help: string) {
+  return { section: 'stress', name, type: 'float', default: 0, min: 0, max: 1, help } as const;
+}
+
 export const STRESS_OPTIONS = [
   {
     section: 'stress',
@@ -27,42 +32,10 @@ export const STRESS_OPTIONS = [
     default: false,
     help: 'Append the raw 32-byte HMAC digest (very old amphorae) instead of the 64-character hex digest.',
   },
-  {
-    section: 'stress',
-    name: 'member_down_share',
-    type: 'float',
-    default: 0,
-    min: 0,
-    max: 1,
-    help: 'Share of members reporting DOWN.',
-  },
-  {
-    section: 'stress',
-    name: 'member_drain_share',
-    type: 'float',
-    default: 0,
-    min: 0,
-    max: 1,
-    help: 'Share of members reporting DRAIN.',
-  },
-  {
-    section: 'stress',
-    name: 'member_maint_share',
-    type: 'float',
-    default: 0,
-    min: 0,
-    max: 1,
-    help: 'Share of members reporting MAINT.',
-  },
-  {
-    section: 'stress',
-    name: 'member_nocheck_share',
-    type: 'float',
-    default: 0,
-    min: 0,
-    max: 1,
-    help: 'Share of members reporting "no check".',
-  },
+  share('member_down_share', 'Share of members reporting DOWN.'),
+  share('member_drain_share', 'Share of members reporting DRAIN.'),
+  share('member_maint_share', 'Share of members reporting MAINT.'),
+  share('member_nocheck_share', 'Share of members reporting "no check".'),
   {
     section: 'stress',
     name: 'churn_per_interval',
@@ -72,15 +45,7 @@ export const STRESS_OPTIONS = [
     max: 100000000,
     help: "Members whose status changes each heartbeat interval (loads the HM's status-update path).",
   },
-  {
-    section: 'stress',
-    name: 'listener_full_share',
-    type: 'float',
-    default: 0,
-    min: 0,
-    max: 1,
-    help: 'Share of listeners reporting FULL (DEGRADED).',
-  },
+  share('listener_full_share', 'Share of listeners reporting FULL (DEGRADED).'),
   {
     section: 'stress',
     name: 'drain_timeout_secs',
