@@ -6,7 +6,7 @@
 // heartbeat for a removed LB makes a real HM log "missing from the DB" and re-create rows.
 
 import type { RunEvents } from './events';
-import type { Observer } from './observer';
+import { type Observer, sampleEvent } from './observer';
 import type { StatsProbe } from './statsprobe';
 
 export const QUIET_MS = 3000;
@@ -43,13 +43,7 @@ export async function drain(
     await sleep(observer.periodMs());
     const now = Date.now();
     const o = await observer.poll('draining', Math.max(0, (boundAt - now) / 1000), false);
-    events.emit('sample', {
-      phase: 'drain',
-      sample: o.sample,
-      state: o.state,
-      recorded: o.recorded,
-      endpoints: o.endpoints,
-    });
+    events.emit('sample', sampleEvent('drain', o));
     const activity = o.activity + Number(await stats.changed());
     if (activity > 0) quietSince = activeAt = Date.now();
     if (Date.now() - quietSince >= quietMs) break;

@@ -4,6 +4,7 @@
 
 import type { Fleet, FleetStats } from '../engine/fleet';
 import type { DashboardState } from '../terminal/dashboard';
+import type { PhaseName, RunEventMap } from './events';
 import type { HmLogFollower } from './hmlog';
 import { LagHistogram, RecentLags } from './lagstats';
 import { type EndpointDrops, KernelDrops, type Ledger, ledgerOf } from './ledger';
@@ -22,6 +23,11 @@ export interface Observation {
   recorded: boolean;
   /** Kernel drops at each HM endpoint's socket so far (null: not measurable). */
   endpoints: EndpointDrops[];
+}
+
+/** The `sample` event of one observation made in `phase`. */
+export function sampleEvent(phase: PhaseName, o: Observation): RunEventMap['sample'] {
+  return { phase, sample: o.sample, state: o.state, recorded: o.recorded, endpoints: o.endpoints };
 }
 
 export class Observer {

@@ -9,7 +9,7 @@ import type { DbSession } from '../ghostdb/session';
 import { interruptRequested, onInterrupt } from '../lifecycle/interrupt';
 import { failedBeyondRecovery } from './abort';
 import type { RunEvents } from './events';
-import type { Observer } from './observer';
+import { type Observer, sampleEvent } from './observer';
 import { slaFrom } from './sla';
 
 /** What the loop needs from its run. */
@@ -71,13 +71,7 @@ export async function sendUntilStopped(
       });
       if (!sending) break;
       const o = await observer.poll('sending', (endAt - Date.now()) / 1000, true);
-      loop.events.emit('sample', {
-        phase: 'send',
-        sample: o.sample,
-        state: o.state,
-        recorded: o.recorded,
-        endpoints: o.endpoints,
-      });
+      loop.events.emit('sample', sampleEvent('send', o));
       const failure = fleet.stats().failure;
       if (failure) throw new EnvError(`the heartbeat sender failed: ${failure}; stopped sending`);
       const why = abortOnFail ? hopeless(cfg, fleet, observer, endAt) : undefined;
