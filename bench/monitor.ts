@@ -4,34 +4,19 @@
 //
 //   node dist/bench/monitor.js [--lbs 50000]
 
-import { randomUUID } from 'node:crypto';
 import minimist from 'minimist';
-import type { GhostPlan } from '../src/ghostdb/ghosts';
 import { readGraph } from '../src/ghostdb/inventory';
 import { populate } from '../src/ghostdb/populate';
 import { loadSchema } from '../src/ghostdb/schema';
 import { Monitor } from '../src/run/monitor';
-import { withBenchDb } from './bench_db';
+import { benchPlan, withBenchDb } from './bench_db';
 import { runBench } from './bench_main';
 
 async function main(): Promise<void> {
   const lbs = Number(minimist(process.argv.slice(2)).lbs ?? 50000);
   await withBenchDb('mon', {}, async (db, conn) => {
     const schema = await loadSchema(conn, db.name);
-    const plan: GhostPlan = {
-      prefix: randomUUID(),
-      projectId: randomUUID(),
-      loadBalancers: lbs,
-      listeners: 1,
-      pools: 1,
-      healthMonitors: 0,
-      members: 1,
-      l7policies: 0,
-      l7rules: 0,
-      topology: 'ACTIVE_STANDBY',
-      ghostBusy: true,
-      batchSize: 1000,
-    };
+    const plan = benchPlan(lbs, { healthMonitors: 0, members: 1, l7policies: 0, l7rules: 0, batchSize: 1000 });
     await populate(conn, schema, plan);
     const graph = await readGraph(conn, plan.prefix);
     const ids = graph.loadBalancers.flatMap((lb) => lb.amphorae.map((a) => a.id));

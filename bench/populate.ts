@@ -17,25 +17,8 @@ import { type GhostPlan, INSERT_ORDER, rowsPerLb, type TableRows } from '../src/
 import { generateGroups } from '../src/ghostdb/groups';
 import { planTables, populate, toValues } from '../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../src/ghostdb/schema';
-import { withBenchDb } from './bench_db';
+import { benchPlan, withBenchDb } from './bench_db';
 import { runBench } from './bench_main';
-
-function benchPlan(lbs: number): GhostPlan {
-  return {
-    prefix: randomUUID(),
-    projectId: randomUUID(),
-    loadBalancers: lbs,
-    listeners: 1,
-    pools: 1,
-    healthMonitors: 1,
-    members: 10,
-    l7policies: 1,
-    l7rules: 1,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 500,
-  };
-}
 
 /** Every piece of rows of the plan, in write order. */
 function* pieces(p: GhostPlan): Generator<{ rows: TableRows }> {

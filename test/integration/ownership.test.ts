@@ -20,6 +20,7 @@ import { populate } from '../../src/ghostdb/populate';
 import { loadSchema } from '../../src/ghostdb/schema';
 import { BIN, errorLines, runCli } from '../helpers/cliproc';
 import { lookAlikes } from '../helpers/lookalikes';
+import { testPlan } from '../helpers/plans';
 import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'own');
@@ -36,20 +37,7 @@ const FOREIGN = lookAlikes(Q);
 let conn: Conn;
 
 function plan(prefix: string, lbs: number): GhostPlan {
-  return {
-    prefix,
-    projectId: randomUUID(),
-    loadBalancers: lbs,
-    listeners: 1,
-    pools: 2,
-    healthMonitors: 1,
-    members: 2,
-    l7policies: 1,
-    l7rules: 1,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 2,
-  };
+  return testPlan({ prefix, loadBalancers: lbs, listeners: 1, members: 2, l7policies: 1, l7rules: 1 });
 }
 
 before(async () => {

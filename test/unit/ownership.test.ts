@@ -11,6 +11,7 @@ import { lockName } from '../../src/ghostdb/lock';
 import { escapeLike, isGhostLbName, lbIndex, lbName, lbNamePattern, validatePrefix } from '../../src/ghostdb/names';
 import { describeMissing } from '../../src/ghostdb/privileges';
 import { lookAlikes } from '../helpers/lookalikes';
+import { testPlan } from '../helpers/plans';
 
 const P = '0b4c2a9e-7d1f-4c3b-9a8e-5f6d7c8b9a01';
 
@@ -83,21 +84,8 @@ test("the lock name fits MariaDB's 64 characters and refuses a non-prefix", () =
 });
 
 function plan(over: Partial<GhostPlan>): GhostPlan {
-  return {
-    prefix: P,
-    projectId: randomUUID(),
-    loadBalancers: 10,
-    listeners: 1,
-    pools: 1,
-    healthMonitors: 1,
-    members: 2,
-    l7policies: 0,
-    l7rules: 0,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 500,
-    ...over,
-  };
+  const one = { listeners: 1, pools: 1, members: 2, l7policies: 0, l7rules: 0 };
+  return testPlan({ prefix: P, loadBalancers: 10, ...one, batchSize: 500, ...over });
 }
 
 const nonZero = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).filter(([, n]) => n > 0));
