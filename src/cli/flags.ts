@@ -1,7 +1,7 @@
 // Flag definitions shared by several commands, so one flag means one thing everywhere
 // (e.g. --refine is a whole number of bisection steps for both capacity and compare).
 
-import type { FlagSpec } from './command';
+import { type CommandContext, type FlagSpec, flagString } from './command';
 
 export interface CapacityDefaults {
   maxRate: number;
@@ -42,4 +42,20 @@ export function capacityFlags(d: CapacityDefaults): FlagSpec[] {
       help: 'Bisection steps between the last good and the first bad rate.',
     },
   ];
+}
+
+/** The reports of one run, for `run` and for `report` from its record: --report-json, --report-html, --junit. */
+export const RUN_REPORT_FLAGS: FlagSpec[] = [
+  { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
+  { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
+  { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
+];
+
+/** The paths RUN_REPORT_FLAGS gave. */
+export function runReportPaths(ctx: CommandContext): { json?: string; html?: string; junit?: string } {
+  return {
+    json: flagString(ctx, 'report_json'),
+    html: flagString(ctx, 'report_html'),
+    junit: flagString(ctx, 'junit'),
+  };
 }

@@ -5,7 +5,8 @@ import { EnvError } from '../../errors';
 import { checkReportPaths, writeReports } from '../../report';
 import { loadRecord } from '../../run/record';
 import { printSummary } from '../../terminal/summary';
-import { type CommandSpec, flagString, summaryIo } from '../command';
+import { type CommandSpec, summaryIo } from '../command';
+import { RUN_REPORT_FLAGS, runReportPaths } from '../flags';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -15,18 +16,10 @@ export const reportCommand: CommandSpec = {
     'Reads a msgpack record written by `run --record` and writes the asked reports as the run would have\n' +
     "written them; prints the run's summary and verdict. Needs no database.",
   args: ['RECORD'],
-  flags: [
-    { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
-    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
-    { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
-  ],
+  flags: [...RUN_REPORT_FLAGS],
   async run(ctx) {
     const record = loadRecord(ctx.positional[0]);
-    const paths = {
-      json: flagString(ctx, 'report_json'),
-      html: flagString(ctx, 'report_html'),
-      junit: flagString(ctx, 'junit'),
-    };
+    const paths = runReportPaths(ctx);
     checkReportPaths(paths);
     const w = writeReports(record, paths);
     printSummary(summaryIo(ctx), record, w.files, w.problems);

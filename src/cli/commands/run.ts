@@ -5,6 +5,7 @@ import { blast } from '../../run/blast';
 import { runStress } from '../../run/runner';
 import { printSummary } from '../../terminal/summary';
 import { type CommandSpec, flagBool, flagNumber, flagString, flagStrings, summaryIo } from '../command';
+import { RUN_REPORT_FLAGS, runReportPaths } from '../flags';
 import { hmLogCommands, LIVE_FLAGS, openLive } from '../live';
 import { cleanCommandLine } from './ghosts';
 import { PROFILE_FLAGS, profileChoice } from './profile';
@@ -33,9 +34,7 @@ export const runCommand: CommandSpec = {
       type: 'strings',
       help: 'Health manager log file to follow (repeatable): counts dropped heartbeats, mismatches, HMAC failures.',
     },
-    { name: 'report_json', type: 'string', help: 'Write every figure and time series as JSON.' },
-    { name: 'report_html', type: 'string', help: 'Write a self-contained HTML report with charts.' },
-    { name: 'junit', type: 'string', help: 'Write JUnit XML (one test case per SLA criterion).' },
+    ...RUN_REPORT_FLAGS,
     { name: 'record', type: 'string', help: 'Write the msgpack run record the reports are rendered from.' },
     {
       name: 'abort_on_fail',
@@ -66,12 +65,7 @@ export const runCommand: CommandSpec = {
       abortOnFail: flagBool(ctx, 'abort_on_fail'),
       quiet: flagBool(ctx, 'quiet'),
       verbose: flagBool(ctx, 'verbose'),
-      reports: {
-        json: flagString(ctx, 'report_json'),
-        html: flagString(ctx, 'report_html'),
-        junit: flagString(ctx, 'junit'),
-        record: flagString(ctx, 'record'),
-      },
+      reports: { ...runReportPaths(ctx), record: flagString(ctx, 'record') },
     }).finally(() => live.close());
     printSummary(summaryIo(ctx), res.record, res.reportFiles, res.reportProblems);
     return res.reportProblems.length > 0 && res.exitCode === 0 ? 3 : res.exitCode;
