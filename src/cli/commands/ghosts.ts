@@ -43,6 +43,16 @@ export async function openOctaviaDb(ctx: CommandContext, exitCode?: number): Pro
   }
 }
 
+/** Runs `body` with the Octavia database open (see openOctaviaDb); the connection is closed after. */
+export async function withOctaviaDb<T>(ctx: CommandContext, body: (db: OpenDb) => Promise<T>): Promise<T> {
+  const db = await openOctaviaDb(ctx);
+  try {
+    return await body(db);
+  } finally {
+    await db.conn.end().catch(() => undefined);
+  }
+}
+
 /** Shell-quotes a word when it needs it. */
 const quote = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
 
@@ -101,8 +111,7 @@ export const populateCommand: CommandSpec = {
   async run(ctx) {
     const plan = ghostPlan(ctx);
     checkPlanSize(plan);
-    const { conn, schema, target } = await openOctaviaDb(ctx);
-    try {
+    return withOctaviaDb(ctx, async ({ conn, schema, target }) => {
       await checkPrivileges(conn, schema, 'write');
       await confirmTarget(conn, target, 'write ghost load balancers', { yes: ctx.yes });
       noteUnlocked(ctx, await holdPrefixLock(conn, plan.prefix));
@@ -130,9 +139,7 @@ export const populateCommand: CommandSpec = {
       } finally {
         await second.end().catch(() => undefined);
       }
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    });
   },
 };
 
@@ -153,8 +160,7 @@ export const cleanCommand: CommandSpec = {
       throw new UsageError(`clean takes one PREFIX, not ${ctx.positional.length} (run it once per prefix)`);
     }
     const prefix = validatePrefix(ctx.positional[0]);
-    const { conn, schema } = await openOctaviaDb(ctx);
-    try {
+    return withOctaviaDb(ctx, async ({ conn, schema }) => {
       await checkPrivileges(conn, schema, 'clean');
       noteUnlocked(ctx, await holdPrefixLock(conn, prefix));
       const res = await cleanPrefix(conn, schema, prefix, cfg.batchSize, new Progress('clean'));
@@ -164,9 +170,7 @@ export const cleanCommand: CommandSpec = {
       );
       printCounts(ctx, res.counts);
       return 0;
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    });
   },
 };
 
@@ -179,8 +183,7 @@ export const listCommand: CommandSpec = {
     const format = parseFormat(flagText(ctx, 'format'));
     const wanted = flagStrings(ctx, 'column');
     selectColumns({ columns: LIST_COLUMNS, rows: [] }, wanted);
-    const { conn } = await openOctaviaDb(ctx);
-    try {
+    return withOctaviaDb(ctx, async ({ conn }) => {
       const rows = await listPrefixes(conn);
       if (rows.length === 0 && format === 'table') {
         ctx.out.write('No stresshm ghosts in this database.\n');
@@ -200,8 +203,6 @@ export const listCommand: CommandSpec = {
       );
       ctx.out.write(formatTable(table, format));
       return 0;
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    });
   },
 };

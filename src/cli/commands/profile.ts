@@ -7,7 +7,7 @@ import { readProfile } from '../../ghostdb/profile';
 import { loadProfile, profileSummary } from '../../ghostdb/profilefile';
 import type { Profile } from '../../ghostdb/shapes';
 import { type CommandContext, type CommandSpec, type FlagSpec, flagNumber, flagString } from '../command';
-import { openOctaviaDb } from './ghosts';
+import { withOctaviaDb } from './ghosts';
 
 export const PROFILE_FLAGS: FlagSpec[] = [
   {
@@ -66,13 +66,7 @@ export const profileCommand: CommandSpec = {
   flags: [{ name: 'output', type: 'string', alias: 'o', help: 'Write the profile to FILE instead of stdout.' }],
   async run(ctx) {
     const out = flagString(ctx, 'output');
-    const { conn, schema } = await openOctaviaDb(ctx);
-    let profile: Profile;
-    try {
-      profile = await readProfile(conn, schema);
-    } finally {
-      await conn.end().catch(() => undefined);
-    }
+    const profile = await withOctaviaDb(ctx, ({ conn, schema }) => readProfile(conn, schema));
     const json = `${JSON.stringify(profile, null, 2)}\n`;
     if (out) writeFileSync(out, json);
     else ctx.out.write(json);
