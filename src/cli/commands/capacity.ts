@@ -1,7 +1,7 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
-import { writeFileSync } from 'node:fs';
 import type { Config } from '../../config/config';
+import { maskUrl } from '../../config/dburl';
 import { EXIT_INTERRUPTED, UsageError } from '../../errors';
 import { type CapacityOptions, type CapacityStep, type StepRunner, searchCapacity } from '../../experiments/capacity';
 import { headroomText, type ProfileStep } from '../../experiments/headroom';
@@ -9,15 +9,13 @@ import { parseSweep, type Sweep, sweepCapacity } from '../../experiments/sweep';
 import { type GhostPlan, planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
 import { rolesOf } from '../../ghostdb/shapes';
 import { interruptRequested } from '../../lifecycle/interrupt';
-import { checkOutputPath } from '../../report';
-import { renderCapacityHtml } from '../../report/capacity';
-import { renderSweepHtml } from '../../report/sweep';
 import { checkHmLogs } from '../../run/preflight';
 import { runStress } from '../../run/runner';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { capacityFlags } from '../flags';
 import { hmLogCommands, LIVE_FLAGS, type Live, openLive } from '../live';
+import { commandMeta, emitReports, reportPaths } from '../reports';
 import { cleanCommandLine } from './ghosts';
 import { PROFILE_FLAGS, type ProfileChoice, profileChoice } from './profile';
 
@@ -35,6 +33,13 @@ function profileStep(
   const amphorae = sp.counts.reduce((a, c, i) => a + c * rolesOf(sp.shapes[i]).length, 0);
   steps.set(target, { scale, amphorae, loadBalancers: plan.loadBalancers });
   return { cfg: shaped, plan };
+}
+
+/** The database (password masked) and the HM endpoints a search ran against. */
+function capacityTarget(ctx: CommandContext): string {
+  const cfg = ctx.config();
+  const db = cfg.dbConnection ? `database ${maskUrl(cfg.dbConnection)}; ` : '';
+  return `${db}HM ${cfg.controllerIpPortList.join(', ')}`;
 }
 
 function stepLine(s: CapacityStep): string {
@@ -65,14 +70,8 @@ async function runSweep(
         `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`,
     );
   }
-  if (out.json) {
-    writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`);
-    ctx.out.write(`  report: ${out.json}\n`);
-  }
-  if (out.html) {
-    writeFileSync(out.html, renderSweepHtml(res));
-    ctx.out.write(`  report: ${out.html}\n`);
-  }
+  const meta = commandMeta(ctx, capacityTarget(ctx));
+  emitReports(ctx, { kind: 'sweep', meta, result: res, json: { version: toolVersion(), ...res } }, out);
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
 }
@@ -115,15 +114,12 @@ export const capacityCommand: CommandSpec = {
       stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)),
       refineSteps: flagNumber(ctx, 'refine'),
     };
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
+    const { json, html } = reportPaths(ctx);
     const choice = profileChoice(ctx, false);
     if (choice && choice.profile.amphorae === 0) {
       throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
     }
     checkHmLogs(flagStrings(ctx, 'hm_log'));
-    if (json) checkOutputPath('report-json', json);
-    if (html) checkOutputPath('report-html', html);
     const sweepText = flagString(ctx, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
     if (sweep && choice) throw new UsageError('--sweep and --profile exclude each other (a profile fixes the shapes)');
@@ -195,14 +191,7 @@ async function search(
         profile_steps: [...profiled.values()],
       }
     : { version: toolVersion(), ...res };
-  if (json) {
-    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-    ctx.out.write(`  report: ${json}\n`);
-  }
-  if (html) {
-    writeFileSync(html, renderCapacityHtml(res));
-    ctx.out.write(`  report: ${html}\n`);
-  }
+  emitReports(ctx, { kind: 'capacity', meta: commandMeta(ctx, capacityTarget(ctx)), result: res, json: report }, out);
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.lastGood ? 0 : 1;
 }

@@ -2,7 +2,7 @@
 // with the live dashboard + verdict + HTML report, then teardown), `api-bench` (API list
 // latency over growing ghost populations) and `compare` (two HM builds side by side).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/config';
 import { EnvError, UsageError } from '../../errors';
@@ -10,11 +10,11 @@ import { type CompareOptions, compareFigures, measureBuild } from '../../experim
 import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { readyOctavia, type Sandbox, startSandbox } from '../../octavia/sandbox';
-import { renderCompareHtml } from '../../report/compare';
 import { runStress } from '../../run/runner';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagNumber, flagString } from '../command';
 import { capacityFlags } from '../flags';
+import { commandMeta, emitReports, reportPaths } from '../reports';
 import { printSummary } from './run';
 
 export const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
@@ -210,6 +210,7 @@ export const compareCommand: CommandSpec = {
     if (!a || !b)
       throw new UsageError('compare needs two Octavias: stresshm compare installed|SUITE|PATH installed|SUITE|PATH');
     const choices = [parseOctaviaChoice(a), parseOctaviaChoice(b)];
+    const paths = reportPaths(ctx);
     const versions: string[] = [];
     for (const c of choices) versions.push((await readyOctavia(c, (s) => ctx.out.write(s))).version);
     ctx.out.write(`A: ${versions[0]}\nB: ${versions[1]}\n`);
@@ -228,6 +229,7 @@ export const compareCommand: CommandSpec = {
       },
     };
     const line = (s: string) => ctx.out.write(`${s}\n`);
+    const started = new Date();
     const fa = await measureBuild(choices[0], o, line);
     const fb = await measureBuild(choices[1], o, line);
     const rows = compareFigures(fa, fb);
@@ -239,14 +241,10 @@ export const compareCommand: CommandSpec = {
           `${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
       );
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
-    if (json)
-      writeFileSync(
-        json,
-        `${JSON.stringify({ kind: 'compare', version: toolVersion(), a: fa, b: fb, rows }, null, 2)}\n`,
-      );
-    if (html) writeFileSync(html, renderCompareHtml(fa, fb, rows));
+    const meta = commandMeta(ctx, `sandboxes on loopback: A ${fa.version ?? a}, B ${fb.version ?? b}`);
+    meta.date = started.toISOString();
+    const json = { kind: 'compare', version: toolVersion(), a: fa, b: fb, rows };
+    emitReports(ctx, { kind: 'compare', meta, a: fa, b: fb, rows, json }, paths);
     return 0;
   },
 };
