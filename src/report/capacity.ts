@@ -44,8 +44,7 @@ ${lineChart(
   'offered heartbeats/s',
   'heartbeats/s',
   [
-    { name: 'processed', color: '#2ca02c', points: steps.map((s) => [s.rate, s.processedPerSec]) },
-    { name: 'offered', color: '#1f77b4', dash: '6 4', points: steps.map((s) => [s.rate, s.rate]) },
+    { name: 'offered', color: '#1f77b4', band: true, points: steps.map((s) => [s.rate, s.rate]) },
     ...(slaShare
       ? [
           {
@@ -56,6 +55,7 @@ ${lineChart(
           },
         ]
       : []),
+    { name: 'processed', color: '#2ca02c', points: steps.map((s) => [s.rate, s.processedPerSec]) },
   ],
   { marks, dots: true },
 )}

@@ -8,6 +8,8 @@ export interface Series {
   points: Array<[number, number]>;
   /** SVG stroke-dasharray, e.g. "6 4": drawn dashed so a line under it stays visible. */
   dash?: string;
+  /** A wide translucent band (e.g. the offered load) that a thin line drawn over it never hides. */
+  band?: boolean;
 }
 
 /** A shaded x range (to given) or a vertical line (to absent), labelled at the top of the plot. */
@@ -78,7 +80,7 @@ export function tick(v: number): string {
 
 /** Legend entries placed by their text's width, wrapping to a new row; returns the SVG and the rows used. */
 export function legendSvg(
-  names: Array<{ name: string; color: string; dash?: string }>,
+  names: Array<{ name: string; color: string; dash?: string; band?: boolean }>,
   left: number,
   width: number,
 ): { svg: string; rows: number } {
@@ -95,7 +97,7 @@ export function legendSvg(
     const swatch = s.dash
       ? `<line x1="${at}" x2="${at + 16}" y1="${13 + row * 16}" y2="${13 + row * 16}" stroke="${s.color}" ` +
         `stroke-width="2.5" stroke-dasharray="4 2"/>`
-      : `<rect x="${at}" y="${8 + row * 16}" width="16" height="10" fill="${s.color}"/>`;
+      : `<rect x="${at}" y="${8 + row * 16}" width="16" height="10" fill="${s.color}"${s.band ? ' fill-opacity="0.3"' : ''}/>`;
     const text = `<text x="${at + 20}" y="${17 + row * 16}" font-size="11">${esc(s.name)}</text>`;
     return `<g class="legend">${swatch}${text}</g>`;
   });
@@ -123,7 +125,7 @@ function frame(xs: number[], yTop: number, legendRows: number, o: ChartOptions):
   let sx: (v: number) => number;
   if (o.logX) {
     const pos = [...xs, ...marksX].filter((v) => v > 0);
-    xMin = 10 ** Math.floor(Math.log10(Math.min(...pos, 10)));
+    xMin = 10 ** Math.floor(Math.log10(pos.length ? Math.min(...pos) : 1));
     xMax = 10 ** Math.ceil(Math.log10(Math.max(...pos, xMin * 10)));
     xTicks = logTicks(xMin, xMax);
     sx = (v) => (Math.log10(Math.max(v, xMin)) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin));
@@ -178,8 +180,12 @@ function marksSvg(f: Frame, marks: XMark[]): string {
       const width = m.to === undefined ? 0 : Math.max(0.5, f.x(m.to) - x1);
       // a band too narrow for its name keeps it in the tooltip only
       const fits = m.to === undefined || width >= 6 * m.label.length;
+      // a label near an edge is anchored to stay inside the chart
+      const at = x1 + width / 2;
+      const half = 3 * m.label.length;
+      const anchor = at + half > f.w - 2 ? 'end' : at - half < 2 ? 'start' : 'middle';
       const label = fits
-        ? `<text x="${n1(x1 + width / 2)}" y="${top - 2}" font-size="10" text-anchor="middle" fill="#555">` +
+        ? `<text x="${n1(at)}" y="${top - 2}" font-size="10" text-anchor="${anchor}" fill="#555">` +
           `${esc(m.label)}</text>`
         : '';
       const tip = `<title>${esc(m.label)}</title>`;
@@ -273,7 +279,8 @@ export function lineChart(
   const lines = series
     .map(
       (s) =>
-        `<polyline class="series" data-name="${esc(s.name)}" fill="none" stroke="${s.color}" stroke-width="2" ` +
+        `<polyline class="series" data-name="${esc(s.name)}" fill="none" stroke="${s.color}" ` +
+        `${s.band ? 'stroke-width="7" stroke-opacity="0.3" stroke-linejoin="round" ' : 'stroke-width="2" '}` +
         `${s.dash ? `stroke-dasharray="${s.dash}" ` : ''}` +
         `points="${s.points.map((p) => `${n1(f.x(p[0]))},${n1(f.y(p[1]))}`).join(' ')}"/>` +
         (o.dots

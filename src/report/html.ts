@@ -91,6 +91,7 @@ function dropSeries(r: RunRecord): Series[] {
 
 function charts(r: RunRecord): string[] {
   const s = r.samples;
+  const noDrops = dropSeries(r).every((d) => d.points.every((p) => p[1] === 0));
   const marks = phaseMarks(r);
   const x = 'seconds since sending started';
   const ledgerChart = s.some((p) => p.ledger)
@@ -135,13 +136,9 @@ function charts(r: RunRecord): string[] {
       ],
       { marks, limits: lagLimit(r) },
     ),
-    lineChart(
-      `Dropped heartbeats so far, by kind${dropSeries(r).every((d) => d.points.every((p) => p[1] === 0)) ? ': none' : ''}`,
-      x,
-      'heartbeats',
-      dropSeries(r),
-      { marks },
-    ),
+    lineChart(`Dropped heartbeats so far, by kind${noDrops ? ': none' : ''}`, x, 'heartbeats', dropSeries(r), {
+      marks,
+    }),
     ...ledgerChart,
     lineChart(
       'Stale amphorae',

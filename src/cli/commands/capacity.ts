@@ -10,7 +10,9 @@ import { type GhostPlan, planFromProfile, withProfileShares } from '../../ghostd
 import { rolesOf } from '../../ghostdb/shapes';
 import { interruptRequested } from '../../lifecycle/interrupt';
 import { checkHmLogs } from '../../run/preflight';
+import type { RunRecord } from '../../run/record';
 import { runStress } from '../../run/runner';
+import { StepTracker } from '../../run/steptrack';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { capacityFlags } from '../flags';
@@ -42,12 +44,13 @@ function capacityTarget(ctx: CommandContext): string {
   return `${db}HM ${cfg.controllerIpPortList.join(', ')}`;
 }
 
-function stepLine(s: CapacityStep): string {
+/** A step's result on one line within 80 columns. */
+export function stepLine(s: CapacityStep): string {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
   return (
-    `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ` +
-    `${s.processedPerSec.toFixed(0)}/s ` +
-    `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s` +
-    `${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`
+    `${n(s.rate).padStart(6)}/s ${n(s.amphorae).padStart(6)} amph  processed ${n(s.processedPerSec)}/s ` +
+    `${(100 * s.processedShare).toFixed(1)}%  p99 ${s.lagP99.toFixed(1)} s` +
+    `${s.drops !== undefined ? `  drops ${n(s.drops)}` : ''}  ${s.verdict}`
   );
 }
 
@@ -146,24 +149,33 @@ async function search(
   const interval = ctx.config().heartbeatInterval;
   const hmLogCmds = hmLogCommands(ctx);
   const profiled = new Map<number, ProfileStep>();
+  const track = new StepTracker(ctx.out);
   const runStep: StepRunner = async (stepCfg) => {
     const { cfg, plan } = choice ? profileStep(choice, stepCfg, profiled) : { cfg: stepCfg, plan: undefined };
-    const rec = (
-      await runStress({
-        cfg,
-        plan,
-        keep: false,
-        yes: ctx.yes,
-        hmLogs,
-        hmLogCmds,
-        reports: {},
-        out: ctx.out,
-        quiet: true,
-        abortOnFail: flagBool(ctx, 'abort_on_fail'),
-        cleanHint: (p) => cleanCommandLine(ctx, p),
-        subscribe: (events) => live.subscribe(events),
-      })
-    ).record;
+    let rec: RunRecord;
+    try {
+      rec = (
+        await runStress({
+          cfg,
+          plan,
+          keep: false,
+          yes: ctx.yes,
+          hmLogs,
+          hmLogCmds,
+          reports: {},
+          out: ctx.out,
+          quiet: true,
+          abortOnFail: flagBool(ctx, 'abort_on_fail'),
+          cleanHint: (p) => cleanCommandLine(ctx, p),
+          subscribe: (events) => {
+            track.follow(events, `step ${Math.round((cfg.loadBalancers * 2) / cfg.heartbeatInterval)}/s`);
+            live.subscribe(events);
+          },
+        })
+      ).record;
+    } finally {
+      track.clear();
+    }
     // What the step really ran (read back from the database), not what the plan intended.
     const ran = profiled.get(stepCfg.loadBalancers * 2);
     if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
@@ -171,8 +183,8 @@ async function search(
   };
   if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
   ctx.out.write(
-    `capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ` +
-      `${o.maxRate}/s, ${o.stepSecs} s per step\n`,
+    `capacity search: interval ${interval} s, from ${o.startRate}/s x${o.factor} per step to ${o.maxRate}/s, ` +
+      `${o.stepSecs} s per step\n`,
   );
   const res = await searchCapacity(
     { files: ctx.configFiles, overrides: ctx.overrides },
