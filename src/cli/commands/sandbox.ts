@@ -101,6 +101,7 @@ export const sandboxCommand: CommandSpec = {
       );
       crash = await Promise.race([new Promise<undefined>((done) => onInterrupt(() => done(undefined))), sb.crashed]);
     } finally {
+      ctx.out.write('Stopping the sandbox: Octavia processes, database, files...\n');
       await sb.stop();
       ctx.out.write('Sandbox removed.\n');
     }
@@ -129,7 +130,7 @@ export const demoCommand: CommandSpec = {
     const amphorae = flagNumber(ctx, 'amphorae');
     const duration = flagNumber(ctx, 'duration');
     const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
-    ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
+    ctx.out.write('Starting a throwaway Octavia: database, schema, 2 health managers...\n');
     const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s), octavia });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     try {
@@ -157,6 +158,7 @@ export const demoCommand: CommandSpec = {
       ctx.out.write(`Octavia under test: ${sb.octaviaVersion}\n`);
       return res.exitCode;
     } finally {
+      ctx.out.write('Stopping the sandbox: Octavia processes, database, files...\n');
       await sb.stop();
       ctx.out.write('Sandbox torn down: health managers stopped, database dropped, files removed.\n');
     }
