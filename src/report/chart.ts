@@ -97,7 +97,8 @@ export function legendSvg(
     const swatch = s.dash
       ? `<line x1="${at}" x2="${at + 16}" y1="${13 + row * 16}" y2="${13 + row * 16}" stroke="${s.color}" ` +
         `stroke-width="2.5" stroke-dasharray="4 2"/>`
-      : `<rect x="${at}" y="${8 + row * 16}" width="16" height="10" fill="${s.color}"${s.band ? ' fill-opacity="0.3"' : ''}/>`;
+      : `<rect x="${at}" y="${8 + row * 16}" width="16" height="10" fill="${s.color}"` +
+        `${s.band ? ' fill-opacity="0.3"' : ''}/>`;
     const text = `<text x="${at + 20}" y="${17 + row * 16}" font-size="11">${esc(s.name)}</text>`;
     return `<g class="legend">${swatch}${text}</g>`;
   });
