@@ -175,9 +175,17 @@ function axes(f: Frame): string {
 function marksSvg(f: Frame, marks: XMark[]): string {
   const top = f.pad.t - 4;
   const bottom = f.h - f.pad.b;
+  let lastEnd = -Infinity;
+  let row = 0;
   return marks
     .map((m) => {
       const x1 = f.x(m.from);
+      // a vertical mark's label that would run into the previous one goes one row lower
+      if (m.to === undefined) {
+        row = x1 - 3 * m.label.length < lastEnd ? row + 1 : 0;
+        lastEnd = x1 + 3 * m.label.length;
+      }
+      const ty = top - 2 + 12 * row;
       const width = m.to === undefined ? 0 : Math.max(0.5, f.x(m.to) - x1);
       // a band too narrow for its name keeps it in the tooltip only
       const fits = m.to === undefined || width >= 6 * m.label.length;
@@ -186,8 +194,7 @@ function marksSvg(f: Frame, marks: XMark[]): string {
       const half = 3 * m.label.length;
       const anchor = at + half > f.w - 2 ? 'end' : at - half < 2 ? 'start' : 'middle';
       const label = fits
-        ? `<text x="${n1(at)}" y="${top - 2}" font-size="10" text-anchor="${anchor}" fill="#555">` +
-          `${esc(m.label)}</text>`
+        ? `<text x="${n1(at)}" y="${ty}" font-size="10" text-anchor="${anchor}" fill="#555">` + `${esc(m.label)}</text>`
         : '';
       const tip = `<title>${esc(m.label)}</title>`;
       if (m.to === undefined)

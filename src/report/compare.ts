@@ -3,8 +3,17 @@
 
 import type { BuildFigures, Comparison } from '../experiments/compare';
 import { kneeMarks } from './capacity';
-import { esc, lineChart } from './chart';
+import { esc, lineChart, type XMark } from './chart';
 import { page, type ReportMeta } from './meta';
+
+/** Each build's last rate that kept up, one mark when both knees are at the same rate. */
+function knees(a: BuildFigures, b: BuildFigures): XMark[] {
+  const [ka, kb] = [kneeMarks(a.knee, 'A ')[0], kneeMarks(b.knee, 'B ')[0]].map((m) =>
+    m?.label.includes('kept') ? m : undefined,
+  );
+  if (ka && kb && ka.from === kb.from) return [{ ...ka, label: `A and B kept up ${ka.from}/s` }];
+  return [ka, kb].filter((m): m is XMark => m !== undefined);
+}
 
 export function renderCompareHtml(a: BuildFigures, b: BuildFigures, rows: Comparison[], meta: ReportMeta): string {
   const curve = (f: BuildFigures) =>
@@ -19,7 +28,7 @@ export function renderCompareHtml(a: BuildFigures, b: BuildFigures, rows: Compar
     ],
     {
       dots: true,
-      marks: [...kneeMarks(a.knee, 'A '), ...kneeMarks(b.knee, 'B ')].filter((m) => m.label.includes('kept')),
+      marks: knees(a, b),
     },
   );
   const table = rows

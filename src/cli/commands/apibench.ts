@@ -125,6 +125,8 @@ export const apiBenchCommand: CommandSpec = {
     };
     const prefixes: string[] = [];
     const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
+    const meta = commandMeta(ctx, `API ${t.url}; database ${maskUrl(cfg.dbConnection ?? '')}`, files);
+    meta.date = started.toISOString();
     const db = parseDbUrl(cfg.dbConnection);
     // The run's lifecycle rules: bounded statements and reconnects, privileges and the prefix lock before
     // the first write, one cleanup path whatever stops it, and the exact clean commands when it cannot.
@@ -188,8 +190,6 @@ export const apiBenchCommand: CommandSpec = {
         pageSize,
         timings,
       };
-      const meta = commandMeta(ctx, `API ${t.url}; database ${maskUrl(cfg.dbConnection ?? '')}`, files);
-      meta.date = started.toISOString();
       emitReports(ctx, { kind: 'api-bench', meta, timings, json: doc }, paths);
     }
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
