@@ -19,20 +19,20 @@ export function reportPaths(ctx: CommandContext): { json?: string; html?: string
   return paths;
 }
 
-/** The effective options (secrets masked) and the command's own flags as "--name". */
-export function commandSettings(ctx: CommandContext, files = ctx.configFiles): Record<string, string> {
-  let out: Record<string, string> = {};
-  try {
-    out = displaySettings(loadSettings(files, ctx.overrides));
-  } catch {
-    // a command without a configuration (compare builds its own): its flags are its settings
-  }
+/** The command's own flags as "--name" -> value (report paths left out, secrets masked). */
+export function flagSettings(ctx: CommandContext): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.flags)) {
     if (v === undefined || v === false || HIDDEN.test(k)) continue;
     const text = Array.isArray(v) ? v.join(', ') : String(v);
     out[`--${k.replace(/_/g, '-')}`] = SECRET.test(k) ? '***' : maskSecrets(text);
   }
   return out;
+}
+
+/** The effective options (secrets masked), then the command's own flags. */
+export function commandSettings(ctx: CommandContext, files = ctx.configFiles): Record<string, string> {
+  return { ...displaySettings(loadSettings(files, ctx.overrides)), ...flagSettings(ctx) };
 }
 
 /** The header of a command's report made now. */

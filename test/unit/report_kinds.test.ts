@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import type { CommandContext } from '../../src/cli/command';
+import { flagSettings } from '../../src/cli/reports';
 import { UsageError } from '../../src/errors';
 import { checkReportPaths, type Report, writeReports } from '../../src/report';
 import { otherReports, PASSWORD, runRecord } from '../helpers/reports';
@@ -102,4 +104,17 @@ test('every report kind renders in Chromium without console errors, its charts l
   } finally {
     await browser.close();
   }
+});
+
+test("a command's flags become report settings without their report paths or secrets", () => {
+  const ctx = {
+    flags: {
+      token: 'tok-123',
+      report_html: '/tmp/x.html',
+      start_rate: 100,
+      sandbox: false,
+      api_url: `http://u:${PASSWORD}@h`,
+    },
+  } as unknown as CommandContext;
+  assert.deepEqual(flagSettings(ctx), { '--token': '***', '--start-rate': '100', '--api-url': 'http://u:***@h' });
 });

@@ -10,11 +10,12 @@ import { type CompareOptions, compareFigures, measureBuild } from '../../experim
 import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { readyOctavia, type Sandbox, startSandbox } from '../../octavia/sandbox';
+import { newMeta } from '../../report';
 import { runStress } from '../../run/runner';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagNumber, flagString } from '../command';
 import { capacityFlags } from '../flags';
-import { commandMeta, emitReports, reportPaths } from '../reports';
+import { emitReports, flagSettings, reportPaths } from '../reports';
 import { printSummary } from './run';
 
 export const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
@@ -243,8 +244,12 @@ export const compareCommand: CommandSpec = {
           `${r.withinNoise ? ' (within noise)' : ' (BEYOND NOISE)'}`,
       );
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
-    const meta = commandMeta(ctx, `sandboxes on loopback: A ${fa.version ?? a}, B ${fb.version ?? b}`);
-    meta.date = started.toISOString();
+    // each build runs in its own sandbox with the settings the flags give: they are the settings
+    const meta = newMeta(
+      `sandboxes on loopback: A ${fa.version ?? a}, B ${fb.version ?? b}`,
+      flagSettings(ctx),
+      started,
+    );
     const json = { kind: 'compare', version: toolVersion(), a: fa, b: fb, rows };
     emitReports(ctx, { kind: 'compare', meta, a: fa, b: fb, rows, json }, paths);
     return 0;
