@@ -10,6 +10,7 @@ import { choiceLabel, type OctaviaChoice } from '../octavia/release';
 import { type Sandbox, startSandbox } from '../octavia/sandbox';
 import type { RunRecord } from '../run/record';
 import { runStress } from '../run/runner';
+import { StepTracker } from '../run/steptrack';
 import { type CapacityOptions, type CapacityResult, searchCapacity } from './capacity';
 
 export interface BuildFigures {
@@ -31,18 +32,26 @@ export interface CompareOptions {
 
 /** One stress run against the sandbox, its dashboard discarded. */
 async function sandboxRun(sb: Sandbox, cfg: Config): Promise<RunRecord> {
-  return (
-    await runStress({
-      cfg,
-      keep: false,
-      yes: true,
-      hmLogs: sb.hmLogs,
-      reports: {},
-      out: process.stdout,
-      quiet: true,
-      cleanHint: (p) => p,
-    })
-  ).record;
+  // on a terminal, one status line says what the run is doing and waiting for
+  const track = new StepTracker(process.stdout);
+  try {
+    return (
+      await runStress({
+        cfg,
+        keep: false,
+        yes: true,
+        hmLogs: sb.hmLogs,
+        reports: {},
+        out: process.stdout,
+        quiet: true,
+        cleanHint: (p) => p,
+        subscribe: (events) =>
+          track.follow(events, `run at ${Math.round((2 * cfg.loadBalancers) / cfg.heartbeatInterval)}/s`),
+      })
+    ).record;
+  } finally {
+    track.clear();
+  }
 }
 
 async function fixedRun(sb: Sandbox, o: CompareOptions): Promise<{ lagP50: number; cpuPer1000: number }> {

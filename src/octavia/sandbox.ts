@@ -216,7 +216,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       );
       return oct.inner(f);
     };
-    o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage upgrade head)...\n`);
+    o.say?.(`Creating the Octavia schema in ${database} (octavia-db-manage)...\n`);
     await upgradeHead(oct, confFor(0, join(dir, 'db-manage.log')));
     const hms = ports.map((_port, i) => {
       const log = join(dir, `health-manager-${i}.log`);
@@ -225,7 +225,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
       track(p);
       return p;
     });
-    o.say?.(`Waiting for ${hms.length} octavia-health-manager process(es) to bind UDP ${endpoints.join(', ')}...\n`);
+    o.say?.(`Waiting for ${hms.length} health manager(s) to bind UDP ${endpoints.join(', ')}...\n`);
     await Promise.all(hms.map((p, i) => waitReady(p, () => udpPortBound(ports[i]), 60000)));
     if (apiPort) {
       const log = join(dir, 'api.log');

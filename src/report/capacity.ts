@@ -1,35 +1,72 @@
-// The capacity report: offered load against processed rate and p99 lag, step by step.
+// The capacity report: offered load against processed rate and p99 lag, step by step, with the
+// knee marked between the last rate that kept up and the first that did not, and the SLA drawn.
 
 import type { CapacityResult } from '../experiments/capacity';
-import { esc, lineChart } from './chart';
+import { esc, lineChart, type XMark, type YLimit } from './chart';
+import { fmtSecs } from './figures';
+import { page, type ReportMeta } from './meta';
 
-export function renderCapacityHtml(r: CapacityResult): string {
+/** The knee as marks: the last rate that kept up and the first that failed. */
+export function kneeMarks(r: CapacityResult, prefix = ''): XMark[] {
+  const out: XMark[] = [];
+  if (r.lastGood) out.push({ from: r.lastGood.rate, label: `${prefix}kept up ${r.lastGood.rate}/s`, color: '#2ca02c' });
+  if (r.firstBad) out.push({ from: r.firstBad.rate, label: `${prefix}failed ${r.firstBad.rate}/s`, color: '#d62728' });
+  return out;
+}
+
+/** The SLA's p99 lag limit (ratio x interval) from the settings, when they hold it. */
+export function slaLagLimit(settings: Record<string, string>, intervalSecs: number): YLimit[] {
+  const ratio = Number(settings['sla.sla_max_p99_lag_ratio']);
+  if (!settings['sla.sla_max_p99_lag_ratio'] || !Number.isFinite(ratio) || ratio <= 0) return [];
+  return [{ y: ratio * intervalSecs, label: `SLA: p99 lag ≤ ${fmtSecs(ratio * intervalSecs)}` }];
+}
+
+export function renderCapacityHtml(r: CapacityResult, meta: ReportMeta): string {
   const steps = [...r.steps].sort((a, b) => a.rate - b.rate);
   const rows = steps
     .map(
       (s) =>
-        `<tr class="${s.verdict === 'KEEPING UP' ? 'ok' : 'bad'}"><td>${s.rate}</td><td>${s.amphorae}</td><td>` +
-        `${s.processedPerSec.toFixed(0)}</td><td>${(100 * s.processedShare).toFixed(1)}%</td><td>` +
-        `${s.lagP99.toFixed(1)}</td><td>${s.drops ?? '-'}</td><td>${esc(s.verdict)}</td></tr>`,
+        `<tr class="${s.verdict === 'KEEPING UP' ? 'ok' : 'bad'}"><td class="num">${s.rate.toLocaleString('en-US')}` +
+        `</td><td class="num">${s.amphorae.toLocaleString('en-US')}</td><td class="num">` +
+        `${s.processedPerSec.toFixed(0)}</td><td class="num">${(100 * s.processedShare).toFixed(1)}%</td>` +
+        `<td class="num">${fmtSecs(s.lagP99)}</td><td class="num">${s.drops ?? 'not followed'}</td>` +
+        `<td>${esc(s.verdict)}</td></tr>`,
     )
     .join('');
-  const style =
-    'body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}' +
-    'th,td{border:1px solid #ccc;padding:3px 8px;font-size:13px}tr.bad td{color:#d62728}' +
-    '#knee{font-size:1.4em;font-weight:bold}';
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm capacity</title>
-<style>${style}</style></head><body>
-<h1>stresshm: health manager capacity</h1><p id="knee">${esc(r.knee)}</p>
-${lineChart('Offered vs processed heartbeats per second', 'offered heartbeats/s', 'heartbeats/s', [
-  { name: 'offered', color: '#1f77b4', points: steps.map((s) => [s.rate, s.rate]) },
-  { name: 'processed', color: '#2ca02c', points: steps.map((s) => [s.rate, s.processedPerSec]) },
-])}
-${lineChart(`p99 processing lag (s, interval ${r.intervalSecs} s)`, 'offered heartbeats/s', 'lag (s)', [
-  { name: 'p99 lag', color: '#d62728', points: steps.map((s) => [s.rate, s.lagP99]) },
-])}
-<table><tr><th>offered/s</th><th>amphorae</th><th>processed/s</th><th>processed</th><th>p99 lag (s)</th><th>` +
-    `log drops</th><th>verdict</th></tr>${rows}</table>
-</body></html>`
-  );
+  const marks = kneeMarks(r);
+  const minShare = Number(meta.settings['sla.sla_min_processed_share']);
+  const slaShare = Number.isFinite(minShare) && minShare > 0 && meta.settings['sla.sla_min_processed_share'];
+  const body =
+    `<h1>stresshm: health manager capacity</h1><p id="knee">${esc(r.knee)}</p>
+<!--meta-->
+${lineChart(
+  'Offered vs processed heartbeats per second (one point per step)',
+  'offered heartbeats/s',
+  'heartbeats/s',
+  [
+    { name: 'offered', color: '#1f77b4', band: true, points: steps.map((s) => [s.rate, s.rate]) },
+    ...(slaShare
+      ? [
+          {
+            name: `SLA: processed ≥ ${(100 * minShare).toFixed(0)}% of offered`,
+            color: '#d62728',
+            dash: '2 3',
+            points: steps.map((s) => [s.rate, s.rate * minShare] as [number, number]),
+          },
+        ]
+      : []),
+    { name: 'processed', color: '#2ca02c', points: steps.map((s) => [s.rate, s.processedPerSec]) },
+  ],
+  { marks, dots: true },
+)}
+${lineChart(
+  `p99 processing lag (heartbeat interval ${r.intervalSecs} s)`,
+  'offered heartbeats/s',
+  'lag (s)',
+  [{ name: 'p99 lag', color: '#d62728', points: steps.map((s) => [s.rate, s.lagP99]) }],
+  { marks, dots: true, limits: slaLagLimit(meta.settings, r.intervalSecs) },
+)}
+<table id="steps"><tr><th>offered/s</th><th>amphorae</th><th>processed/s</th><th>processed</th><th>p99 lag</th>` +
+    `<th>HM log drops</th><th>verdict</th></tr>${rows}</table>`;
+  return page('stresshm capacity', meta, body, '#knee{font-size:1.4em;font-weight:bold}');
 }

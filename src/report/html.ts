@@ -1,8 +1,11 @@
-// The HTML report: one self-contained file (inline CSS and SVG) with the configuration,
-// the verdict and its criteria, and charts over time, rendered from the run record.
+// The HTML report of a run: one self-contained file (inline CSS and SVG) with the date, target,
+// settings and version, the verdict and its criteria, labelled final figures, and charts over
+// time with the phases shaded and the SLA limits drawn, rendered from the run record.
 
 import type { RunRecord } from '../run/record';
-import { esc, lineChart, stackedChart } from './chart';
+import { esc, lineChart, type Series, stackedChart, type XMark, type YLimit } from './chart';
+import { fmtSecs, runFigures } from './figures';
+import { page, runMeta } from './meta';
 
 const COLORS = {
   offered: '#1f77b4',
@@ -13,6 +16,13 @@ const COLORS = {
   stale1: '#8c564b',
   stale2: '#e377c2',
   timeout: '#d62728',
+};
+
+const PHASE_COLORS: Record<string, string> = {
+  populate: '#f2f2f2',
+  send: '#e6f0fa',
+  drain: '#fdf0e2',
+  clean: '#f2f2f2',
 };
 
 const LEDGER_ROWS: Array<[keyof NonNullable<RunRecord['ledger']>, string]> = [
@@ -31,72 +41,120 @@ function ledgerTable(r: RunRecord): string {
   const share = (v: number | null) => (v === null || l.sent === 0 ? '' : `${((100 * v) / l.sent).toFixed(2)}%`);
   const head = '<h2>Ledger: where every heartbeat went</h2><table id="ledger">';
   return (
-    `${head}<tr><th>sent</th><td>${cell(l.sent)}</td><td>100%</td></tr>` +
+    `${head}<tr><th>sent</th><td class="num">${cell(l.sent)}</td><td class="num">100%</td></tr>` +
     LEDGER_ROWS.map(
-      ([k, label]) => `<tr><th>${esc(label)}</th><td>${cell(l[k])}</td><td>${share(l[k])}</td></tr>`,
+      ([k, label]) =>
+        `<tr><th>${esc(label)}</th><td class="num">${cell(l[k])}</td><td class="num">${share(l[k])}</td></tr>`,
     ).join('') +
     '</table>'
   );
 }
 
-export function renderHtml(r: RunRecord): string {
+/** The populate, send, drain and clean phases as shaded ranges in seconds since sending started. */
+export function phaseMarks(r: RunRecord): XMark[] {
+  const send = r.phases.find((p) => p.name === 'send');
+  if (!send) return [];
+  const t0 = Date.parse(send.startedAt);
+  return r.phases
+    .filter((p) => p.name in PHASE_COLORS)
+    .map((p) => {
+      const from = (Date.parse(p.startedAt) - t0) / 1000;
+      return { from, to: from + p.seconds, label: p.name === 'send' ? 'sending' : p.name, color: PHASE_COLORS[p.name] };
+    });
+}
+
+/** The p99 lag limit of the SLA (sla_max_p99_lag_ratio x heartbeat interval), when the record has it. */
+export function lagLimit(r: RunRecord): YLimit[] {
+  const ratio = Number(r.config['sla.sla_max_p99_lag_ratio']);
+  if (!Number.isFinite(ratio) || ratio <= 0 || !r.config['sla.sla_max_p99_lag_ratio']) return [];
+  const y = ratio * r.intervalSecs;
+  return [{ y, label: `SLA: p99 lag ≤ ${fmtSecs(y)}` }];
+}
+
+/** Cumulative drops by kind: from the ledger history when kept, else the HM log's count. */
+function dropSeries(r: RunRecord): Series[] {
   const s = r.samples;
-  const charts = [
-    lineChart('Offered vs processed heartbeats per second', 'seconds since start', 'heartbeats/s', [
-      { name: 'offered', color: COLORS.offered, points: s.map((p) => [p.t, p.offeredPerSec]) },
-      { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.processedPerSec]) },
-    ]),
+  if (!s.some((p) => p.ledger))
+    return [{ name: 'dropped (HM log)', color: COLORS.p95, points: s.map((p) => [p.t, p.logDrops]) }];
+  const kind = (name: string, color: string, f: (l: NonNullable<(typeof s)[number]['ledger']>) => number | null) => ({
+    name,
+    color,
+    points: s.map((p) => [p.t, (p.ledger && f(p.ledger)) ?? 0] as [number, number]),
+  });
+  return [
+    kind('stale-dropped by the HM', COLORS.p95, (l) => l.staleDropped),
+    kind('dropped by the kernel', COLORS.p99, (l) => l.kernelDropped),
+    kind('listener mismatch', COLORS.stale2, (l) => l.listenerMismatch),
+    kind('send errors', COLORS.stale1, (l) => l.sendErrors),
+  ];
+}
+
+function charts(r: RunRecord): string[] {
+  const s = r.samples;
+  const noDrops = dropSeries(r).every((d) => d.points.every((p) => p[1] === 0));
+  const marks = phaseMarks(r);
+  const x = 'seconds since sending started';
+  const ledgerChart = s.some((p) => p.ledger)
+    ? [
+        stackedChart(
+          'Where every heartbeat sent so far went (ledger)',
+          x,
+          'heartbeats',
+          [
+            { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.ledger?.processed ?? 0]) },
+            ...dropSeries(r),
+            {
+              name: 'unaccounted (in flight)',
+              color: '#bbbbbb',
+              points: s.map((p) => [p.t, p.ledger?.unaccounted ?? 0]),
+            },
+          ],
+          { marks },
+        ),
+      ]
+    : [];
+  return [
+    // processed first, offered dashed over it: where they agree both stay visible
     lineChart(
-      `Processing lag (s, ±${(r.final.lagResolutionSecs / 2).toFixed(2)} s resolution)`,
-      'seconds since start',
+      'Offered vs processed heartbeats per second',
+      x,
+      'heartbeats/s',
+      [
+        { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.processedPerSec]) },
+        { name: 'offered', color: COLORS.offered, dash: '6 4', points: s.map((p) => [p.t, p.offeredPerSec]) },
+      ],
+      { marks },
+    ),
+    lineChart(
+      `Processing lag (±${fmtSecs(r.final.lagResolutionSecs / 2)} resolution)`,
+      x,
       'lag (s)',
       [
         { name: 'p50', color: COLORS.p50, points: s.map((p) => [p.t, p.lagP50]) },
         { name: 'p95', color: COLORS.p95, points: s.map((p) => [p.t, p.lagP95]) },
         { name: 'p99', color: COLORS.p99, points: s.map((p) => [p.t, p.lagP99]) },
       ],
+      { marks, limits: lagLimit(r) },
     ),
-    ...(s.some((p) => p.ledger)
-      ? [
-          stackedChart('Where every heartbeat sent so far went (ledger)', 'seconds since start', 'heartbeats', [
-            { name: 'processed', color: COLORS.processed, points: s.map((p) => [p.t, p.ledger?.processed ?? 0]) },
-            {
-              name: 'stale-dropped by the HM',
-              color: COLORS.p95,
-              points: s.map((p) => [p.t, p.ledger?.staleDropped ?? 0]),
-            },
-            {
-              name: 'dropped by the kernel',
-              color: COLORS.p99,
-              points: s.map((p) => [p.t, p.ledger?.kernelDropped ?? 0]),
-            },
-            {
-              name: 'listener mismatch',
-              color: COLORS.stale2,
-              points: s.map((p) => [p.t, p.ledger?.listenerMismatch ?? 0]),
-            },
-            { name: 'send errors', color: COLORS.stale1, points: s.map((p) => [p.t, p.ledger?.sendErrors ?? 0]) },
-            {
-              name: 'unaccounted (in flight)',
-              color: '#bbbbbb',
-              points: s.map((p) => [p.t, p.ledger?.unaccounted ?? 0]),
-            },
-          ]),
-        ]
-      : []),
-    lineChart('Stale amphorae', 'seconds since start', 'amphorae', [
-      { name: '> 1 interval', color: COLORS.stale1, points: s.map((p) => [p.t, p.staleOver1]) },
-      { name: '> 2 intervals', color: COLORS.stale2, points: s.map((p) => [p.t, p.staleOver2]) },
-      { name: '> heartbeat_timeout', color: COLORS.timeout, points: s.map((p) => [p.t, p.staleOverTimeout]) },
-    ]),
+    lineChart(`Dropped heartbeats so far, by kind${noDrops ? ': none' : ''}`, x, 'heartbeats', dropSeries(r), {
+      marks,
+    }),
+    ...ledgerChart,
+    lineChart(
+      'Stale amphorae',
+      x,
+      'amphorae',
+      [
+        { name: '> 1 interval', color: COLORS.stale1, points: s.map((p) => [p.t, p.staleOver1]) },
+        { name: '> 2 intervals', color: COLORS.stale2, points: s.map((p) => [p.t, p.staleOver2]) },
+        { name: '> heartbeat_timeout', color: COLORS.timeout, points: s.map((p) => [p.t, p.staleOverTimeout]) },
+      ],
+      { marks },
+    ),
   ];
-  const f = r.final;
-  const rows = (o: Record<string, unknown>) =>
-    Object.entries(o)
-      .map(
-        ([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : String(v))}</td></tr>`,
-      )
-      .join('');
+}
+
+export function renderHtml(r: RunRecord): string {
   const state = (ok: boolean | null) =>
     ok === null ? ['unchecked', 'not checked'] : ok ? ['ok', 'met'] : ['bad', 'NOT MET'];
   const crit = r.criteria
@@ -107,32 +165,31 @@ export function renderHtml(r: RunRecord): string {
     )
     .join('');
   const style =
-    'body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse;margin:1em 0}' +
-    'th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:13px}\n' +
     '.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}' +
-    '.INTERRUPTED{color:#7f7f7f}tr.unchecked td{color:#7f7f7f}tr.bad td{color:#d62728}figure{margin:1em 0}' +
-    'figcaption{font-weight:bold}';
+    '.INTERRUPTED{color:#7f7f7f}';
   const diagnosis = r.diagnosis?.length
     ? `<h2>Diagnosis</h2><ul id="diagnosis">${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`
     : '';
-  const phases = r.phases
-    .map((p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td>${p.seconds.toFixed(1)} s</td></tr>`)
+  const figures = runFigures(r.final)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
     .join('');
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm report ${esc(r.prefix)}</title>
-<style>${style}</style></head><body>
-<h1>stresshm: health manager stress run</h1>
+  const phases = r.phases
+    .map(
+      (p) => `<tr><th>${esc(p.name)}</th><td>${esc(p.startedAt)}</td><td class="num">${fmtSecs(p.seconds)}</td></tr>`,
+    )
+    .join('');
+  const body =
+    `<h1>stresshm: health manager stress run</h1>
 <p class="verdict ${esc(r.verdict.split(' ')[0])}" id="verdict">${esc(r.verdict)}</p>
 <p>${r.amphorae.toLocaleString('en-US')} amphorae (${r.loadBalancers.toLocaleString('en-US')} load balancers), ` +
-    `heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; started ` +
-    `${esc(r.startedAt)}; prefix ${esc(r.prefix)}.</p>
+    `heartbeat v${r.heartbeatVersion} every ${r.intervalSecs} s to ${esc(r.endpoints.join(', '))}; prefix ` +
+    `${esc(r.prefix)}.</p>
+<!--meta-->
 <h2>SLA</h2><table><tr><th>criterion</th><th>measured</th><th>limit</th><th></th></tr>${crit}</table>
 ${ledgerTable(r)}
 ${diagnosis}
-<h2>Over time</h2>${charts.join('\n')}
-<h2>Final figures</h2><table>${rows(f)}</table>
-<h2>Phases</h2><table>${phases}</table>
-<h2>Configuration</h2><table>${rows(r.config)}</table>
-</body></html>`
-  );
+<h2>Final figures</h2><table id="figures">${figures}</table>
+<h2>Over time</h2>${charts(r).join('\n')}
+<h2>Phases</h2><table id="phases">${phases}</table>`;
+  return page(`stresshm report ${r.prefix}`, runMeta(r), body, style);
 }

@@ -1,14 +1,34 @@
-// Writes the reports a run asked for (--report-json, --report-html, --junit, --record). The
-// paths are checked before the run writes anything; a report that still cannot be written
-// does not lose the run: the record is saved to a named fallback file instead.
+// Writes the reports of every command (run, capacity and its sweep, compare, api-bench): JSON,
+// HTML, and for a run JUnit and the msgpack record. The paths are checked before any work starts
+// (checkReportPaths); a run's report that still cannot be written does not lose the run: the
+// record is saved to a named fallback file instead.
 
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import type { CallTiming } from '../experiments/apibench';
+import type { CapacityResult } from '../experiments/capacity';
+import type { BuildFigures, Comparison } from '../experiments/compare';
+import type { SweepResult } from '../experiments/sweep';
 import { type RunRecord, saveRecord } from '../run/record';
+import { renderApiBenchHtml } from './apibench';
+import { renderCapacityHtml } from './capacity';
+import { renderCompareHtml } from './compare';
 import { renderHtml } from './html';
 import { renderJunit } from './junit';
+import type { ReportMeta } from './meta';
+import { renderSweepHtml } from './sweep';
+
+export { newMeta, type ReportMeta } from './meta';
+
+/** What a command reports: a run's record, or a search's or benchmark's result with its header. */
+export type Report =
+  | RunRecord
+  | { kind: 'capacity'; meta: ReportMeta; result: CapacityResult; json: object }
+  | { kind: 'sweep'; meta: ReportMeta; result: SweepResult; json: object }
+  | { kind: 'compare'; meta: ReportMeta; a: BuildFigures; b: BuildFigures; rows: Comparison[]; json: object }
+  | { kind: 'api-bench'; meta: ReportMeta; timings: CallTiming[]; json: object };
 
 export interface ReportPaths {
   json?: string;
@@ -62,8 +82,36 @@ function attempt(w: Written, path: string, write: () => void): void {
   }
 }
 
-export function writeReports(r: RunRecord, paths: ReportPaths): Written {
+/** The HTML page of any report. */
+export function renderReportHtml(r: Report): string {
+  switch (r.kind) {
+    case 'run':
+      return renderHtml(r);
+    case 'capacity':
+      return renderCapacityHtml(r.result, r.meta);
+    case 'sweep':
+      return renderSweepHtml(r.result, r.meta);
+    case 'compare':
+      return renderCompareHtml(r.a, r.b, r.rows, r.meta);
+    case 'api-bench':
+      return renderApiBenchHtml(r.timings, r.meta);
+  }
+}
+
+/** The JSON document of a search or benchmark: its own figures, then the header (date, target, settings). */
+function reportJson(r: Exclude<Report, RunRecord>): string {
+  const { date, target, settings } = r.meta;
+  return `${JSON.stringify({ ...r.json, date, target, settings }, null, 2)}\n`;
+}
+
+/** Writes every asked report of r; JUnit and the record exist for runs only. */
+export function writeReports(r: Report, paths: ReportPaths): Written {
   const w: Written = { files: [], problems: [] };
+  if (r.kind !== 'run') {
+    if (paths.json) attempt(w, paths.json, () => writeFileSync(paths.json!, reportJson(r)));
+    if (paths.html) attempt(w, paths.html, () => writeFileSync(paths.html!, renderReportHtml(r)));
+    return w;
+  }
   if (paths.json) attempt(w, paths.json, () => writeFileSync(paths.json!, `${JSON.stringify(r, null, 2)}\n`));
   if (paths.html) attempt(w, paths.html, () => writeFileSync(paths.html!, renderHtml(r)));
   if (paths.junit) attempt(w, paths.junit, () => writeFileSync(paths.junit!, renderJunit(r)));

@@ -3,10 +3,11 @@
 
 import type { SweepResult } from '../experiments/sweep';
 import { esc, lineChart } from './chart';
+import { page, type ReportMeta } from './meta';
 
 const fmt = (v: number | undefined, digits: number) => (v === undefined ? 'not measured' : v.toFixed(digits));
 
-export function renderSweepHtml(r: SweepResult): string {
+export function renderSweepHtml(r: SweepResult, meta: ReportMeta): string {
   const dim = r.dimension;
   const pts = r.points;
   const series = (name: string, color: string, f: (p: SweepResult['points'][number]) => number | undefined) => [
@@ -20,33 +21,33 @@ export function renderSweepHtml(r: SweepResult): string {
         `${esc(p.result.knee)}</td></tr>`,
     )
     .join('');
-  return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stresshm capacity sweep over ${esc(dim)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}th,td{border:1px ` +
-    `solid #ccc;padding:3px 8px;font-size:13px}</style>
-</head><body><h1>stresshm: health manager capacity against ${esc(dim)} per LB</h1>
+  const body =
+    `<h1>stresshm: health manager capacity against ${esc(dim)} per LB</h1>
 <p>Heartbeat interval ${r.intervalSecs} s; one capacity search per value. The figures of each value are from ` +
     `its last step that kept up.</p>
+<!--meta-->
 ${lineChart(
   `Knee (heartbeats/s kept up) against ${dim}`,
   dim,
   'heartbeats/s',
   series('knee', '#2ca02c', (p) => p.knee),
+  { dots: true },
 )}
 ${lineChart(
   `HM CPU seconds per 1,000 processed heartbeats against ${dim}`,
   dim,
   'CPU s',
   series('CPU', '#1f77b4', (p) => p.cpuSecsPer1000),
+  { dots: true },
 )}
 ${lineChart(
   `Database statements per processed heartbeat against ${dim}`,
   dim,
   'statements',
   series('statements', '#d62728', (p) => p.statementsPerHeartbeat),
+  { dots: true },
 )}
 <table><tr><th>${esc(dim)}</th><th>knee (heartbeats/s)</th><th>HM CPU s per 1,000</th><th>statements per ` +
-    `heartbeat</th><th>search</th></tr>${rows}</table>
-</body></html>`
-  );
+    `heartbeat</th><th>search</th></tr>${rows}</table>`;
+  return page(`stresshm capacity sweep over ${dim}`, meta, body);
 }

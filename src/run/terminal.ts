@@ -7,8 +7,8 @@ import type { PhaseName, RunEvents } from './events';
 
 /** What the operator reads when a phase begins (the others announce themselves). */
 const PHASE_LINES: Partial<Record<PhaseName, string>> = {
-  drain: 'Sending stopped; waiting for the health manager to drain before removing anything...',
-  clean: 'Removing the ghosts...',
+  drain: 'Sending stopped; waiting for the HM to drain before removing anything...',
+  clean: 'Removing the ghosts, then late HM rows until none come for 5 s...',
 };
 
 /** -v: every phase announces itself, with the time it began. */

@@ -54,7 +54,10 @@ export class Progress {
     if (this.tty) {
       const width = 24;
       const filled = Math.round(share * width);
-      this.stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+      // cut to the terminal's width: a wrapped line would leave a stale row at every redraw
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`.trimEnd();
+      const cols = this.stream.columns || 80;
+      this.stream.write(`\r${line.length < cols ? line : `${line.slice(0, cols - 2)}…`}\x1b[K`);
     } else {
       this.stream.write(`${text}\n`);
     }

@@ -60,7 +60,7 @@ const PHASES: Array<{ phase: string; trigger: RegExp; extra: string[] }> = [
   { phase: 'send', trigger: /Sending heartbeats: /, extra: ['--load_balancers', '50', '--test_runtime_secs', '60'] },
   {
     phase: 'drain',
-    trigger: /waiting for the health manager to drain/,
+    trigger: /waiting for the HM to drain/,
     extra: ['--load_balancers', '50', '--test_runtime_secs', '2'],
   },
   {

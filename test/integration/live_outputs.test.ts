@@ -103,7 +103,7 @@ test('metrics during a run, the CSV history after it, and report from the record
   const second = await scrapeWhileSending(url, p, (f) => kernelOf(f) > 0);
   assert.ok(promValue(second, 'stresshm_heartbeats_sent_total') >= promValue(first, 'stresshm_heartbeats_sent_total'));
   const kernelSeen = promValue(second, 'stresshm_heartbeats_dropped_total', kernelLabels);
-  await p.waitFor(/waiting for the health manager to drain/);
+  await p.waitFor(/waiting for the HM to drain/);
   sink.stdin!.write('drain\n');
   assert.equal(await p.exited, 1, p.text); // nothing processes: FAILING
   const record = loadRecord(rec);

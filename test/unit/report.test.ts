@@ -138,10 +138,11 @@ test('the HTML report renders offline in Chromium with its charts and no console
         width: s.getBoundingClientRect().width,
       })),
     );
-    assert.equal(charts.length, 3);
+    // offered vs processed, lag, drops (from the HM log: this record has no ledger history), stale
+    assert.equal(charts.length, 4);
     for (const c of charts) {
       assert.ok(c.width > 100, `${c.label} is laid out`);
-      assert.ok(c.series.length >= 2 && c.series.every((n) => n === 30), `${c.label}: ${JSON.stringify(c.series)}`);
+      assert.ok(c.series.length >= 1 && c.series.every((n) => n === 30), `${c.label}: ${JSON.stringify(c.series)}`);
     }
     await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
     assert.deepEqual(problems, []);

@@ -2,9 +2,8 @@
 // run's lifecycle rules for the ghosts it writes (bounded statements, locks, one cleanup path).
 
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { type Config, loadConfig } from '../../config/config';
-import { parseDbUrl } from '../../config/dburl';
+import { maskUrl, parseDbUrl } from '../../config/dburl';
 import { EnvError, UsageError } from '../../errors';
 import {
   type ApiTarget,
@@ -25,11 +24,10 @@ import { DbSession } from '../../ghostdb/session';
 import { setInterruptHint } from '../../lifecycle/interrupt';
 import { parseOctaviaChoice } from '../../octavia/release';
 import { startSandbox } from '../../octavia/sandbox';
-import { checkOutputPath } from '../../report';
-import { renderApiBenchHtml } from '../../report/apibench';
 import { Progress } from '../../terminal/progress';
 import { toolVersion } from '../../version';
 import { type CommandSpec, flagNumber, flagString, flagText } from '../command';
+import { commandMeta, emitReports, reportPaths } from '../reports';
 import { cleanCommandLine } from './ghosts';
 import { octaviaFlag } from './sandbox';
 
@@ -112,10 +110,8 @@ export const apiBenchCommand: CommandSpec = {
     if (!useSandbox && flagString(ctx, 'octavia'))
       throw new UsageError("--octavia chooses the sandbox's Octavia; give it with --sandbox");
     const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
-    if (json) checkOutputPath('report-json', json);
-    if (html) checkOutputPath('report-html', html);
+    const paths = reportPaths(ctx);
+    const started = new Date();
     const sb = useSandbox
       ? await startSandbox({ hms: 1, api: true, say: (s) => ctx.out.write(s), octavia })
       : undefined;
@@ -129,6 +125,8 @@ export const apiBenchCommand: CommandSpec = {
     };
     const prefixes: string[] = [];
     const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
+    const meta = commandMeta(ctx, `API ${t.url}; database ${maskUrl(cfg.dbConnection ?? '')}`, files);
+    meta.date = started.toISOString();
     const db = parseDbUrl(cfg.dbConnection);
     // The run's lifecycle rules: bounded statements and reconnects, privileges and the prefix lock before
     // the first write, one cleanup path whatever stops it, and the exact clean commands when it cannot.
@@ -182,7 +180,7 @@ export const apiBenchCommand: CommandSpec = {
         await sb?.stop();
       }
     }
-    if (json) {
+    {
       const doc = {
         kind: 'api-bench',
         version: toolVersion(),
@@ -192,9 +190,8 @@ export const apiBenchCommand: CommandSpec = {
         pageSize,
         timings,
       };
-      writeFileSync(json, `${JSON.stringify(doc, null, 2)}\n`);
+      emitReports(ctx, { kind: 'api-bench', meta, timings, json: doc }, paths);
     }
-    if (html) writeFileSync(html, renderApiBenchHtml(timings));
     const bad = timings.filter((r) => r.status !== 200 || r.count !== r.expected);
     if (bad.length) {
       ctx.err.write(

@@ -1,29 +1,37 @@
 // `stresshm capacity`: finds the health manager's breaking point by itself (see capacity.ts).
 
-import { writeFileSync } from 'node:fs';
+import { maskUrl } from '../../config/dburl';
 import { EXIT_INTERRUPTED, UsageError } from '../../errors';
 import { type CapacityOptions, type CapacityStep, type StepRunner, searchCapacity } from '../../experiments/capacity';
 import { headroomText, type ProfileStep, profileStep } from '../../experiments/headroom';
 import { parseSweep, type Sweep, sweepCapacity } from '../../experiments/sweep';
 import { interruptRequested } from '../../lifecycle/interrupt';
-import { checkOutputPath } from '../../report';
-import { renderCapacityHtml } from '../../report/capacity';
-import { renderSweepHtml } from '../../report/sweep';
 import { checkHmLogs } from '../../run/preflight';
+import type { RunRecord } from '../../run/record';
 import { runStress } from '../../run/runner';
+import { StepTracker } from '../../run/steptrack';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagBool, flagNumber, flagString, flagStrings } from '../command';
 import { capacityFlags } from '../flags';
 import { hmLogCommands, LIVE_FLAGS, type Live, openLive } from '../live';
+import { commandMeta, emitReports, reportPaths } from '../reports';
 import { cleanCommandLine } from './ghosts';
 import { PROFILE_FLAGS, type ProfileChoice, profileChoice } from './profile';
 
-function stepLine(s: CapacityStep): string {
+/** The database (password masked) and the HM endpoints a search ran against. */
+function capacityTarget(ctx: CommandContext): string {
+  const cfg = ctx.config();
+  const db = cfg.dbConnection ? `database ${maskUrl(cfg.dbConnection)}; ` : '';
+  return `${db}HM ${cfg.controllerIpPortList.join(', ')}`;
+}
+
+/** A step's result on one line within 80 columns. */
+export function stepLine(s: CapacityStep): string {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
   return (
-    `${String(s.rate).padStart(6)}/s  ${String(s.amphorae).padStart(7)} amphorae  processed ` +
-    `${s.processedPerSec.toFixed(0)}/s ` +
-    `(${(100 * s.processedShare).toFixed(1)}%)  p99 lag ${s.lagP99.toFixed(1)} s` +
-    `${s.drops !== undefined ? `  drops ${s.drops}` : ''}  ${s.verdict}`
+    `${n(s.rate).padStart(6)}/s ${n(s.amphorae).padStart(6)} amph  processed ${n(s.processedPerSec)}/s ` +
+    `${(100 * s.processedShare).toFixed(1)}%  p99 ${s.lagP99.toFixed(1)} s` +
+    `${s.drops !== undefined ? `  drops ${n(s.drops)}` : ''}  ${s.verdict}`
   );
 }
 
@@ -46,14 +54,8 @@ async function runSweep(
         `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`,
     );
   }
-  if (out.json) {
-    writeFileSync(out.json, `${JSON.stringify({ version: toolVersion(), ...res }, null, 2)}\n`);
-    ctx.out.write(`  report: ${out.json}\n`);
-  }
-  if (out.html) {
-    writeFileSync(out.html, renderSweepHtml(res));
-    ctx.out.write(`  report: ${out.html}\n`);
-  }
+  const meta = commandMeta(ctx, capacityTarget(ctx));
+  emitReports(ctx, { kind: 'sweep', meta, result: res, json: { version: toolVersion(), ...res } }, out);
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.points.every((p) => p.knee !== undefined) ? 0 : 1;
 }
@@ -96,15 +98,12 @@ export const capacityCommand: CommandSpec = {
       stepSecs: flagNumber(ctx, 'step_secs', Math.max(20, 3 * interval)),
       refineSteps: flagNumber(ctx, 'refine'),
     };
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
+    const { json, html } = reportPaths(ctx);
     const choice = profileChoice(ctx, false);
     if (choice && choice.profile.amphorae === 0) {
       throw new UsageError(`--profile ${choice.file}: the profiled fleet has no amphorae`);
     }
     checkHmLogs(flagStrings(ctx, 'hm_log'));
-    if (json) checkOutputPath('report-json', json);
-    if (html) checkOutputPath('report-html', html);
     const sweepText = flagString(ctx, 'sweep');
     const sweep = sweepText === undefined ? undefined : parseSweep(sweepText);
     if (sweep && choice) throw new UsageError('--sweep and --profile exclude each other (a profile fixes the shapes)');
@@ -131,26 +130,35 @@ async function search(
   const interval = ctx.config().heartbeatInterval;
   const hmLogCmds = hmLogCommands(ctx);
   const profiled = new Map<number, ProfileStep>();
+  const track = new StepTracker(ctx.out);
   const runStep: StepRunner = async (stepCfg) => {
     const { cfg, plan } = choice
       ? profileStep(choice.profile, choice.seed, stepCfg, profiled)
       : { cfg: stepCfg, plan: undefined };
-    const rec = (
-      await runStress({
-        cfg,
-        plan,
-        keep: false,
-        yes: ctx.yes,
-        hmLogs,
-        hmLogCmds,
-        reports: {},
-        out: ctx.out,
-        quiet: true,
-        abortOnFail: flagBool(ctx, 'abort_on_fail'),
-        cleanHint: (p) => cleanCommandLine(ctx, p),
-        subscribe: (events) => live.subscribe(events),
-      })
-    ).record;
+    let rec: RunRecord;
+    try {
+      rec = (
+        await runStress({
+          cfg,
+          plan,
+          keep: false,
+          yes: ctx.yes,
+          hmLogs,
+          hmLogCmds,
+          reports: {},
+          out: ctx.out,
+          quiet: true,
+          abortOnFail: flagBool(ctx, 'abort_on_fail'),
+          cleanHint: (p) => cleanCommandLine(ctx, p),
+          subscribe: (events) => {
+            track.follow(events, `step ${Math.round((cfg.loadBalancers * 2) / cfg.heartbeatInterval)}/s`);
+            live.subscribe(events);
+          },
+        })
+      ).record;
+    } finally {
+      track.clear();
+    }
     // What the step really ran (read back from the database), not what the plan intended.
     const ran = profiled.get(stepCfg.loadBalancers * 2);
     if (ran) Object.assign(ran, { amphorae: rec.amphorae, loadBalancers: rec.loadBalancers });
@@ -158,8 +166,8 @@ async function search(
   };
   if (sweep) return runSweep(ctx, sweep, o, runStep, { json, html });
   ctx.out.write(
-    `capacity search at a ${interval} s interval: from ${o.startRate}/s, x${o.factor} per step up to ` +
-      `${o.maxRate}/s, ${o.stepSecs} s per step\n`,
+    `capacity search: interval ${interval} s, from ${o.startRate}/s x${o.factor} per step to ${o.maxRate}/s, ` +
+      `${o.stepSecs} s per step\n`,
   );
   const res = await searchCapacity(
     { files: ctx.configFiles, overrides: ctx.overrides },
@@ -178,14 +186,7 @@ async function search(
         profile_steps: [...profiled.values()],
       }
     : { version: toolVersion(), ...res };
-  if (json) {
-    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-    ctx.out.write(`  report: ${json}\n`);
-  }
-  if (html) {
-    writeFileSync(html, renderCapacityHtml(res));
-    ctx.out.write(`  report: ${html}\n`);
-  }
+  emitReports(ctx, { kind: 'capacity', meta: commandMeta(ctx, capacityTarget(ctx)), result: res, json: report }, out);
   if (interruptRequested()) return EXIT_INTERRUPTED;
   return res.lastGood ? 0 : 1;
 }

@@ -2,7 +2,7 @@
 // with the live dashboard + verdict + HTML report, then teardown), `api-bench` (API list
 // latency over growing ghost populations) and `compare` (two HM builds side by side).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/config';
 import { EnvError, UsageError } from '../../errors';
@@ -10,12 +10,13 @@ import { type CompareOptions, compareFigures, comparisonTable, measureBuild } fr
 import { onInterrupt, setInterruptHint } from '../../lifecycle/interrupt';
 import { OCTAVIA_FLAG_HELP, parseOctaviaChoice } from '../../octavia/release';
 import { readyOctavia, type Sandbox, startSandbox } from '../../octavia/sandbox';
-import { renderCompareHtml } from '../../report/compare';
+import { newMeta } from '../../report';
 import { runStress } from '../../run/runner';
 import { printSummary } from '../../terminal/summary';
 import { toolVersion } from '../../version';
 import { type CommandContext, type CommandSpec, flagNumber, flagString, summaryIo } from '../command';
 import { capacityFlags } from '../flags';
+import { emitReports, flagSettings, reportPaths } from '../reports';
 
 export const octaviaFlag = { name: 'octavia', type: 'string' as const, help: OCTAVIA_FLAG_HELP };
 
@@ -101,6 +102,7 @@ export const sandboxCommand: CommandSpec = {
       );
       crash = await Promise.race([new Promise<undefined>((done) => onInterrupt(() => done(undefined))), sb.crashed]);
     } finally {
+      ctx.out.write('Stopping the sandbox: Octavia processes, database, files...\n');
       await sb.stop();
       ctx.out.write('Sandbox removed.\n');
     }
@@ -129,7 +131,7 @@ export const demoCommand: CommandSpec = {
     const amphorae = flagNumber(ctx, 'amphorae');
     const duration = flagNumber(ctx, 'duration');
     const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
-    ctx.out.write('Starting a throwaway Octavia: database, schema (octavia-db-manage), 2 health managers...\n');
+    ctx.out.write('Starting a throwaway Octavia: database, schema, 2 health managers...\n');
     const sb = await startSandbox({ hms: 2, heartbeatInterval: 10, say: (s) => ctx.out.write(s), octavia });
     setInterruptHint(() => `Sandbox files are in ${sb.dir}; database ${sb.database} may remain.`);
     try {
@@ -157,6 +159,7 @@ export const demoCommand: CommandSpec = {
       ctx.out.write(`Octavia under test: ${sb.octaviaVersion}\n`);
       return res.exitCode;
     } finally {
+      ctx.out.write('Stopping the sandbox: Octavia processes, database, files...\n');
       await sb.stop();
       ctx.out.write('Sandbox torn down: health managers stopped, database dropped, files removed.\n');
     }
@@ -210,6 +213,7 @@ export const compareCommand: CommandSpec = {
     if (!a || !b)
       throw new UsageError('compare needs two Octavias: stresshm compare installed|SUITE|PATH installed|SUITE|PATH');
     const choices = [parseOctaviaChoice(a), parseOctaviaChoice(b)];
+    const paths = reportPaths(ctx);
     const versions: string[] = [];
     for (const c of choices) versions.push((await readyOctavia(c, (s) => ctx.out.write(s))).version);
     ctx.out.write(`A: ${versions[0]}\nB: ${versions[1]}\n`);
@@ -228,19 +232,20 @@ export const compareCommand: CommandSpec = {
       },
     };
     const line = (s: string) => ctx.out.write(`${s}\n`);
+    const started = new Date();
     const fa = await measureBuild(choices[0], o, line);
     const fb = await measureBuild(choices[1], o, line);
     const rows = compareFigures(fa, fb);
     for (const l of comparisonTable(rows)) line(l);
     line(`A (${fa.version}): ${fa.knee.knee}\nB (${fb.version}): ${fb.knee.knee}`);
-    const json = flagString(ctx, 'report_json');
-    const html = flagString(ctx, 'report_html');
-    if (json)
-      writeFileSync(
-        json,
-        `${JSON.stringify({ kind: 'compare', version: toolVersion(), a: fa, b: fb, rows }, null, 2)}\n`,
-      );
-    if (html) writeFileSync(html, renderCompareHtml(fa, fb, rows));
+    // each build runs in its own sandbox with the settings the flags give: they are the settings
+    const meta = newMeta(
+      `sandboxes on loopback: A ${fa.version ?? a}, B ${fb.version ?? b}`,
+      flagSettings(ctx),
+      started,
+    );
+    const json = { kind: 'compare', version: toolVersion(), a: fa, b: fb, rows };
+    emitReports(ctx, { kind: 'compare', meta, a: fa, b: fb, rows, json }, paths);
     return 0;
   },
 };
