@@ -19,7 +19,8 @@ struct PlainTable {
 constexpr PlainTable kPlain;
 
 char* AppendU(char* p, uint32_t unit) {
-  const char u[6] = {'\\', 'u', kHex[(unit >> 12) & 15], kHex[(unit >> 8) & 15], kHex[(unit >> 4) & 15], kHex[unit & 15]};
+  const char u[6] = {'\\', 'u', kHex[(unit >> 12) & 15], kHex[(unit >> 8) & 15],
+                     kHex[(unit >> 4) & 15], kHex[unit & 15]};
   std::memcpy(p, u, 6);
   return p + 6;
 }
