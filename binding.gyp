@@ -7,6 +7,7 @@
         "native/binding.cc",
         "native/blast.cc",
         "native/clocks.cc",
+        "native/encode_bench.cc",
         "native/envelope.cc",
         "native/fleet_spec.cc",
         "native/heartbeat_encoder.cc",

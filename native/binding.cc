@@ -5,10 +5,12 @@
 #include <napi.h>
 
 #include <memory>
+#include <utility>
 
 #include "address.h"
 #include "blast.h"
 #include "clocks.h"
+#include "encode_bench.h"
 #include "fleet_spec.h"
 #include "heartbeat_encoder.h"
 #include "js_args.h"
@@ -67,12 +69,25 @@ class Addon : public Napi::Addon<Addon> {
     return Napi::Buffer<char>::Copy(info.Env(), packet.data(), packet.size());
   }
 
-  // benchEncode(spec, amphora, count): encodes `count` consecutive heartbeats of one amphora;
-  // returns the CPU seconds taken (the thread's own, so other load on the machine does not count).
+  // benchEncode(spec, amphora, count): encodes `count` consecutive heartbeats of one amphora,
+  // whole and stage by stage, in 10 batches; CPU seconds per heartbeat (the thread's own, so
+  // other load on the machine counts less) and the allocations counted by bench/c/malloc_count.c.
   Napi::Value BenchEncode(const Napi::CallbackInfo& info) {
-    AmphoraCall c = AmphoraArgs(info, "benchEncode", "count", 1, 1e9);
-    double secs = Guarded(info.Env(), [&] { return TimeEncoding(c.spec, c.amphora, c.n); });
-    return Napi::Number::New(info.Env(), secs);
+    AmphoraCall c = AmphoraArgs(info, "benchEncode", "count", 10, 1e9);
+    EncodeTimes t = Guarded(info.Env(), [&] { return TimeEncoding(c.spec, c.amphora, c.n, 10); });
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    const std::pair<const char*, const StageTime*> stages[] = {
+        {"total", &t.total}, {"json", &t.json}, {"deflate", &t.deflate}, {"hmac", &t.hmac}};
+    for (const auto& [name, time] : stages) {
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("best", time->best);
+      o.Set("median", time->median);
+      out.Set(name, o);
+    }
+    out.Set("allocs", Napi::Number::New(env, static_cast<double>(t.allocs)));
+    out.Set("heartbeats", Napi::Number::New(env, static_cast<double>(t.heartbeats)));
+    return out;
   }
 
   // blast(spec, durationMs): replays every amphora's first heartbeat as fast as possible.
@@ -141,19 +156,6 @@ class Addon : public Napi::Addon<Addon> {
     std::string packet;
     stresshm::EncodeHeartbeat(spec, amphora, seq, counters, packet);
     return packet;
-  }
-
-  static double TimeEncoding(const FleetSpec& spec, uint32_t amphora, uint64_t count) {
-    AmphoraCounters counters;
-    std::string packet;
-    size_t bytes = 0;
-    double t0 = ThreadCpuSeconds();
-    for (uint64_t s = 0; s < count; s++) {
-      stresshm::EncodeHeartbeat(spec, amphora, s, counters, packet);
-      bytes += packet.size();
-    }
-    double secs = ThreadCpuSeconds() - t0;
-    return bytes > 0 ? secs : 0;
   }
 
   std::shared_ptr<Registry> registry_ = std::make_shared<Registry>();

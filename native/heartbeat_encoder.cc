@@ -158,6 +158,7 @@ void BuildMessageJsonInto(std::string& out, const FleetSpec& f, uint32_t amphora
     j.Uint(static_cast<uint64_t>(f.version));
   }
   j.Close();
+  j.Finish();
 }
 
 std::string BuildMessageJson(const FleetSpec& f, uint32_t amphora, uint64_t seq,

@@ -1,6 +1,7 @@
 // Python json.dumps text (see py_json.h).
 #include "py_json.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace stresshm {
@@ -8,9 +9,20 @@ namespace {
 
 const char kHex[] = "0123456789abcdef";
 
-void AppendU(std::string& out, uint32_t unit) {
-  char u[6] = {'\\', 'u', kHex[(unit >> 12) & 15], kHex[(unit >> 8) & 15], kHex[(unit >> 4) & 15], kHex[unit & 15]};
-  out.append(u, 6);
+// Bytes json.dumps writes as they are (ensure_ascii): space..~ except '"' and '\\'.
+struct PlainTable {
+  bool plain[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c <= 0x7e; c++) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlain;
+
+char* AppendU(char* p, uint32_t unit) {
+  const char u[6] = {'\\', 'u', kHex[(unit >> 12) & 15], kHex[(unit >> 8) & 15],
+                     kHex[(unit >> 4) & 15], kHex[unit & 15]};
+  std::memcpy(p, u, 6);
+  return p + 6;
 }
 
 // Decodes one UTF-8 sequence at s[i]; an invalid one is U+FFFD and consumes one byte.
@@ -31,46 +43,79 @@ uint32_t DecodeUtf8(const unsigned char* s, size_t n, size_t& i) {
 
 }  // namespace
 
+PyJson::PyJson(std::string& out, bool compact)
+    : out_(out), item_(compact ? "," : ", "), key_(compact ? ":" : ": "), sep_len_(compact ? 1 : 2) {
+  out_.resize(out_.capacity() < 1024 ? 1024 : out_.capacity());
+  p_ = &out_[0];
+  end_ = p_ + out_.size();
+}
+
+void PyJson::Grow(size_t n) {
+  size_t used = static_cast<size_t>(p_ - out_.data());
+  out_.resize(std::max(2 * out_.size(), used + n));
+  p_ = &out_[0] + used;
+  end_ = &out_[0] + out_.size();
+}
+
+void PyJson::Finish() { out_.resize(static_cast<size_t>(p_ - out_.data())); }
+
 void PyJson::Separator() {
-  if (!first_) out_ += item_;
+  if (!first_) Put(item_, sep_len_);
   first_ = false;
 }
 
-void PyJson::Key(const char* k, size_t n) {
+void PyJson::PlainKey(const char* k, size_t n) {
+  Room(n + 6);
   Separator();
-  String(k, n);
-  out_ += key_;
+  Put('"');
+  Put(k, n);
+  Put('"');
+  Put(key_, sep_len_);
+}
+
+void PyJson::Key(const char* k, size_t n) {
+  Room(6 * n + 6);
+  Separator();
+  Put('"');
+  Body(k, n);
+  Put('"');
+  Put(key_, sep_len_);
 }
 
 void PyJson::Key2(const std::string& a, const std::string& b) {
+  Room(6 * (a.size() + b.size()) + 7);
   Separator();
-  out_.push_back('"');
+  Put('"');
   Body(a.data(), a.size());
-  out_.push_back(':');
+  Put(':');
   Body(b.data(), b.size());
-  out_.push_back('"');
-  out_ += key_;
+  Put('"');
+  Put(key_, sep_len_);
 }
 
 void PyJson::String(const char* s, size_t n) {
-  out_.push_back('"');
+  Room(6 * n + 2);
+  Put('"');
   Body(s, n);
-  out_.push_back('"');
+  Put('"');
 }
 
 void PyJson::Uint(uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out_.append(buf, r.ptr);
+  Room(20);
+  p_ = std::to_chars(p_, p_ + 20, v).ptr;
 }
 
+// Escapes as json.dumps does; each input byte gives at most 6 output bytes (a control
+// character's \u00XX; a UTF-8 sequence of 2 to 4 bytes gives one or two \uXXXX).
 void PyJson::Body(const char* str, size_t n) {
   const auto* s = reinterpret_cast<const unsigned char*>(str);
+  char* p = p_;
   for (size_t i = 0; i < n;) {
-    size_t run = i;  // characters written as they are, appended in one go
-    while (run < n && s[run] >= 0x20 && s[run] <= 0x7e && s[run] != '"' && s[run] != '\\') run++;
+    size_t run = i;  // characters written as they are, copied in one go
+    while (run < n && kPlain.plain[s[run]]) run++;
     if (run > i) {
-      out_.append(str + i, run - i);
+      std::memcpy(p, str + i, run - i);
+      p += run - i;
       i = run;
       continue;
     }
@@ -78,28 +123,34 @@ void PyJson::Body(const char* str, size_t n) {
     if (c >= 0x80) {
       uint32_t cp = DecodeUtf8(s, n, i);
       if (cp < 0x10000) {
-        AppendU(out_, cp);
+        p = AppendU(p, cp);
       } else {
         cp -= 0x10000;
-        AppendU(out_, 0xd800 | (cp >> 10));
-        AppendU(out_, 0xdc00 | (cp & 0x3ff));
+        p = AppendU(p, 0xd800 | (cp >> 10));
+        p = AppendU(p, 0xdc00 | (cp & 0x3ff));
       }
       continue;
     }
     i++;
+    char esc = 0;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) AppendU(out_, c);
-        else out_.push_back(static_cast<char>(c));
+      case '"': esc = '"'; break;
+      case '\\': esc = '\\'; break;
+      case '\b': esc = 'b'; break;
+      case '\f': esc = 'f'; break;
+      case '\n': esc = 'n'; break;
+      case '\r': esc = 'r'; break;
+      case '\t': esc = 't'; break;
+      default: break;
+    }
+    if (esc) {
+      *p++ = '\\';
+      *p++ = esc;
+    } else {
+      p = AppendU(p, c);  // the other controls and DEL
     }
   }
+  p_ = p;
 }
 
 }  // namespace stresshm

@@ -58,14 +58,31 @@ export interface NativeSink {
   stop(): void;
 }
 
+/** CPU seconds per heartbeat of the calling thread: the best and the median of 10 batches. */
+export interface StageTime {
+  best: number;
+  median: number;
+}
+
+/** benchEncode's figures; `allocs` counts the whole encoder's heap allocations when
+ * bench/c/malloc_count.c is preloaded (LD_PRELOAD), and is -1 otherwise. */
+export interface EncodeTimes {
+  total: StageTime;
+  json: StageTime;
+  deflate: StageTime;
+  hmac: StageTime;
+  allocs: number;
+  heartbeats: number;
+}
+
 export interface NativeAddon {
   /** The packet of amphora's heartbeat `seq` (from 0). */
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
   /** Opens and connects a UDP socket per endpoint; throws (code ENDPOINT_ERROR) naming an unusable one. */
   checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
   blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
-  /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
-  benchEncode(spec: Buffer, amphora: number, count: number): number;
+  /** Encodes `count` consecutive heartbeats of one amphora, whole and stage by stage (bench/encode.ts). */
+  benchEncode(spec: Buffer, amphora: number, count: number): EncodeTimes;
   blastPayload(
     host: string,
     port: number,
