@@ -177,13 +177,18 @@ export const apiBenchCommand: CommandSpec = {
     let schema: Schema | undefined;
     try {
       await preflight(t);
-      const conn = await session.conn();
-      schema = await loadSchema(conn, db.database, 3);
-      await checkPrivileges(conn, schema, 'write', 3);
-      await confirmTarget(conn, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
+      const first = await session.conn();
+      schema = await loadSchema(first, db.database, 3);
+      await checkPrivileges(first, schema, 'write', 3);
+      await confirmTarget(first, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
+      // a reconnect (the socket times out when idle) takes the prefix locks again
+      session.whenConnected(async (c) => {
+        for (const p of prefixes) await holdPrefixLock(c, p);
+      });
       let have = 0;
       for (const size of sizes) {
         const plan = planFromConfig({ ...cfg, loadBalancers: size - have });
+        const conn = await session.conn();
         await holdPrefixLock(conn, plan.prefix);
         prefixes.push(plan.prefix);
         await populate(conn, schema, plan, { progress: new Progress(`populate to ${size} LBs`) });
@@ -196,7 +201,16 @@ export const apiBenchCommand: CommandSpec = {
               ? await firstId(t, `/v2/lbaas/l7policies?project_id=${projectId}&limit=1`, 'l7policies')
               : undefined,
         };
-        const res = await benchCalls(t, size, callsFor(t, cfg, size, ids), repeat, pageSize, `${prefixes[0]}-lb1`);
+        // the API calls can outlast the socket timeout: keep the connection (and its locks) alive
+        const ping = setInterval(() => void session.run((c) => c.query('SELECT 1')).catch(() => undefined), 10_000);
+        const res = await benchCalls(
+          t,
+          size,
+          callsFor(t, cfg, size, ids),
+          repeat,
+          pageSize,
+          `${prefixes[0]}-lb1`,
+        ).finally(() => clearInterval(ping));
         timings.push(...res);
         for (const r of res) {
           ctx.out.write(
