@@ -2,8 +2,9 @@
 // loopback port) against the sandbox's Octavia 11 API with auth_strategy = keystone, so the API
 // itself validates every token: with clouds.yaml (OS_CLIENT_CONFIG_FILE) and with OS_* variables
 // the bench lists through the catalog's load-balancer endpoint; with short-lived tokens (a second
-// Keystone) the session renews each before it expires; a wrong password or an unknown cloud is one line and exit 3 / 2, and the password
-// is printed nowhere. Everything the test started or created is gone at the end.
+// Keystone) the session renews each before it expires; a wrong password or an unknown cloud is
+// one line and exit 3 / 2, and the password is printed nowhere. Everything the test started or
+// created is gone at the end.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
