@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs and starts the system parts stresshm's demo and tests need, when missing:
 # Debian's python3-octavia (real Octavia 11 HM, API, db-manage), chromium (report test),
-# debootstrap in CI (the tests build Debian roots with sid's and trixie's Octavia), and a
-# running MariaDB on 127.0.0.1:3306. As non-root it prints the command to run instead.
+# debootstrap in CI (the tests build Debian roots with sid's and trixie's Octavia), Debian's
+# python3-keystone (the library, keystone-manage and keystone-wsgi-public: no daemon, no
+# apache; the Keystone test serves it itself on a loopback port) and a running MariaDB on
+# 127.0.0.1:3306. As non-root it prints the command to run instead.
 set -euo pipefail
 need=()
 [ -x /usr/bin/octavia-health-manager ] || need+=(python3-octavia)
 /usr/bin/python3 -c 'import pymysql' 2>/dev/null || need+=(python3-pymysql)
+# a real Keystone for the api-bench authentication test (not the `keystone` package: it would start a daemon)
+[ -x /usr/bin/keystone-wsgi-public ] || need+=(python3-keystone)
 # the addon links the system zlib statically (Python's deflate, byte for byte); the encode bench links OpenSSL
 dpkg -s zlib1g-dev >/dev/null 2>&1 || need+=(zlib1g-dev)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)

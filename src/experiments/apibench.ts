@@ -4,9 +4,17 @@
 import { EnvError } from '../errors';
 import { percentile } from '../run/monitor';
 
+/** Tokens from Keystone: the current one, or a new one (KeystoneSession). */
+export interface TokenSource {
+  token(): Promise<string>;
+  renew(): Promise<string>;
+}
+
 export interface ApiTarget {
   url: string;
+  /** A fixed token (--token); without `auth` or `token` the API must run in noauth mode. */
   token?: string;
+  auth?: TokenSource;
   projectId: string;
 }
 
@@ -30,27 +38,42 @@ export interface ListCall {
   expected: number;
 }
 
-export async function getJson(
+/** One timed GET (the token is obtained before the clock starts). */
+async function timedGet(
   t: ApiTarget,
   path: string,
+  token: string,
 ): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {
   const started = performance.now();
   let r: Response;
   try {
     r = await fetch(`${t.url}${path}`, {
-      headers: { 'X-Auth-Token': t.token ?? 'noauth', Accept: 'application/json' },
+      headers: { 'X-Auth-Token': token, Accept: 'application/json' },
       signal: AbortSignal.timeout(120000),
     });
   } catch (e) {
     throw new EnvError(`Octavia API at ${t.url} does not answer: ${(e as Error).message}`);
   }
   const body = (await r.json().catch(() => ({}))) as Record<string, unknown>;
-  const ms = performance.now() - started;
+  return { status: r.status, body, ms: performance.now() - started };
+}
+
+export async function getJson(
+  t: ApiTarget,
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {
+  let r = await timedGet(t, path, t.auth ? await t.auth.token() : (t.token ?? 'noauth'));
+  // a Keystone token the API refuses (expired early, revoked) is replaced once
+  if (r.status === 401 && t.auth) r = await timedGet(t, path, await t.auth.renew());
   if (r.status === 401 || r.status === 403)
     throw new EnvError(
-      `Octavia API at ${t.url} answered ${r.status}: give a valid Keystone token with --token (admin for amphorae)`,
+      t.auth
+        ? `Octavia API at ${t.url} answered ${r.status} to a fresh Keystone token: the user needs a role that ` +
+            'lists load balancers (admin for amphorae)'
+        : `Octavia API at ${t.url} answered ${r.status}: give a valid Keystone token (--os-cloud, OS_* ` +
+            'variables or --token; admin for amphorae)',
     );
-  return { status: r.status, body, ms };
+  return r;
 }
 
 async function timeCall(

@@ -1,5 +1,16 @@
 // octavia.conf for a self-contained controller on loopback: noop compute, network and
-// amphora drivers, noauth API, the health manager's UDP endpoint and its own log file.
+// amphora drivers, noauth API (or Keystone tokens validated by keystonemiddleware), the health
+// manager's UDP endpoint and its own log file.
+
+/** The Keystone the API validates tokens with, and the service user keystonemiddleware logs in as. */
+export interface KeystoneAuthOptions {
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string;
+  userDomainName?: string;
+  projectDomainName?: string;
+}
 
 export interface OctaviaConfOptions {
   dbUrl: string;
@@ -11,6 +22,24 @@ export interface OctaviaConfOptions {
   healthUpdateThreads: number;
   statsUpdateThreads: number;
   apiPort?: number;
+  keystone?: KeystoneAuthOptions;
+}
+
+function authSection(k?: KeystoneAuthOptions): string {
+  if (!k) return 'auth_strategy = noauth\n';
+  return `auth_strategy = keystone
+
+[keystone_authtoken]
+www_authenticate_uri = ${k.authUrl}
+auth_url = ${k.authUrl}
+auth_type = password
+interface = public
+username = ${k.username}
+password = ${k.password}
+project_name = ${k.projectName}
+user_domain_name = ${k.userDomainName ?? 'Default'}
+project_domain_name = ${k.projectDomainName ?? 'Default'}
+`;
 }
 
 export function renderOctaviaConf(o: OctaviaConfOptions): string {
@@ -43,9 +72,8 @@ network_driver = network_noop_driver
 jobboard_enabled = False
 
 [api_settings]
-auth_strategy = noauth
 pagination_max_limit = 1000000
 bind_host = 127.0.0.1
 bind_port = ${o.apiPort ?? 9876}
-`;
+${authSection(o.keystone)}`;
 }

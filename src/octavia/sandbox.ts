@@ -1,7 +1,7 @@
 // A throwaway Octavia on loopback: its own database on the local MariaDB (or on a private
 // mariadbd when none answers) with the schema from the chosen Octavia's octavia-db-manage
 // (installed, a Debian suite's root, or a source checkout: release.ts), N real health
-// managers (noop drivers) and optionally the API (noauth); plus the matching stresshm
+// managers (noop drivers) and optionally the API (noauth, or Keystone); plus the matching stresshm
 // configuration. stop() removes all of it; `crashed` settles when any part dies on its own.
 
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type DbTarget, formatDbUrl } from '../config/dburl';
 import { EnvError, UsageError } from '../errors';
 import { connect } from '../ghostdb/db';
-import { renderOctaviaConf } from './conf';
+import { type KeystoneAuthOptions, renderOctaviaConf } from './conf';
 import { type PrivateMariadb, serverAnswers, startPrivateMariadb } from './mariadbd';
 import { upgradeHead } from './migrate';
 import {
@@ -46,6 +46,8 @@ export interface SandboxOptions {
   hmPorts?: number[];
   /** TCP port for the API (default: a free one). */
   apiPort?: number;
+  /** The API validates Keystone tokens with this Keystone (auth_strategy = keystone) instead of noauth. */
+  keystone?: KeystoneAuthOptions;
   dir?: string;
   /** Where progress lines (package installation) go. */
   say?: (s: string) => void;
@@ -212,6 +214,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
           healthUpdateThreads: o.healthUpdateThreads ?? 2,
           statsUpdateThreads: o.statsUpdateThreads ?? 2,
           apiPort,
+          keystone: o.keystone,
         }),
       );
       return oct.inner(f);

@@ -2,6 +2,7 @@
 // run's lifecycle rules for the ghosts it writes (bounded statements, locks, one cleanup path).
 
 import { randomUUID } from 'node:crypto';
+import { resolveCloudAuth } from '../../config/cloudauth';
 import { type Config, loadConfig } from '../../config/config';
 import { maskUrl, parseDbUrl } from '../../config/dburl';
 import { EnvError, UsageError } from '../../errors';
@@ -13,6 +14,7 @@ import {
   type ListCall,
   preflight,
 } from '../../experiments/apibench';
+import { KeystoneSession } from '../../experiments/keystone';
 import { cleanPrefix } from '../../ghostdb/clean';
 import { planFromConfig } from '../../ghostdb/ghosts';
 import { confirmTarget } from '../../ghostdb/guard';
@@ -26,7 +28,7 @@ import { parseOctaviaChoice } from '../../octavia/release';
 import { startSandbox } from '../../octavia/sandbox';
 import { Progress } from '../../terminal/progress';
 import { toolVersion } from '../../version';
-import { type CommandSpec, flagNumber, flagString, flagText } from '../command';
+import { type CommandContext, type CommandSpec, flagNumber, flagString, flagText } from '../command';
 import { commandMeta, emitReports, reportPaths } from '../reports';
 import { cleanCommandLine } from './ghosts';
 import { octaviaFlag } from './sandbox';
@@ -69,16 +71,38 @@ function callsFor(
   return calls;
 }
 
+/** Keystone credentials (--os-cloud, OS_CLOUD or OS_AUTH_URL) when no --token is given; else none. */
+function keystoneFor(ctx: CommandContext): KeystoneSession | undefined {
+  const cloud = flagString(ctx, 'os_cloud');
+  if (flagString(ctx, 'token')) {
+    if (cloud) throw new UsageError('give either --token or --os-cloud, not both');
+    return undefined;
+  }
+  const auth = resolveCloudAuth(process.env, {
+    cloud,
+    regionName: flagString(ctx, 'os_region_name'),
+    interface: flagString(ctx, 'os_interface'),
+  });
+  return auth && new KeystoneSession(auth);
+}
+
 export const apiBenchCommand: CommandSpec = {
   name: 'api-bench',
   summary: 'Time the Octavia API list calls over ghost populations of growing size (with pagination and a filter).',
   usage:
-    'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | --api-url URL [--token T] --config-file ' +
-    'F) [--sizes N,N,...] [--repeat N] [--report-json F] [--report-html F]',
+    'stresshm api-bench (--sandbox [--octavia installed|SUITE|PATH] | [--os-cloud NAME | OS_* variables] ' +
+    '[--api-url URL] --config-file F | --api-url URL [--token T] --config-file F) [--sizes N,N,...] [--repeat N] ' +
+    '[--report-json F] [--report-html F]',
   description:
     'Populates ghosts up to each size (one project), then times each list call: the whole list, the second ' +
     'page\n(limit + marker) and a name filter; every answer must be 200 with the expected count. The ghosts ' +
-    'are removed at the end.',
+    'are removed at the end.\n' +
+    'Keystone: --os-cloud NAME (or OS_CLOUD) reads clouds.yaml (OS_CLIENT_CONFIG_FILE, ./, ~/.config/openstack/, ' +
+    '/etc/openstack/;\nsecure.yaml merged); without it OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME, ' +
+    'OS_USER_DOMAIN_NAME,\nOS_PROJECT_DOMAIN_NAME (or the _ID forms), OS_REGION_NAME, OS_INTERFACE; ' +
+    'OS_AUTH_TYPE=v3applicationcredential\nwith OS_APPLICATION_CREDENTIAL_ID/_SECRET. The Octavia endpoint is the ' +
+    "catalog's load-balancer one unless --api-url\nis given; the token is renewed before it expires and once " +
+    'if the API refuses it. Secrets are never printed.',
   flags: [
     { name: 'sandbox', type: 'bool', help: 'Start a throwaway Octavia (DB, API in noauth mode) and benchmark it.' },
     octaviaFlag,
@@ -88,6 +112,13 @@ export const apiBenchCommand: CommandSpec = {
       help: 'Octavia API endpoint, e.g. http://127.0.0.1:9876 (the ghosts go to the configured database).',
     },
     { name: 'token', type: 'string', help: 'Keystone token (X-Auth-Token) for a real API; admin to list amphorae.' },
+    { name: 'os_cloud', type: 'string', help: 'Cloud name in clouds.yaml (default: OS_CLOUD) to authenticate with.' },
+    { name: 'os_region_name', type: 'string', help: 'Region of the load-balancer endpoint (default: OS_REGION_NAME).' },
+    {
+      name: 'os_interface',
+      type: 'string',
+      help: 'Catalog interface: public, internal or admin (default: OS_INTERFACE, else public).',
+    },
     {
       name: 'sizes',
       type: 'string',
@@ -106,7 +137,11 @@ export const apiBenchCommand: CommandSpec = {
     const repeat = flagNumber(ctx, 'repeat');
     const pageSize = flagNumber(ctx, 'page_size');
     const useSandbox = ctx.flags.sandbox === true;
-    if (!useSandbox && !flagString(ctx, 'api_url')) throw new UsageError('give --sandbox or --api-url URL');
+    if (useSandbox && (flagString(ctx, 'os_cloud') || flagString(ctx, 'token')))
+      throw new UsageError('--sandbox runs its API without authentication; --os-cloud and --token are for a real API');
+    const keystone = useSandbox ? undefined : keystoneFor(ctx);
+    if (!useSandbox && !keystone && !flagString(ctx, 'api_url'))
+      throw new UsageError('give --sandbox, --os-cloud NAME (or OS_* variables), or --api-url URL');
     if (!useSandbox && flagString(ctx, 'octavia'))
       throw new UsageError("--octavia chooses the sandbox's Octavia; give it with --sandbox");
     const octavia = parseOctaviaChoice(flagString(ctx, 'octavia'));
@@ -118,11 +153,14 @@ export const apiBenchCommand: CommandSpec = {
     if (sb) ctx.out.write(`${sb.octaviaVersion}, API ${sb.api!.url}\n`);
     const projectId = randomUUID();
     const files = sb ? [sb.stresshmConf, ...ctx.configFiles] : ctx.configFiles;
+    if (keystone) ctx.out.write(`Authenticating with Keystone (${keystone.auth.source})...\n`);
     const t: ApiTarget = {
-      url: sb?.api?.url ?? flagString(ctx, 'api_url')!,
+      url: sb?.api?.url ?? flagString(ctx, 'api_url') ?? (await keystone!.endpoint()),
       token: flagString(ctx, 'token'),
+      auth: keystone,
       projectId,
     };
+    if (keystone) ctx.out.write(`Octavia API ${t.url}\n`);
     const prefixes: string[] = [];
     const cfg = loadConfig(files, { ...ctx.overrides, project_id: projectId });
     const meta = commandMeta(ctx, `API ${t.url}; database ${maskUrl(cfg.dbConnection ?? '')}`, files);
@@ -137,13 +175,18 @@ export const apiBenchCommand: CommandSpec = {
     let schema: Schema | undefined;
     try {
       await preflight(t);
-      const conn = await session.conn();
-      schema = await loadSchema(conn, db.database, 3);
-      await checkPrivileges(conn, schema, 'write', 3);
-      await confirmTarget(conn, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
+      const first = await session.conn();
+      schema = await loadSchema(first, db.database, 3);
+      await checkPrivileges(first, schema, 'write', 3);
+      await confirmTarget(first, db, 'write ghost load balancers', { yes: ctx.yes || useSandbox });
+      // a reconnect (the socket times out when idle) takes the prefix locks again
+      session.whenConnected(async (c) => {
+        for (const p of prefixes) await holdPrefixLock(c, p);
+      });
       let have = 0;
       for (const size of sizes) {
         const plan = planFromConfig({ ...cfg, loadBalancers: size - have });
+        const conn = await session.conn();
         await holdPrefixLock(conn, plan.prefix);
         prefixes.push(plan.prefix);
         await populate(conn, schema, plan, { progress: new Progress(`populate to ${size} LBs`) });
@@ -156,7 +199,16 @@ export const apiBenchCommand: CommandSpec = {
               ? await firstId(t, `/v2/lbaas/l7policies?project_id=${projectId}&limit=1`, 'l7policies')
               : undefined,
         };
-        const res = await benchCalls(t, size, callsFor(t, cfg, size, ids), repeat, pageSize, `${prefixes[0]}-lb1`);
+        // the API calls can outlast the socket timeout: keep the connection (and its locks) alive
+        const ping = setInterval(() => void session.run((c) => c.query('SELECT 1')).catch(() => undefined), 10_000);
+        const res = await benchCalls(
+          t,
+          size,
+          callsFor(t, cfg, size, ids),
+          repeat,
+          pageSize,
+          `${prefixes[0]}-lb1`,
+        ).finally(() => clearInterval(ping));
         timings.push(...res);
         for (const r of res) {
           ctx.out.write(
@@ -186,6 +238,7 @@ export const apiBenchCommand: CommandSpec = {
         version: toolVersion(),
         url: t.url,
         octavia: sb?.octaviaVersion,
+        auth: keystone ? { source: keystone.auth.source, tokenRenewals: keystone.renewals } : undefined,
         repeat,
         pageSize,
         timings,
