@@ -9,6 +9,7 @@
 
 import type { Progress } from '../terminal/progress';
 import { type Conn, inTransaction } from './db';
+import { uuidVersion } from './ids';
 import { isGhostLbName, prefixNameSql, validatePrefix } from './names';
 import { hasColumn, type Schema } from './schema';
 
@@ -152,8 +153,8 @@ async function nextChunk(conn: Conn, prefix: string, size: number, cur?: Cursor)
 export type CleanMode = 'range' | 'name';
 
 /**
- * The primary-key range of the prefix's load balancers when the run is dense in it (at most as many
- * foreign load balancers as its own inside: time-ordered ids); undefined for a scattered run (UUIDv4).
+ * The primary-key range of the prefix's load balancers when the run is dense in it (time-ordered ids,
+ * at most as many foreign load balancers as its own inside); undefined for a scattered run (UUIDv4).
  */
 export async function denseRange(conn: Conn, prefix: string): Promise<Cursor | undefined> {
   const match = prefixNameSql('name', prefix);
@@ -162,6 +163,8 @@ export async function denseRange(conn: Conn, prefix: string): Promise<Cursor | u
     match.params,
   );
   if (own.lo === null || own.hi === null) return undefined;
+  // Random ids (UUIDv4) spread over the whole key space: the name index finds them faster.
+  if (uuidVersion(own.lo) !== 7 || uuidVersion(own.hi) !== 7) return undefined;
   const [all]: Array<{ n: number | bigint }> = await conn.query(
     'SELECT COUNT(*) AS n FROM load_balancer WHERE id >= ? AND id <= ?',
     [own.lo, own.hi],

@@ -48,6 +48,11 @@ export interface GhostPlan
 /** One id source per plan object: a run's v7 ids come from one generator, so they are contiguous. */
 const SOURCES = new WeakMap<GhostPlan, IdSource>();
 
+/** Gives a plan its own id source (tests plant foreign rows inside a run's id range with it). */
+export function setIdSource(p: GhostPlan, s: IdSource): void {
+  SOURCES.set(p, s);
+}
+
 /** The id source of a plan's rows. */
 export function idsOf(p: GhostPlan): IdSource {
   let s = SOURCES.get(p);
