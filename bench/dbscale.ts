@@ -1,8 +1,10 @@
 // Database scaling benchmark (issue 15): populate and clean rows/s at a small and a large fleet,
 // in one run, on the stock MariaDB of this machine (its configuration untouched), with the
-// InnoDB buffer pool hit rate of each phase. The ratio large/small shows whether the rates stay flat.
+// InnoDB buffer pool hit rate of each phase, for each ghost id scheme (v7: time-ordered, dealt in
+// shuffled blocks; v4: random, the old scheme), each on a fresh database. The ratio large/small
+// shows whether the rates stay flat (the target: at least 0.80).
 //
-//   node dist/bench/dbscale.js [--sizes 10000,100000]
+//   node dist/bench/dbscale.js [--sizes 10000,100000] [--schemes v7,v4] [--v4-max 100000]
 
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,13 +14,14 @@ import type { DbTarget } from '../src/config/dburl';
 import { cleanPrefix } from '../src/ghostdb/clean';
 import { type Conn, connect } from '../src/ghostdb/db';
 import { type GhostPlan, rowsPerLb } from '../src/ghostdb/ghosts';
+import type { IdScheme } from '../src/ghostdb/ids';
 import { populate } from '../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../src/ghostdb/schema';
 import { runBench } from './bench_main';
 import { schemaDumpPath } from './schema_dump';
 
 /** The issue's shape: 1 listener, 1 pool, 1 health monitor, 2 members, 1 L7 policy, ACTIVE_STANDBY (12 rows). */
-function plan(lbs: number): GhostPlan {
+function plan(lbs: number, ghostIds: IdScheme = 'v7'): GhostPlan {
   return {
     prefix: randomUUID(),
     projectId: randomUUID(),
@@ -32,6 +35,7 @@ function plan(lbs: number): GhostPlan {
     topology: 'ACTIVE_STANDBY',
     ghostBusy: true,
     batchSize: 500,
+    ghostIds,
   };
 }
 
@@ -72,17 +76,21 @@ async function timed(conn: Conn, body: () => Promise<number>): Promise<Phase> {
   return { rows, secs, rate: rows / secs, pool: hitRate(a, b, secs) };
 }
 
+/** Populate then clean one plan; fresh connections per phase (an idle one would time out meanwhile). */
 export async function populateAndClean(
-  conns: [Conn, Conn],
+  target: DbTarget,
   schema: Schema,
   p: GhostPlan,
 ): Promise<{ populate: Phase; clean: Phase }> {
-  const [conn, second] = conns;
-  const pop = await timed(conn, async () => {
-    const res = await populate([conn, second], schema, p);
+  const conns = [await connect(target), await connect(target)];
+  const pop = await timed(conns[0], async () => {
+    const res = await populate(conns, schema, p, { warn: (l) => console.log(`  (${l})`) });
     return Object.values(res.counts).reduce((x, y) => x + y, 0);
   });
+  await Promise.all(conns.map((c) => c.end()));
+  const conn = await connect(target);
   const cl = await timed(conn, async () => (await cleanPrefix(conn, schema, p.prefix, p.batchSize)).total);
+  await conn.end();
   return { populate: pop, clean: cl };
 }
 
@@ -105,37 +113,60 @@ function dropDb(t: DbTarget): void {
   execFileSync('mariadb', ['-h127.0.0.1', '-P3306', '-uroot', '-e', `DROP DATABASE IF EXISTS ${t.database}`]);
 }
 
-async function main(): Promise<void> {
-  const args = minimist(process.argv.slice(2), { string: ['sizes'] });
-  const sizes = String(args.sizes ?? '10000,100000')
-    .split(',')
-    .map(Number);
+/** One scheme on a fresh database: every size in turn, each rate as a ratio to the first size's. */
+async function scheme(ids: IdScheme, sizes: number[]): Promise<Record<string, number>> {
   const target = createDb();
-  const conn = await connect(target);
-  const second = await connect(target);
+  const ratios: Record<string, number> = {};
   try {
+    const conn = await connect(target);
     const schema = await loadSchema(conn, target.database);
-    const bp = (await conn.query('SELECT @@innodb_buffer_pool_size AS b'))[0].b;
-    console.log(
-      `database scaling: ${rowsPerLb(plan(1))} rows/LB (1 listener, 1 pool, 1 HM, 2 members, 1 L7 policy, ` +
-        `ACTIVE_STANDBY), Octavia 18.0.0 schema, innodb_buffer_pool_size ${fmt(Number(bp) / 2 ** 20)} MiB`,
-    );
+    await conn.end();
+    await populateAndClean(target, schema, plan(1000, ids)); // warm-up: tables and pool in use, not counted
     const base: Record<string, Phase> = {};
     for (const lbs of sizes) {
-      const r = await populateAndClean([conn, second], schema, plan(lbs));
+      const r = await populateAndClean(target, schema, plan(lbs, ids));
       for (const [what, ph] of Object.entries(r)) {
         base[what] ??= ph;
+        ratios[`${what} ${lbs}`] = ph.rate / base[what].rate;
         console.log(
-          `  ${fmt(lbs).padStart(8)} LBs ${what.padEnd(8)} ${fmt(ph.rows).padStart(10)} rows ${ph.secs.toFixed(1).padStart(7)} s ` +
-            `${fmt(ph.rate).padStart(8)} rows/s  ratio ${(ph.rate / base[what].rate).toFixed(2)}  (${ph.pool})`,
+          `  ${ids} ${fmt(lbs).padStart(8)} LBs ${what.padEnd(8)} ${fmt(ph.rows).padStart(10)} rows ` +
+            `${ph.secs.toFixed(1).padStart(7)} s ${fmt(ph.rate).padStart(8)} rows/s  ` +
+            `ratio ${(ph.rate / base[what].rate).toFixed(2)}  (${ph.pool})`,
         );
       }
     }
   } finally {
-    await second.end();
-    await conn.end();
     dropDb(target);
   }
+  return ratios;
 }
+
+async function main(): Promise<void> {
+  const args = minimist(process.argv.slice(2), { string: ['sizes', 'schemes', 'v4-max'] });
+  const sizes = String(args.sizes ?? '10000,100000')
+    .split(',')
+    .map(Number);
+  const schemes = String(args.schemes ?? 'v7,v4').split(',') as IdScheme[];
+  const v4Max = Number(args['v4-max'] ?? Number.POSITIVE_INFINITY);
+  const probe = await connect({ ...PROBE, database: '' });
+  const bp = (await probe.query('SELECT @@innodb_buffer_pool_size AS b'))[0].b;
+  await probe.end();
+  console.log(
+    `database scaling: ${rowsPerLb(plan(1))} rows/LB (1 listener, 1 pool, 1 HM, 2 members, 1 L7 policy, ` +
+      `ACTIVE_STANDBY), Octavia 18.0.0 schema, stock MariaDB, innodb_buffer_pool_size ${fmt(Number(bp) / 2 ** 20)} MiB`,
+  );
+  const all: Record<string, Record<string, number>> = {};
+  for (const ids of schemes) all[ids] = await scheme(ids, ids === 'v4' ? sizes.filter((n) => n <= v4Max) : sizes);
+  console.log('');
+  console.log(`  rate at N LBs / rate at ${fmt(sizes[0])} LBs (target >= 0.80):`);
+  for (const [ids, r] of Object.entries(all)) {
+    const parts = Object.entries(r).filter(([k]) => !k.endsWith(` ${sizes[0]}`));
+    console.log(
+      `  ${ids}: ${parts.map(([k, v]) => `${k.replace(/ (\d+)$/, (_, n) => ` ${fmt(Number(n))}`)}: ${v.toFixed(2)}`).join(', ')}`,
+    );
+  }
+}
+
+const PROBE: DbTarget = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: '' };
 
 runBench(main);
