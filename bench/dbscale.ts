@@ -161,9 +161,8 @@ async function main(): Promise<void> {
   console.log(`  rate at N LBs / rate at ${fmt(sizes[0])} LBs (target >= 0.80):`);
   for (const [ids, r] of Object.entries(all)) {
     const parts = Object.entries(r).filter(([k]) => !k.endsWith(` ${sizes[0]}`));
-    console.log(
-      `  ${ids}: ${parts.map(([k, v]) => `${k.replace(/ (\d+)$/, (_, n) => ` ${fmt(Number(n))}`)}: ${v.toFixed(2)}`).join(', ')}`,
-    );
+    const label = (k: string) => k.replace(/ (\d+)$/, (_, n) => ` ${fmt(Number(n))}`);
+    console.log(`  ${ids}: ${parts.map(([k, v]) => `${label(k)}: ${v.toFixed(2)}`).join(', ')}`);
   }
 }
 

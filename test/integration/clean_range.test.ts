@@ -144,7 +144,7 @@ test('foreign rows inside a v7 run id range survive its clean; no row holds a ru
   await cleanPrefix(conn, schema, other.prefix, other.batchSize);
 });
 
-test('a run with random UUIDv4 ids (the old scheme) cleans by name, beside a v7 run, leaving that one whole', async () => {
+test('a run with random UUIDv4 ids (the old scheme) cleans by name, leaving a v7 run beside it whole', async () => {
   const old = plan(10, 'v4');
   const beside = plan(5, 'v7');
   await populate(conn, schema, old);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { type GhostPlan, idsOf } from '../../src/ghostdb/ghosts';
-import { DEAL_BLOCK, dealer, formatV7, idSource, schemeOf, uuidv7Generator, uuidVersion } from '../../src/ghostdb/ids';
+import { DEAL_BLOCK, dealer, formatV7, idSource, schemeOf, uuidVersion, uuidv7Generator } from '../../src/ghostdb/ids';
 import { loadBalancerRows } from '../../src/ghostdb/rows';
 
 const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
