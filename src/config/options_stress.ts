@@ -112,8 +112,8 @@ export const STRESS_OPTIONS = [
     section: 'stress',
     name: 'ghost_ids',
     type: 'choice',
-    default: 'v7',
-    choices: ['v7', 'v4'],
+    default: 'V7',
+    choices: ['V7', 'V4'],
     help:
       'Primary keys of the ghost rows: v7 (time-ordered UUIDv7 dealt in shuffled blocks: populate and clean ' +
       'stay fast beyond the buffer pool) or v4 (random UUIDv4, the old scheme).',

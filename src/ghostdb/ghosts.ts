@@ -97,7 +97,7 @@ export function planFromConfig(cfg: Config, prefix: string = randomUUID()): Ghos
     topology: cfg.topology,
     ghostBusy: cfg.ghostBusy,
     batchSize: cfg.batchSize,
-    ghostIds: cfg.ghostIds as IdScheme,
+    ghostIds: cfg.ghostIds.toLowerCase() as IdScheme,
   };
 }
 
