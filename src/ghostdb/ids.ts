@@ -56,11 +56,12 @@ export function formatV7(ms: number, counter: number, rand: number): string {
  * still or steps back (the last millisecond is kept and the counter advanced; on overflow the
  * timestamp moves one millisecond ahead).
  */
-export function uuidv7Generator(now: () => number = Date.now): IdSource {
+export function uuidv7Generator(now: () => number = Date.now, seedCounter?: () => number): IdSource {
   const rnd = new RandomPool();
   let lastMs = -1;
   let counter = 0;
-  const seed = () => (rnd.uint32() % 2 ** 9) * 2 ** 32 + rnd.uint32(); // 41 bits: room to count
+  // 41 random bits: room to count (tests may seed it near the limit).
+  const seed = seedCounter ?? (() => (rnd.uint32() % 2 ** 9) * 2 ** 32 + rnd.uint32());
   return () => {
     const t = now();
     if (t > lastMs) {
