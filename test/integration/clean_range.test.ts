@@ -8,10 +8,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { cleanPrefix, denseRange } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
-import { type GhostPlan, setIdSource } from '../../src/ghostdb/ghosts';
+import { type GhostPlan, setIdSource, totalRows } from '../../src/ghostdb/ghosts';
 import type { IdScheme } from '../../src/ghostdb/ids';
 import { lbName, prefixNameSql } from '../../src/ghostdb/names';
-import { populate } from '../../src/ghostdb/populate';
+import { BYTES_PER_ROW, bufferPoolWarning, populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { lookAlikes } from '../helpers/lookalikes';
 import { createTestDb, type TestDb } from '../helpers/testdb';
@@ -167,4 +167,17 @@ test('a run with random UUIDv4 ids (the old scheme) cleans by name, leaving a v7
   const again = await cleanPrefix(conn, schema, beside.prefix, beside.batchSize);
   assert.equal(again.mode, 'range');
   assert.equal((await runIds(beside.prefix)).size, 0);
+});
+
+test('populate warns in one line when the planned ghost rows outgrow innodb_buffer_pool_size', async () => {
+  const [{ b }] = await q('SELECT @@innodb_buffer_pool_size AS b');
+  const pool = Number(b);
+  const perLb = totalRows(plan(1, 'v7')) * BYTES_PER_ROW;
+  const small = plan(Math.floor(pool / perLb / 2), 'v7');
+  const large = plan(Math.ceil((2 * pool) / perLb), 'v7');
+  assert.equal(await bufferPoolWarning(conn, small), undefined);
+  const line = await bufferPoolWarning(conn, large);
+  assert.ok(line && !line.includes('\n'), 'one line');
+  assert.match(line, new RegExp(`outgrow innodb_buffer_pool_size \\(${Math.round(pool / 2 ** 20)} MB\\)`));
+  assert.match(line, /ghost ids v7/);
 });
