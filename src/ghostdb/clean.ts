@@ -5,7 +5,7 @@
 // the primary key, so clean walks that range in chunks of consecutive ids (each chunk's children
 // are then neighbours in every table too). The range only says where to look: every load balancer
 // is still chosen by the exact name test, so a foreign row inside the range is never touched.
-// Runs with random UUIDv4 ids (older runs) are found through the name index, as before.
+// Runs with random UUIDv4 ids (older runs) are found by the name test alone, as before.
 
 import type { Progress } from '../terminal/progress';
 import { type Conn, inTransaction } from './db';
@@ -126,7 +126,7 @@ interface Cursor {
 
 /**
  * The next load balancers of the prefix, matched byte-exactly (names.ts), in id order: within the
- * primary-key range of the cursor, or through the name index without one. Every name is checked
+ * primary-key range of the cursor, or by the name test alone without one. Every name is checked
  * again in JavaScript before anything is deleted: a matcher bug stops clean instead of widening it.
  */
 async function nextChunk(conn: Conn, prefix: string, size: number, cur?: Cursor): Promise<string[]> {
@@ -163,7 +163,7 @@ export async function denseRange(conn: Conn, prefix: string): Promise<Cursor | u
     match.params,
   );
   if (own.lo === null || own.hi === null) return undefined;
-  // Random ids (UUIDv4) spread over the whole key space: the name index finds them faster.
+  // Random ids (UUIDv4) spread over the whole key space: no range to walk, found by name as before.
   if (uuidVersion(own.lo) !== 7 || uuidVersion(own.hi) !== 7) return undefined;
   const [all]: Array<{ n: number | bigint }> = await conn.query(
     'SELECT COUNT(*) AS n FROM load_balancer WHERE id >= ? AND id <= ?',
