@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHES = ['send', 'encode', 'fleet100k', 'monitor', 'populate'];
+const BENCHES = ['send', 'encode', 'fleet100k', 'monitor', 'populate', 'dbscale'];
 
 function main(): void {
   let failed = 0;

@@ -73,4 +73,14 @@ export const STRESS_OPTIONS = [
     max: 3600,
     help: 'How long a run keeps reconnecting to a lost database (to poll, and to clean up) before it gives up.',
   },
+  {
+    section: 'stress',
+    name: 'ghost_ids',
+    type: 'choice',
+    default: 'V7',
+    choices: ['V7', 'V4'],
+    help:
+      'Primary keys of the ghost rows: v7 (time-ordered UUIDv7 dealt in shuffled blocks: populate and clean ' +
+      'stay fast beyond the buffer pool) or v4 (random UUIDv4, the old scheme).',
+  },
 ] as const satisfies readonly OptionDef[];

@@ -1,9 +1,15 @@
 // Removes exactly one run's rows: load balancers found by the prefix's name pattern, then
 // every row linked to them (including what a live HM added), children first, one
 // transaction per chunk of load balancers, bound parameters only. Idempotent.
+// Locality: a run with time-ordered ids (ids.ts) has its load balancers in one narrow range of
+// the primary key, so clean walks that range in chunks of consecutive ids (each chunk's children
+// are then neighbours in every table too). The range only says where to look: every load balancer
+// is still chosen by the exact name test, so a foreign row inside the range is never touched.
+// Runs with random UUIDv4 ids (older runs) are found by the name test alone, as before.
 
 import type { Progress } from '../terminal/progress';
 import { type Conn, inTransaction } from './db';
+import { uuidVersion } from './ids';
 import { isGhostLbName, prefixNameSql, validatePrefix } from './names';
 import { hasColumn, type Schema } from './schema';
 
@@ -112,16 +118,29 @@ function statements(schema: Schema, ids: ChunkIds): Array<{ table: string; sql: 
   return out;
 }
 
+/** Where the next chunk is looked for: after `after` up to `last` in the primary key, or anywhere (by name). */
+interface Cursor {
+  after: string;
+  last: string;
+}
+
 /**
- * The next load balancers of the prefix, matched byte-exactly (names.ts). Every name is checked
+ * The next load balancers of the prefix, matched byte-exactly (names.ts), in id order: within the
+ * primary-key range of the cursor, or by the name test alone without one. Every name is checked
  * again in JavaScript before anything is deleted: a matcher bug stops clean instead of widening it.
  */
-async function nextChunk(conn: Conn, prefix: string, size: number): Promise<string[]> {
+async function nextChunk(conn: Conn, prefix: string, size: number, cur?: Cursor): Promise<string[]> {
   const match = prefixNameSql('name', prefix);
-  const rows: Array<{ id: string; name: string }> = await conn.query(
-    `SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`,
-    [...match.params, size],
-  );
+  const rows: Array<{ id: string; name: string }> = cur
+    ? await conn.query(
+        `SELECT id, name FROM load_balancer FORCE INDEX (PRIMARY) WHERE id > ? AND id <= ? AND ${match.sql} ` +
+          'ORDER BY id LIMIT ?',
+        [cur.after, cur.last, ...match.params, size],
+      )
+    : await conn.query(`SELECT id, name FROM load_balancer WHERE ${match.sql} ORDER BY id LIMIT ?`, [
+        ...match.params,
+        size,
+      ]);
   const foreign = rows.find((r) => !isGhostLbName(r.name, prefix));
   if (foreign) {
     const name = JSON.stringify(foreign.name);
@@ -130,10 +149,51 @@ async function nextChunk(conn: Conn, prefix: string, size: number): Promise<stri
   return rows.map((r) => r.id);
 }
 
+/** How clean found the load balancers: by primary-key range (a time-ordered run) or by name. */
+export type CleanMode = 'range' | 'name';
+
+/**
+ * The primary-key range of the prefix's load balancers when the run is dense in it (time-ordered ids,
+ * at most as many foreign load balancers as its own inside); undefined for a scattered run (UUIDv4).
+ */
+export async function denseRange(conn: Conn, prefix: string): Promise<Cursor | undefined> {
+  const match = prefixNameSql('name', prefix);
+  const [own]: Array<{ lo: string | null; hi: string | null; n: number | bigint }> = await conn.query(
+    `SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM load_balancer WHERE ${match.sql}`,
+    match.params,
+  );
+  if (own.lo === null || own.hi === null) return undefined;
+  // Random ids (UUIDv4) spread over the whole key space: no range to walk, found by name as before.
+  if (uuidVersion(own.lo) !== 7 || uuidVersion(own.hi) !== 7) return undefined;
+  const [all]: Array<{ n: number | bigint }> = await conn.query(
+    'SELECT COUNT(*) AS n FROM load_balancer WHERE id >= ? AND id <= ?',
+    [own.lo, own.hi],
+  );
+  if (Number(all.n) > 2 * Number(own.n)) return undefined;
+  // Ids are CHAR(36) of hex digits and dashes: '' sorts below every one of them.
+  return { after: '', last: own.hi };
+}
+
 export interface CleanResult {
   prefix: string;
   counts: Record<string, number>;
   total: number;
+  mode: CleanMode;
+}
+
+/** Deletes one chunk of load balancers and everything linked to them, in one transaction. */
+async function cleanChunk(conn: Conn, schema: Schema, lbIds: string[], counts: Record<string, number>) {
+  // Ids are read and rows deleted in one transaction; the DELETEs are pipelined, executed in order.
+  return inTransaction(conn, async () => {
+    const stmts = statements(schema, await collectIds(conn, schema, lbIds));
+    const results = await Promise.all(stmts.map((st) => conn.query(st.sql, [st.values])));
+    let n = 0;
+    results.forEach((res, i) => {
+      counts[stmts[i].table] += res.affectedRows;
+      n += res.affectedRows;
+    });
+    return n;
+  });
 }
 
 export async function cleanPrefix(
@@ -148,22 +208,18 @@ export async function cleanPrefix(
     CLEAN_TABLES.filter((t) => schema.tables.has(t)).map((t) => [t, 0]),
   );
   progress?.start(0);
-  for (;;) {
-    const lbIds = await nextChunk(conn, prefix, batchSize);
-    if (lbIds.length === 0) break;
-    // Ids are read and rows deleted in one transaction; the DELETEs are pipelined, executed in order.
-    const removed = await inTransaction(conn, async () => {
-      const stmts = statements(schema, await collectIds(conn, schema, lbIds));
-      const results = await Promise.all(stmts.map((st) => conn.query(st.sql, [st.values])));
-      let n = 0;
-      results.forEach((res, i) => {
-        counts[stmts[i].table] += res.affectedRows;
-        n += res.affectedRows;
-      });
-      return n;
-    });
-    progress?.advance(removed, `${counts.load_balancer} LBs removed`);
+  const cursor = await denseRange(conn, prefix);
+  const mode: CleanMode = cursor ? 'range' : 'name';
+  // The range walk first (when dense), then by name until nothing is left (also what the walk missed).
+  for (const cur of cursor ? [cursor, undefined] : [undefined]) {
+    for (;;) {
+      const lbIds = await nextChunk(conn, prefix, batchSize, cur);
+      if (lbIds.length === 0) break;
+      if (cur) cur.after = lbIds[lbIds.length - 1];
+      const removed = await cleanChunk(conn, schema, lbIds, counts);
+      progress?.advance(removed, `${counts.load_balancer} LBs removed`);
+    }
   }
   progress?.stop();
-  return { prefix, counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+  return { prefix, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), mode };
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/config';
 import { type ChurnSpec, type MemberWord, memberStatus } from '../engine/wire';
 import { UsageError } from '../errors';
+import { type IdScheme, type IdSource, idSource } from './ids';
 import {
   type LbShape,
   type ListenerShape,
@@ -40,6 +41,26 @@ export interface GhostPlan
   shapes?: ShapePlan;
   /** The member status shares the heartbeats use (a profile's); member ids are drawn to match them. */
   churn?: Pick<ChurnSpec, 'down' | 'drain' | 'maint' | 'nocheck'>;
+  /** Primary keys of the ghost rows: time-ordered UUIDv7 dealt in shuffled blocks (default), or UUIDv4. */
+  ghostIds?: IdScheme;
+}
+
+/** One id source per plan object: a run's v7 ids come from one generator, so they are contiguous. */
+const SOURCES = new WeakMap<GhostPlan, IdSource>();
+
+/** Gives a plan its own id source (tests plant foreign rows inside a run's id range with it). */
+export function setIdSource(p: GhostPlan, s: IdSource): void {
+  SOURCES.set(p, s);
+}
+
+/** The id source of a plan's rows. */
+export function idsOf(p: GhostPlan): IdSource {
+  let s = SOURCES.get(p);
+  if (!s) {
+    s = idSource(p.ghostIds ?? 'v7');
+    SOURCES.set(p, s);
+  }
+  return s;
 }
 
 export type Row = Record<string, string | number | null>;
@@ -76,6 +97,7 @@ export function planFromConfig(cfg: Config, prefix: string = randomUUID()): Ghos
     topology: cfg.topology,
     ghostBusy: cfg.ghostBusy,
     batchSize: cfg.batchSize,
+    ghostIds: cfg.ghostIds.toLowerCase() as IdScheme,
   };
 }
 
@@ -169,11 +191,15 @@ export const WORD_OF: Record<MemberStatus, MemberWord> = {
 };
 
 /** Draws member ids until one whose hash gives `status`'s word under these shares (what the wire reports). */
-export function memberIdFor(churn: NonNullable<GhostPlan['churn']>, status: MemberStatus): string {
+export function memberIdFor(
+  churn: NonNullable<GhostPlan['churn']>,
+  status: MemberStatus,
+  next: IdSource = randomUUID,
+): string {
   const c: ChurnSpec = { ...churn, listenerFull: 0, perInterval: 0 };
   const want = WORD_OF[status];
   for (let i = 0; i < 10_000_000; i++) {
-    const id = randomUUID();
+    const id = next();
     if (memberStatus(c, id, 0, 0, 0) === want) return id;
   }
   throw new UsageError(`member status ${status} has no share in the profile, yet a member needs it`);

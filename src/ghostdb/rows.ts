@@ -2,7 +2,8 @@
 // with documentation-range addresses, DATETIME literals and the statuses the HM will derive.
 
 import { randomUUID } from 'node:crypto';
-import { GHOST_DESCRIPTION, type GhostPlan, memberIdFor, type Row, shapeOfLb, uniformShape } from './ghosts';
+import { GHOST_DESCRIPTION, type GhostPlan, idsOf, memberIdFor, type Row, shapeOfLb, uniformShape } from './ghosts';
+import type { IdSource } from './ids';
 import { lbName } from './names';
 import {
   type LbShape,
@@ -43,6 +44,8 @@ interface Ctx {
   lbId: string;
   shape: LbShape;
   n: Counters;
+  /** Primary keys of the run's rows (ids.ts); other UUID columns (ports, subnets) stay random. */
+  id: IdSource;
 }
 
 export function sqlDateTime(d: Date): string {
@@ -86,7 +89,7 @@ function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
     },
   ];
   for (const [i, role] of rolesOf(ctx.shape).entries()) {
-    const id = randomUUID();
+    const id = ctx.id();
     yield [
       'amphora',
       {
@@ -117,9 +120,9 @@ function* addLoadBalancer(ctx: Ctx): Generator<RowOut> {
 /** The heartbeat word and operating status of the next member (profile plans: exact shares by ordinal). */
 function nextMember(ctx: Ctx): { id: string; status: string } {
   const j = ctx.n.memberOrdinal++;
-  if (!ctx.p.shapes || !ctx.p.churn) return { id: randomUUID(), status: 'ONLINE' };
+  if (!ctx.p.shapes || !ctx.p.churn) return { id: ctx.id(), status: 'ONLINE' };
   const status = memberStatusAt(ctx.p.shapes, j);
-  return { id: memberIdFor(ctx.p.churn, status), status };
+  return { id: memberIdFor(ctx.p.churn, status, ctx.id), status };
 }
 
 const HM_HTTP = new Set(['HTTP', 'HTTPS']);
@@ -156,7 +159,7 @@ function lbStatus(ctx: Ctx): string {
 }
 
 function* addPool(ctx: Ctx, shape: PoolShape, listenerId: string | null): Generator<RowOut, string> {
-  const id = randomUUID();
+  const id = ctx.id();
   const n = ++ctx.n.pool;
   const tie = listenerId ? ` listener=${listenerId}` : '';
   yield [
@@ -181,7 +184,7 @@ function* addPool(ctx: Ctx, shape: PoolShape, listenerId: string | null): Genera
     yield [
       'health_monitor',
       {
-        id: randomUUID(),
+        id: ctx.id(),
         ...common(ctx, `${ctx.p.prefix}-hm${n}`),
         pool_id: id,
         type: shape.health_monitor,
@@ -224,7 +227,7 @@ function* addL7Policy(
   redirect: string | null,
 ): Generator<RowOut> {
   const { p } = ctx;
-  const polId = randomUUID();
+  const polId = ctx.id();
   yield [
     'l7policy',
     {
@@ -241,7 +244,7 @@ function* addL7Policy(
     yield [
       'l7rule',
       {
-        id: randomUUID(),
+        id: ctx.id(),
         project_id: p.projectId,
         l7policy_id: polId,
         type: 'PATH',
@@ -262,7 +265,7 @@ function* addL7Policy(
 function* addListener(ctx: Ctx, shape: ListenerShape, k: number): Generator<RowOut> {
   const { p } = ctx;
   const listenerN = ++ctx.n.listener;
-  const id = randomUUID();
+  const id = ctx.id();
   const defaultPool = shape.default_pool ? yield* addPool(ctx, shape.default_pool, id) : null;
   const redirects: string[] = [];
   for (const pool of shape.redirect_pools) redirects.push(yield* addPool(ctx, pool, id));
@@ -318,7 +321,8 @@ export function* loadBalancerRows(p: GhostPlan, lbN: number, at = new Date()): G
     memberOrdinal: p.shapes ? p.shapes.memberBase[b] : b * m.member,
   };
   const shape = shapeOfLb(p, lbN);
-  const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: randomUUID(), shape, n };
+  const id = idsOf(p);
+  const ctx: Ctx = { p, now, healthAt, certExpiry, lbN, lbId: id(), shape, n, id };
   yield* addLoadBalancer(ctx);
   for (const [k, l] of shape.listeners.entries()) yield* addListener(ctx, l, k);
   for (const pool of shape.unattached_pools) yield* addPool(ctx, pool, null);

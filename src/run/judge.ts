@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import type { Config } from '../config/config';
 import type { Fleet } from '../engine/fleet';
 import { amphoraCount, type GhostGraph } from '../ghostdb/graph';
+import { schemeOf } from '../ghostdb/ids';
 import { toolVersion } from '../version';
 import { diagnose } from './diagnosis';
 import type { DrainResult } from './drain';
@@ -75,6 +76,7 @@ export function buildRecord(
     version: toolVersion(),
     startedAt: s.startedAt.toISOString(),
     prefix: graph.prefix,
+    ghostIds: schemeOf(graph.loadBalancers.map((lb) => lb.id)),
     amphorae: amphoraCount(graph),
     loadBalancers: graph.loadBalancers.length,
     intervalSecs: cfg.heartbeatInterval,

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pack, unpack } from 'msgpackr';
 import { displaySettings, type Settings } from '../config/config';
 import { UsageError } from '../errors';
+import type { IdScheme } from '../ghostdb/ids';
 import type { DbWork } from './dbstatus';
 import type { RoleCpu } from './hmcpu';
 import type { LogCounts } from './hmlog';
@@ -42,6 +43,8 @@ export interface RunRecord {
   version?: string;
   startedAt: string;
   prefix: string;
+  /** Primary keys of the run's ghost rows (ids.ts): v7 (time-ordered) or v4 (random, older runs). */
+  ghostIds?: IdScheme | 'mixed' | 'none';
   amphorae: number;
   loadBalancers: number;
   intervalSecs: number;
