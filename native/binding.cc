@@ -53,6 +53,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
       InstanceValue("Fleet", DefineFleet(env)),
+      InstanceValue("FleetBuilder", DefineFleetBuilder(env)),
       InstanceValue("Sink", DefineSink(env)),
     });
   }

@@ -28,6 +28,12 @@ export interface NativeFleet {
   maxPacketBytes(): number;
 }
 
+/** A fleet spec handed over in chunks (msgpack each): header first, then {lbs, amphorae} chunks. */
+export interface NativeFleetBuilder {
+  add(chunk: Buffer): void;
+  amphorae(): number;
+}
+
 export interface BlastResult {
   packetsPerThread: number[];
   seconds: number;
@@ -81,7 +87,8 @@ export interface NativeAddon {
   releaseMemory(): void;
   /** Sends remembered per amphora by Fleet.history. */
   historyDepth: number;
-  Fleet: new (spec: Buffer) => NativeFleet;
+  Fleet: new (spec: Buffer | NativeFleetBuilder) => NativeFleet;
+  FleetBuilder: new (header: Buffer) => NativeFleetBuilder;
   Sink: new (host: string, port: number, key: string) => NativeSink;
 }
 

@@ -4,7 +4,6 @@
 import { cpus } from 'node:os';
 import type { Config } from '../config/config';
 import type { Fleet } from '../engine/fleet';
-import { amphoraCount, type GhostGraph } from '../ghostdb/graph';
 import { toolVersion } from '../version';
 import { diagnose } from './diagnosis';
 import type { DrainResult } from './drain';
@@ -44,10 +43,17 @@ function cpuPer1000(roles: WhyFacts['hmCpu'] & object, processed: number): CpuPe
   };
 }
 
+/** What a run sent for: its prefix and how many LBs and amphorae it has. */
+export interface RunSize {
+  prefix: string;
+  loadBalancers: number;
+  amphorae: number;
+}
+
 export function buildRecord(
   cfg: Config,
   _r: Resolved,
-  graph: GhostGraph,
+  run: RunSize,
   s: SendFigures,
   phases: RunRecord['phases'],
 ): RunRecord {
@@ -74,9 +80,9 @@ export function buildRecord(
     tool: 'stresshm',
     version: toolVersion(),
     startedAt: s.startedAt.toISOString(),
-    prefix: graph.prefix,
-    amphorae: amphoraCount(graph),
-    loadBalancers: graph.loadBalancers.length,
+    prefix: run.prefix,
+    amphorae: run.amphorae,
+    loadBalancers: run.loadBalancers,
     intervalSecs: cfg.heartbeatInterval,
     heartbeatVersion: cfg.heartbeatVersion,
     endpoints: cfg.controllerIpPortList,
