@@ -58,17 +58,21 @@ class FleetBuilder : public Napi::ObjectWrap<FleetBuilder> {
   std::unique_ptr<FleetSpec> spec_;
 };
 
-// new Fleet(spec): a msgpack Buffer of the whole spec, or a FleetBuilder that was handed it.
-FleetSpec FleetArg(const Napi::CallbackInfo& info) {
+}  // namespace
+
+// A msgpack Buffer of the whole spec, or a FleetBuilder that was handed it (its spec is taken).
+FleetSpec SpecOrBuilderArg(const Napi::CallbackInfo& info, const char* fn) {
   if (info.Length() > 0 && FleetBuilder::Is(info.Env(), info[0])) {
     return FleetBuilder::Unwrap(info[0].As<Napi::Object>())->Take(info.Env());
   }
   if (info.Length() > 0 && !info[0].IsBuffer()) {
-    throw Napi::TypeError::New(info.Env(), "Fleet: spec must be a Buffer or a FleetBuilder");
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": spec must be a Buffer or a FleetBuilder");
   }
-  JsArgs args(info, "Fleet");
+  JsArgs args(info, fn);
   return Guarded(info.Env(), [&] { return SpecArg(args, 0); });
 }
+
+namespace {
 
 class Fleet : public Napi::ObjectWrap<Fleet> {
  public:
@@ -81,7 +85,7 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
   }
 
   explicit Fleet(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Fleet>(info) {
-    FleetSpec spec = FleetArg(info);
+    FleetSpec spec = SpecOrBuilderArg(info, "Fleet");
     runner_ = Guarded(info.Env(), [&] { return std::make_unique<FleetRunner>(std::move(spec)); });
     registration_ = std::make_unique<Registration<FleetRunner>>(info.Env(), runner_.get());
   }

@@ -69,7 +69,8 @@ export interface NativeAddon {
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
   /** Opens and connects a UDP socket per endpoint; throws (code ENDPOINT_ERROR) naming an unusable one. */
   checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
-  blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
+  /** Replays every amphora's first heartbeat; a builder's spec is taken (the builder is spent). */
+  blast(spec: Buffer | NativeFleetBuilder, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora; returns the seconds taken. */
   benchEncode(spec: Buffer, amphora: number, count: number): number;
   blastPayload(

@@ -8,6 +8,7 @@ import { createSocket } from 'node:dgram';
 import test from 'node:test';
 import { Fleet } from '../../src/engine/fleet';
 import { type FleetHeader, Handover, type SpecChunk } from '../../src/engine/handover';
+import { passingId, syntheticId } from '../../src/engine/synthetic';
 import { encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
 import { sampleSpec } from '../helpers/fleets';
@@ -107,4 +108,19 @@ test('a chunk whose amphora points past its own load balancers is refused', () =
     (e: unknown) => e instanceof UsageError && /unknown load balancer/.test((e as Error).message),
   );
   assert.throws(() => new Handover({ ...headerOf(spec), endpoints: [] }), /no endpoints/);
+});
+
+test('synthetic ids are valid, distinct UUID strings, the same whichever way they are built', () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const ids = [0, 1, 15, 16, 255, 65535, 2 ** 40, 2 ** 48 - 1].flatMap((n) => [
+    syntheticId(4, n),
+    syntheticId(65535, n),
+  ]);
+  assert.ok(
+    ids.every((id) => uuid.test(id)),
+    ids.join(' '),
+  );
+  assert.equal(new Set(ids).size, ids.length);
+  for (const n of [0, 17, 2 ** 40]) assert.equal(passingId(3, n), syntheticId(3, n));
+  assert.equal(syntheticId(4, 255), '00000004-0000-4000-8000-0000000000ff');
 });

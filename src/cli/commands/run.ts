@@ -1,12 +1,12 @@
 // `run` (the original stress mode: populate, send, clean) and `blast` (maximum packet rate).
 
-import { randomUUID } from 'node:crypto';
 import { requireHeartbeatKey, resolveEndpoints } from '../../config/endpoints';
-import { buildFleetSpec, errnoNames, packSpec } from '../../engine/fleet';
+import { errnoNames } from '../../engine/fleet';
+import { fleetHeader, Handover } from '../../engine/handover';
 import { native } from '../../engine/native';
+import { handOverSynthetic } from '../../engine/synthetic';
 import { EnvError } from '../../errors';
 import { planFromProfile, withProfileShares } from '../../ghostdb/ghosts';
-import type { GhostGraph } from '../../ghostdb/graph';
 import type { RunRecord } from '../../run/record';
 import { runStress } from '../../run/runner';
 import { colourWanted, paintVerdict, palette } from '../../terminal/colour';
@@ -140,25 +140,6 @@ export const runCommand: CommandSpec = {
   },
 };
 
-/** A synthetic graph for blast: `amphorae` amphorae, one listener, one pool of `members` members each. */
-function syntheticGraph(amphorae: number, members: number): GhostGraph {
-  return {
-    prefix: 'blast',
-    loadBalancers: Array.from({ length: amphorae }, (_, i) => {
-      const listener = randomUUID();
-      return {
-        id: randomUUID(),
-        name: `blast-lb${i + 1}`,
-        amphorae: [{ id: randomUUID(), role: 'STANDALONE' as const }],
-        listeners: [{ id: listener, protocolPort: 80 }],
-        pools: [
-          { id: randomUUID(), listenerId: listener, memberIds: Array.from({ length: members }, () => randomUUID()) },
-        ],
-      };
-    }),
-  };
-}
-
 export const blastCommand: CommandSpec = {
   name: 'blast',
   summary: 'Push pre-encoded heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
@@ -180,12 +161,14 @@ export const blastCommand: CommandSpec = {
     const duration = flagNumber(ctx, 'duration');
     const key = requireHeartbeatKey(cfg.heartbeatKey);
     const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
-    const spec = buildFleetSpec(syntheticGraph(amphorae, members), cfg, endpoints, key);
+    // Flat ids from a counter, handed over in chunks: JavaScript never holds the whole fleet.
+    const handover = new Handover(fleetHeader(cfg, endpoints, key));
+    handOverSynthetic(handover, amphorae, 1, members);
     ctx.out.write(
-      `blast: ${amphorae} heartbeats (${members} members each), ${spec.threads} threads, ${duration} s to ` +
-        `${cfg.controllerIpPortList.join(', ')}\n`,
+      `blast: ${amphorae} heartbeats (${members} members each), ${handover.header.threads} threads, ${duration} s ` +
+        `to ${cfg.controllerIpPortList.join(', ')}\n`,
     );
-    const r = await native().blast(packSpec(spec), duration * 1000);
+    const r = await native().blast(handover.builder, duration * 1000);
     const total = r.packetsPerThread.reduce((a, b) => a + b, 0);
     ctx.out.write(
       `sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ` +
