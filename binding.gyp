@@ -13,6 +13,7 @@
         "native/heartbeat_encoder.cc",
         "native/js_classes.cc",
         "native/msgpack_reader.cc",
+        "native/packet_bound.cc",
         "native/py_json.cc",
         "native/send_counters.cc",
         "native/sender_threads.cc",

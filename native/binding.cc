@@ -55,6 +55,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
       InstanceValue("Fleet", DefineFleet(env)),
+      InstanceValue("FleetBuilder", DefineFleetBuilder(env)),
       InstanceValue("Sink", DefineSink(env)),
     });
   }
@@ -93,9 +94,9 @@ class Addon : public Napi::Addon<Addon> {
   // blast(spec, durationMs): replays every amphora's first heartbeat as fast as possible.
   Napi::Value Blast(const Napi::CallbackInfo& info) {
     JsArgs args(info, "blast");
-    FleetSpec spec = Guarded(info.Env(), [&] { return SpecArg(args, 0); });
     double ms = args.Number(1, "durationMs", 0, kMaxDurationMs);
-    return QueueBlast(info.Env(), [spec, ms] { return RunBlast(spec, ms); });
+    auto spec = std::make_shared<FleetSpec>(SpecOrBuilderArg(info, "blast"));
+    return QueueBlast(info.Env(), [spec, ms] { return RunBlast(*spec, ms); });
   }
 
   // blastPayload(host, port, payloadBytes, threads, durationMs): one fixed payload (benchmarks).

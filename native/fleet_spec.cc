@@ -1,4 +1,5 @@
-// Builds a FleetSpec from the msgpack buffer JavaScript hands over once (see fleet_spec.h).
+// Builds a FleetSpec from the msgpack JavaScript hands over: one buffer, or a header and
+// chunks of load balancers with their amphorae (see fleet_spec.h).
 #include "fleet_spec.h"
 
 #include <cstring>
@@ -38,12 +39,16 @@ void ParseHeader(const MpValue& root, FleetSpec& f) {
   f.churn.listener_full = c.at("listenerFull").num();
   f.churn.per_interval = static_cast<uint64_t>(c.at("perInterval").num());
   for (const auto& e : root.at("endpoints").arr) f.endpoints.push_back(ParseEndpoint(e));
+  // Room for the whole fleet up front: chunks then append without regrowing the arrays.
+  if (const MpValue* n = root.get("expectLbs")) f.lbs.reserve(static_cast<size_t>(n->num()));
+  if (const MpValue* n = root.get("expectAmphorae")) f.amphorae.reserve(static_cast<size_t>(n->num()));
 }
 
+// Appends the LBs at the cursor; member ordinals continue from the LBs already there.
 void ParseLbs(MpCursor& cur, FleetSpec& f) {
   size_t n = cur.ArrayHeader();
-  f.lbs.reserve(n);
-  uint64_t ordinal = 0;
+  if (f.lbs.empty()) f.lbs.reserve(n);
+  uint64_t ordinal = f.churn.total_members;
   for (size_t i = 0; i < n; i++) {
     const MpValue lbv = cur.Value();  // one LB's tree at a time
     LbSpec lb;
@@ -65,46 +70,77 @@ void ParseLbs(MpCursor& cur, FleetSpec& f) {
   f.churn.total_members = ordinal;
 }
 
-void ParseAmphorae(MpCursor& cur, FleetSpec& f) {
+// Appends the amphorae at the cursor; their `lb` is relative to `lb_base`.
+void ParseAmphorae(MpCursor& cur, FleetSpec& f, size_t lb_base) {
   size_t n = cur.ArrayHeader();
-  f.amphorae.reserve(n);
+  if (f.amphorae.empty()) f.amphorae.reserve(n);
   for (size_t i = 0; i < n; i++) {
     const MpValue av = cur.Value();
     AmphoraSpec a;
     a.id = av.at("id").s;
-    a.lb = static_cast<uint32_t>(av.at("lb").num());
+    a.lb = static_cast<uint32_t>(lb_base + static_cast<size_t>(av.at("lb").num()));
     f.amphorae.push_back(std::move(a));
   }
 }
 
-}  // namespace
-
-// The root map is read field by field: the small settings as one tree, the two large
-// arrays (lbs, amphorae) one element at a time.
-FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
+// Reads a map whose lbs and amphorae are appended to `f` element by element (amphorae point
+// at LBs from `lb_base` on); the other fields go to `header`. Returns the first new amphora.
+size_t ParseBody(const uint8_t* data, size_t len, FleetSpec& f, MpValue& header, bool need_lists) {
   MpCursor cur(data, len);
-  FleetSpec f;
-  MpValue header;
+  const size_t lb_base = f.lbs.size();
+  const size_t first_amphora = f.amphorae.size();
   header.kind = MpValue::Map;
   size_t fields = cur.MapHeader();
   bool have_lbs = false, have_amphorae = false;
   for (size_t k = 0; k < fields; k++) {
     std::string key = cur.Str();
     if (key == "lbs") { ParseLbs(cur, f); have_lbs = true; }
-    else if (key == "amphorae") { ParseAmphorae(cur, f); have_amphorae = true; }
+    else if (key == "amphorae") { ParseAmphorae(cur, f, lb_base); have_amphorae = true; }
     else header.map.emplace_back(std::move(key), cur.Value());
   }
-  if (!have_lbs) throw std::runtime_error("fleet spec: missing field lbs");
-  if (!have_amphorae) throw std::runtime_error("fleet spec: missing field amphorae");
-  ParseHeader(header, f);
-  for (const auto& a : f.amphorae) {
-    if (a.lb >= f.lbs.size()) throw std::runtime_error("amphora points at an unknown load balancer");
+  if (need_lists && !have_lbs) throw std::runtime_error("fleet spec: missing field lbs");
+  if (need_lists && !have_amphorae) throw std::runtime_error("fleet spec: missing field amphorae");
+  for (size_t i = first_amphora; i < f.amphorae.size(); i++) {
+    if (f.amphorae[i].lb >= f.lbs.size()) throw std::runtime_error("amphora points at an unknown load balancer");
   }
+  return first_amphora;
+}
+
+}  // namespace
+
+void CheckFleetSpec(const FleetSpec& f) {
   if (f.endpoints.empty()) throw std::runtime_error("no endpoints");
-  if (f.threads < 1) f.threads = 1;
   if (f.version < 1 || f.version > 3) throw std::runtime_error("heartbeat version must be 1, 2 or 3");
   if (f.zlib_level < 0 || f.zlib_level > 9) throw std::runtime_error("zlib level must be 0..9");
+}
+
+// The root map is read field by field: the small settings as one tree, the two large
+// arrays (lbs, amphorae) one element at a time.
+FleetSpec ParseFleetSpec(const uint8_t* data, size_t len) {
+  FleetSpec f;
+  MpValue header;
+  ParseBody(data, len, f, header, true);
+  ParseHeader(header, f);
+  if (f.threads < 1) f.threads = 1;
+  CheckFleetSpec(f);
   return f;
+}
+
+FleetSpec ParseFleetHeader(const uint8_t* data, size_t len) {
+  FleetSpec f;
+  MpValue header;
+  ParseBody(data, len, f, header, false);
+  if (!f.lbs.empty() || !f.amphorae.empty()) throw std::runtime_error("fleet header: lbs and amphorae come in chunks");
+  ParseHeader(header, f);
+  if (f.threads < 1) f.threads = 1;
+  CheckFleetSpec(f);
+  return f;
+}
+
+void AppendFleetChunk(FleetSpec& f, const uint8_t* data, size_t len) {
+  MpValue rest;
+  ParseBody(data, len, f, rest, true);
+  if (!rest.map.empty()) throw std::runtime_error("fleet chunk: unknown field " + rest.map[0].first);
 }
 
 }  // namespace stresshm

@@ -50,6 +50,14 @@ struct FleetSpec {
   std::vector<AmphoraSpec> amphorae;
 };
 
+// The whole spec from one msgpack map (settings, lbs and amphorae).
 FleetSpec ParseFleetSpec(const uint8_t* data, size_t len);
+
+// Streamed handover, so neither side ever holds the whole fleet twice: the settings first
+// (a map without lbs and amphorae; optional expectLbs / expectAmphorae reserve room), then
+// chunks {lbs, amphorae} whose amphorae point at an LB of the same chunk, then a check.
+FleetSpec ParseFleetHeader(const uint8_t* data, size_t len);
+void AppendFleetChunk(FleetSpec& f, const uint8_t* data, size_t len);
+void CheckFleetSpec(const FleetSpec& f);
 
 }  // namespace stresshm

@@ -9,6 +9,71 @@
 namespace stresshm {
 namespace {
 
+// Marks FleetBuilder objects, so Fleet tells one from any other object (napi_type_tag).
+constexpr napi_type_tag kBuilderTag = {0x7374726573736866ULL, 0x6c65657462756c64ULL};
+
+// A fleet spec handed over in pieces: new FleetBuilder(header), add(chunk)..., then
+// new Fleet(builder) takes the spec (the builder is empty afterwards).
+class FleetBuilder : public Napi::ObjectWrap<FleetBuilder> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "FleetBuilder", {
+      InstanceMethod("add", &FleetBuilder::Add), InstanceMethod("amphorae", &FleetBuilder::Amphorae),
+    });
+  }
+  explicit FleetBuilder(const Napi::CallbackInfo& info) : Napi::ObjectWrap<FleetBuilder>(info) {
+    JsArgs args(info, "FleetBuilder");
+    auto buf = args.Buffer(0, "header");
+    spec_ = std::make_unique<FleetSpec>(
+        Guarded(info.Env(), [&] { return ParseFleetHeader(buf.Data(), buf.Length()); }));
+    NAPI_THROW_IF_FAILED_VOID(info.Env(), napi_type_tag_object(info.Env(), info.This(), &kBuilderTag));
+  }
+  static bool Is(Napi::Env env, Napi::Value v) {
+    bool tagged = false;
+    return v.IsObject() && napi_check_object_type_tag(env, v, &kBuilderTag, &tagged) == napi_ok && tagged;
+  }
+  // The spec, once: a builder builds one fleet.
+  FleetSpec Take(Napi::Env env) {
+    if (!spec_) throw Napi::Error::New(env, "FleetBuilder: this builder's fleet was already built");
+    FleetSpec s = std::move(*spec_);
+    spec_.reset();
+    return s;
+  }
+
+ private:
+  FleetSpec& Spec(Napi::Env env) {
+    if (!spec_) throw Napi::Error::New(env, "FleetBuilder: this builder's fleet was already built");
+    return *spec_;
+  }
+  Napi::Value Add(const Napi::CallbackInfo& info) {
+    JsArgs args(info, "add");
+    auto buf = args.Buffer(0, "chunk");
+    FleetSpec& s = Spec(info.Env());
+    Guarded(info.Env(), [&] { AppendFleetChunk(s, buf.Data(), buf.Length()); return 0; });
+    return info.Env().Undefined();
+  }
+  Napi::Value Amphorae(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(Spec(info.Env()).amphorae.size()));
+  }
+  std::unique_ptr<FleetSpec> spec_;
+};
+
+}  // namespace
+
+// A msgpack Buffer of the whole spec, or a FleetBuilder that was handed it (its spec is taken).
+FleetSpec SpecOrBuilderArg(const Napi::CallbackInfo& info, const char* fn) {
+  if (info.Length() > 0 && FleetBuilder::Is(info.Env(), info[0])) {
+    return FleetBuilder::Unwrap(info[0].As<Napi::Object>())->Take(info.Env());
+  }
+  if (info.Length() > 0 && !info[0].IsBuffer()) {
+    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": spec must be a Buffer or a FleetBuilder");
+  }
+  JsArgs args(info, fn);
+  return Guarded(info.Env(), [&] { return SpecArg(args, 0); });
+}
+
+namespace {
+
 class Fleet : public Napi::ObjectWrap<Fleet> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -20,8 +85,8 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
   }
 
   explicit Fleet(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Fleet>(info) {
-    JsArgs args(info, "Fleet");
-    runner_ = Guarded(info.Env(), [&] { return std::make_unique<FleetRunner>(SpecArg(args, 0)); });
+    FleetSpec spec = SpecOrBuilderArg(info, "Fleet");
+    runner_ = Guarded(info.Env(), [&] { return std::make_unique<FleetRunner>(std::move(spec)); });
     registration_ = std::make_unique<Registration<FleetRunner>>(info.Env(), runner_.get());
   }
 
@@ -155,6 +220,8 @@ class Sink : public Napi::ObjectWrap<Sink> {
 }  // namespace
 
 Napi::Function DefineFleet(Napi::Env env) { return Fleet::Define(env); }
+
+Napi::Function DefineFleetBuilder(Napi::Env env) { return FleetBuilder::Define(env); }
 
 Napi::Function DefineSink(Napi::Env env) { return Sink::Define(env); }
 

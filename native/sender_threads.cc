@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "clocks.h"
+#include "packet_bound.h"
 
 namespace stresshm {
 namespace {
@@ -34,24 +35,17 @@ FleetRunner::FleetRunner(FleetSpec spec) : spec_(std::move(spec)), sockets_(spec
     s.offset_ms = spec_.burst ? 0 : spec_.interval_ms * static_cast<double>(i) / static_cast<double>(n);
     slices_[i % threads].push_back(std::move(s));
   }
-  // Every amphora's first heartbeat is encoded now, so an oversized one is refused before
-  // anything is sent; the first kRing of each slice are kept, the others re-encoded in time.
+  // An oversized first heartbeat is refused before anything is sent, from a bound of every
+  // amphora's packet (only one above the limit is encoded); the first kRing heartbeats of each
+  // slice are encoded now, the others in time.
+  max_packet_ = CheckFirstHeartbeats(spec_);
   rings_.resize(threads);
   for (int t = 0; t < threads; t++) {
     std::vector<Slot>& slots = slices_[t];
     rings_[t].resize(std::min(slots.size(), kRing));
-    Encoded scratch;
-    for (size_t p = 0; p < slots.size(); p++) {
-      Encoded& e = p < rings_[t].size() ? rings_[t][p] : scratch;
-      Encode(slots[p], e);
-      if (e.packet.size() > kMaxDatagram) {
-        throw std::runtime_error("the heartbeat of amphora " + spec_.amphorae[slots[p].amphora].id + " is " +
-                                 std::to_string(e.packet.size()) +
-                                 " bytes, above the 65,507-byte UDP limit the health manager can receive; "
-                                 "use fewer listeners, pools or members");
-      }
-      max_packet_ = std::max(max_packet_, e.packet.size());
-      if (&e == &scratch) slots[p].counters = AmphoraCounters{};  // as before its first heartbeat
+    for (size_t p = 0; p < rings_[t].size(); p++) {
+      Encode(slots[p], rings_[t][p]);
+      max_packet_ = std::max(max_packet_, rings_[t][p].packet.size());  // exact for fleets within the rings
     }
   }
   malloc_trim(0);  // hand back what parsing the spec left free in the heap

@@ -1,55 +1,23 @@
 // The fleet: turns a ghost graph into the spec the native engine runs (every amphora of
 // every ghost LB), hands it over once as msgpack, and exposes counters and send history.
 
-import { availableParallelism, constants } from 'node:os';
+import { constants } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
 import type { Config } from '../config/config';
 import { EnvError, UsageError } from '../errors';
-import type { GhostGraph, GraphListener, GraphLoadBalancer } from '../ghostdb/graph';
+import type { GhostGraph } from '../ghostdb/graph';
+import { chunkOfGraph, fleetHeader, Handover } from './handover';
 import { ENDPOINT_ERROR, type NativeFleet, type NativeFleetStats, native } from './native';
-import { AMPHORA_ZLIB_LEVEL, type FleetSpec, type SpecEndpoint } from './wire';
+import type { FleetSpec, SpecEndpoint } from './wire';
 
-/**
- * Does an amphora report this listener? v2/v3: every enabled listener. v1 (no "ver"): a UDP listener
- * only once its default pool has a member (the HM discounts the others: _update_listener_count_for_UDP).
- */
-export function reportsListener(l: GraphListener, lb: GraphLoadBalancer, version: number): boolean {
-  if (version >= 2 || l.protocol !== 'UDP') return true;
-  const pool = l.defaultPoolId ? lb.pools.find((p) => p.id === l.defaultPoolId) : undefined;
-  return (pool?.memberIds.length ?? 0) > 0;
-}
+export { reportsListener } from './handover';
 
+/** The whole spec of a graph at once (small fleets, tests, benchmarks; runs stream a Handover). */
 export function buildFleetSpec(graph: GhostGraph, cfg: Config, endpoints: SpecEndpoint[], key: string): FleetSpec {
-  const spec: FleetSpec = {
-    key,
-    version: cfg.heartbeatVersion,
-    intervalMs: cfg.heartbeatInterval * 1000,
-    legacyDigest: cfg.legacyDigest,
-    burst: cfg.burst,
-    threads: cfg.senderThreads > 0 ? cfg.senderThreads : availableParallelism(),
-    zlibLevel: AMPHORA_ZLIB_LEVEL,
-    churn: {
-      down: cfg.memberDownShare,
-      drain: cfg.memberDrainShare,
-      maint: cfg.memberMaintShare,
-      nocheck: cfg.memberNocheckShare,
-      listenerFull: cfg.listenerFullShare,
-      perInterval: cfg.churnPerInterval,
-    },
-    endpoints,
-    lbs: [],
-    amphorae: [],
-  };
-  graph.loadBalancers.forEach((lb, i) => {
-    spec.lbs.push({
-      listeners: lb.listeners.filter((l) => reportsListener(l, lb, spec.version)).map((l) => l.id),
-      pools: lb.pools.map((p) => ({ id: p.id, listener: p.listenerId, members: p.memberIds })),
-    });
-    for (const a of lb.amphorae) spec.amphorae.push({ id: a.id, lb: i });
-  });
-  return spec;
+  const header = fleetHeader(cfg, endpoints, key);
+  return { ...header, ...chunkOfGraph(graph, header.version) };
 }
 
 const packer = new Packr({ useRecords: false });
@@ -115,7 +83,7 @@ function releaseSpecMemory(): void {
 }
 
 /** A native error as the operator's error: an unusable endpoint is environmental (exit 3). */
-function operatorError(e: unknown): Error {
+export function operatorError(e: unknown): Error {
   const err = e as Error & { code?: string };
   if (err.code === ENDPOINT_ERROR) return new EnvError(err.message);
   if (err instanceof TypeError || err instanceof RangeError) return err;
@@ -142,17 +110,19 @@ export class Fleet {
   private history?: { depth: number; times: Float64Array; seqs: Float64Array };
 
   /**
-   * Validates the spec (message size, endpoints: each socket is connected here) and encodes
-   * every first heartbeat, without sending.
+   * Validates the spec (message size, endpoints: each socket is connected here) and encodes the
+   * first heartbeats of each sender's ring, without sending. A whole spec is packed at once; a
+   * Handover already holds its fleet natively (the handover is spent afterwards).
    */
-  constructor(spec: FleetSpec) {
-    this.amphoraIds = spec.amphorae.map((a) => a.id);
+  constructor(spec: FleetSpec | Handover) {
+    const streamed = spec instanceof Handover;
+    this.amphoraIds = streamed ? spec.amphoraIds : spec.amphorae.map((a) => a.id);
     try {
-      this.handle = new (native().Fleet)(packSpec(spec));
+      this.handle = new (native().Fleet)(streamed ? spec.builder : packSpec(spec));
     } catch (e) {
       throw operatorError(e);
     }
-    if (spec.amphorae.length >= RELEASE_AT_AMPHORAE) setImmediate(releaseSpecMemory);
+    if (this.amphoraIds.length >= RELEASE_AT_AMPHORAE) setImmediate(releaseSpecMemory);
   }
 
   start(): void {

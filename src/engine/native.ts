@@ -28,6 +28,12 @@ export interface NativeFleet {
   maxPacketBytes(): number;
 }
 
+/** A fleet spec handed over in chunks (msgpack each): header first, then {lbs, amphorae} chunks. */
+export interface NativeFleetBuilder {
+  add(chunk: Buffer): void;
+  amphorae(): number;
+}
+
 export interface BlastResult {
   packetsPerThread: number[];
   seconds: number;
@@ -80,7 +86,8 @@ export interface NativeAddon {
   encodeHeartbeat(spec: Buffer, amphora: number, seq: number): Buffer;
   /** Opens and connects a UDP socket per endpoint; throws (code ENDPOINT_ERROR) naming an unusable one. */
   checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
-  blast(spec: Buffer, durationMs: number): Promise<BlastResult>;
+  /** Replays every amphora's first heartbeat; a builder's spec is taken (the builder is spent). */
+  blast(spec: Buffer | NativeFleetBuilder, durationMs: number): Promise<BlastResult>;
   /** Encodes `count` consecutive heartbeats of one amphora, whole and stage by stage (bench/encode.ts). */
   benchEncode(spec: Buffer, amphora: number, count: number): EncodeTimes;
   blastPayload(
@@ -98,7 +105,8 @@ export interface NativeAddon {
   releaseMemory(): void;
   /** Sends remembered per amphora by Fleet.history. */
   historyDepth: number;
-  Fleet: new (spec: Buffer) => NativeFleet;
+  Fleet: new (spec: Buffer | NativeFleetBuilder) => NativeFleet;
+  FleetBuilder: new (header: Buffer) => NativeFleetBuilder;
   Sink: new (host: string, port: number, key: string) => NativeSink;
 }
 

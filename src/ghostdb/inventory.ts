@@ -1,5 +1,6 @@
 // What ghosts a database holds: every run prefix with its counts, how many real (non-ghost)
-// load balancers exist, and one run's graph read back for the heartbeat fleet.
+// load balancers exist, and one run's graph read back for the heartbeat fleet (at once, or
+// streamed in chunks of load balancers so memory stays flat however large the run).
 
 import type { Conn } from './db';
 import type { AmphoraRole, GhostGraph, GraphLoadBalancer } from './graph';
@@ -48,7 +49,7 @@ function listenerOfPool(
   return defaultOf.get(poolId) ?? redirectOf.get(poolId) ?? /listener=([0-9a-f-]{36})/.exec(description ?? '')?.[1];
 }
 
-interface ListenerRow {
+export interface ListenerRow {
   id: string;
   lb: string;
   port: number;
@@ -90,18 +91,74 @@ export async function readGraph(conn: Conn, rawPrefix: string): Promise<GhostGra
       `(${inRun})) ORDER BY name`,
     params,
   );
-  return assemble(prefix, lbs, amps, listeners, redirects, pools, members);
+  return assemble(prefix, { lbs, amps, listeners, redirects, pools, members });
 }
 
-function assemble(
-  prefix: string,
-  lbs: Array<{ id: string; name: string }>,
-  amps: Array<{ id: string; lb: string; role: AmphoraRole }>,
-  listeners: ListenerRow[],
-  redirects: Array<{ pool: string; listener: string }>,
-  pools: Array<{ id: string; lb: string; description: string | null }>,
-  members: Array<{ id: string; pool: string }>,
-): GhostGraph {
+/** The rows of a graph (or part of one), in the order readGraph reads them. */
+export interface GraphRows {
+  lbs: Array<{ id: string; name: string }>;
+  amps: Array<{ id: string; lb: string; role: AmphoraRole }>;
+  listeners: ListenerRow[];
+  redirects: Array<{ pool: string; listener: string }>;
+  pools: Array<{ id: string; lb: string; description: string | null }>;
+  members: Array<{ id: string; pool: string }>;
+}
+
+/** One chunk of load balancers (ids) with their children's rows. */
+async function readRows(conn: Conn, lbs: Array<{ id: string; name: string }>): Promise<GraphRows> {
+  const ids = lbs.map((l) => l.id);
+  const amps: GraphRows['amps'] = await conn.query(
+    `SELECT id, load_balancer_id AS lb, role FROM amphora WHERE status <> 'DELETED' AND load_balancer_id IN (?) ` +
+      'ORDER BY role DESC, id',
+    [ids],
+  );
+  const listeners: ListenerRow[] = await conn.query(
+    `SELECT id, load_balancer_id AS lb, protocol_port AS port, default_pool_id AS pool, protocol FROM listener
+      WHERE enabled = 1 AND load_balancer_id IN (?) ORDER BY protocol_port`,
+    [ids],
+  );
+  const redirects: GraphRows['redirects'] = listeners.length
+    ? await conn.query(
+        'SELECT redirect_pool_id AS pool, listener_id AS listener FROM l7policy WHERE redirect_pool_id IS NOT NULL ' +
+          'AND listener_id IN (?)',
+        [listeners.map((l) => l.id)],
+      )
+    : [];
+  const pools: GraphRows['pools'] = await conn.query(
+    'SELECT id, load_balancer_id AS lb, description FROM pool WHERE load_balancer_id IN (?) ORDER BY name',
+    [ids],
+  );
+  const members: GraphRows['members'] = pools.length
+    ? await conn.query('SELECT id, pool_id AS pool FROM member WHERE pool_id IN (?) ORDER BY name', [
+        pools.map((p) => p.id),
+      ])
+    : [];
+  return { lbs, amps, listeners, redirects, pools, members };
+}
+
+/**
+ * One run's graph in parts of at most `chunkLbs` load balancers (keyset pages of the LB primary
+ * key, children by their indexed LB, pool or listener ids): only one part is held at a time.
+ * Parts come in LB id order; within a part, LBs are in name order.
+ */
+export async function* streamGraph(conn: Conn, rawPrefix: string, chunkLbs = 5000): AsyncGenerator<GhostGraph> {
+  const prefix = validatePrefix(rawPrefix);
+  const match = prefixNameSql('name', prefix);
+  let after = '';
+  for (;;) {
+    const lbs: Array<{ id: string; name: string }> = await conn.query(
+      `SELECT id, name FROM load_balancer WHERE ${match.sql} AND id > ? ORDER BY id LIMIT ?`,
+      [...match.params, after, chunkLbs],
+    );
+    if (lbs.length === 0) return;
+    after = lbs[lbs.length - 1].id;
+    yield assemble(prefix, await readRows(conn, lbs));
+    if (lbs.length < chunkLbs) return;
+  }
+}
+
+export function assemble(prefix: string, rows: GraphRows): GhostGraph {
+  const { lbs, amps, listeners, redirects, pools, members } = rows;
   const byId = new Map<string, GraphLoadBalancer>();
   for (const lb of [...lbs].sort((a, b) => lbIndex(a.name) - lbIndex(b.name))) {
     byId.set(lb.id, { id: lb.id, name: lb.name, amphorae: [], listeners: [], pools: [] });

@@ -7,7 +7,7 @@ import { interruptRequested } from '../lifecycle/interrupt';
 import { say } from '../lifecycle/output';
 import type { Progress } from '../terminal/progress';
 import { type Conn, inTransaction } from './db';
-import { type GhostPlan, INSERT_ORDER, type Row, totalRows } from './ghosts';
+import { type GhostPlan, INSERT_ORDER, type Row, type TableRows, totalRows } from './ghosts';
 import { checkPlanSize, generateGroups, sampleRows, type TxGroup } from './groups';
 import { sqlDateTime } from './rows';
 import type { Column, Schema } from './schema';
@@ -86,7 +86,12 @@ export async function planTables(conn: Conn, schema: Schema, plan: GhostPlan): P
  * Writes one group of whole load balancers in one transaction, piece by piece (the batch() calls
  * of a piece are pipelined). An interrupt between pieces rolls the group back: only whole graphs stay.
  */
-async function writeGroup(conn: Conn, plans: Map<string, TablePlan>, group: TxGroup): Promise<Record<string, number>> {
+async function writeGroup(
+  conn: Conn,
+  plans: Map<string, TablePlan>,
+  group: TxGroup,
+  observe?: PopulateObserver,
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   await inTransaction(conn, async () => {
     for (const piece of group.pieces()) {
@@ -94,8 +99,10 @@ async function writeGroup(conn: Conn, plans: Map<string, TablePlan>, group: TxGr
       const tables = INSERT_ORDER.filter((t) => (piece.get(t)?.length ?? 0) > 0 && plans.has(t));
       await Promise.all(tables.map((t) => conn.batch(plans.get(t)!.sql, toValues(plans.get(t)!, piece.get(t)!))));
       for (const t of tables) counts[t] = (counts[t] ?? 0) + piece.get(t)!.length;
+      observe?.piece(group, piece);
     }
   });
+  observe?.committed(group);
   return counts;
 }
 
@@ -130,10 +137,17 @@ export function checkPlanLookups(schema: Schema, plan: GhostPlan): void {
   }
 }
 
+/** Sees every piece as it is written and every group once committed (PlanCollector). */
+export interface PopulateObserver {
+  piece(group: TxGroup, piece: TableRows): void;
+  committed(group: TxGroup): void;
+}
+
 export interface PopulateOptions {
   progress?: Progress;
   /** Where a one-line warning goes (default: stderr). */
   warn?: (line: string) => void;
+  observe?: PopulateObserver;
 }
 
 /** InnoDB bytes per ghost row, data and indexes (measured: about 6.4 KB per 13-row load balancer). */
@@ -192,7 +206,7 @@ export async function populate(
       const k = next++ % conns.length;
       await slots[k];
       if (failure) throw failure;
-      slots[k] = writeGroup(conns[k], plans, group).then(
+      slots[k] = writeGroup(conns[k], plans, group, opts.observe).then(
         (counts) => {
           for (const [t, n] of Object.entries(counts)) done.counts[t] = (done.counts[t] ?? 0) + n;
           done.loadBalancers += group.lbs;

@@ -4,14 +4,29 @@
 
 import type { Conn } from './db';
 import type { GhostGraph } from './graph';
+
+/** The ids of a run the HM may write rows for: its amphorae and listeners. */
+export interface RunIds {
+  amphoraIds: string[];
+  listenerIds: string[];
+}
+
+/** The ids of a graph read back whole. */
+export function idsOfGraph(graph: GhostGraph): RunIds {
+  return {
+    amphoraIds: graph.loadBalancers.flatMap((lb) => lb.amphorae.map((a) => a.id)),
+    listenerIds: graph.loadBalancers.flatMap((lb) => lb.listeners.map((l) => l.id)),
+  };
+}
+
 import { hasColumn, type Schema } from './schema';
 
 const CHUNK = 5000;
 
 /** Which HM-written table columns hold which of the run's ids. */
-function targets(graph: GhostGraph): Array<{ table: string; column: string; ids: string[] }> {
-  const amphorae = graph.loadBalancers.flatMap((lb) => lb.amphorae.map((a) => a.id));
-  const listeners = graph.loadBalancers.flatMap((lb) => lb.listeners.map((l) => l.id));
+function targets(run: RunIds): Array<{ table: string; column: string; ids: string[] }> {
+  const amphorae = run.amphoraIds;
+  const listeners = run.listenerIds;
   return [
     { table: 'listener_statistics', column: 'listener_id', ids: listeners },
     { table: 'listener_statistics', column: 'amphora_id', ids: amphorae },
@@ -20,9 +35,9 @@ function targets(graph: GhostGraph): Array<{ table: string; column: string; ids:
 }
 
 /** Deletes late HM rows of the run's ids; returns the rows removed per table. */
-export async function sweepIds(conn: Conn, schema: Schema, graph: GhostGraph): Promise<Record<string, number>> {
+export async function sweepIds(conn: Conn, schema: Schema, run: RunIds): Promise<Record<string, number>> {
   const removed: Record<string, number> = {};
-  for (const t of targets(graph)) {
+  for (const t of targets(run)) {
     if (!hasColumn(schema, t.table, t.column)) continue;
     for (let i = 0; i < t.ids.length; i += CHUNK) {
       const res = await conn.query(`DELETE FROM \`${t.table}\` WHERE \`${t.column}\` IN (?)`, [
@@ -35,9 +50,9 @@ export async function sweepIds(conn: Conn, schema: Schema, graph: GhostGraph): P
 }
 
 /** Rows that reference the run's ids in the HM-written tables (or in `only`); 0 after a clean run. */
-export async function referencingRows(conn: Conn, schema: Schema, graph: GhostGraph, only?: string): Promise<number> {
+export async function referencingRows(conn: Conn, schema: Schema, run: RunIds, only?: string): Promise<number> {
   let n = 0;
-  for (const t of targets(graph)) {
+  for (const t of targets(run)) {
     if (!hasColumn(schema, t.table, t.column) || (only !== undefined && t.table !== only)) continue;
     if (only !== undefined && t.column !== 'listener_id' && t.table === 'listener_statistics') continue;
     for (let i = 0; i < t.ids.length; i += CHUNK) {

@@ -4,8 +4,7 @@
 import { cpus } from 'node:os';
 import type { Config } from '../config/config';
 import type { Fleet } from '../engine/fleet';
-import { amphoraCount, type GhostGraph } from '../ghostdb/graph';
-import { schemeOf } from '../ghostdb/ids';
+import type { IdScheme } from '../ghostdb/ids';
 import { toolVersion } from '../version';
 import { diagnose } from './diagnosis';
 import type { DrainResult } from './drain';
@@ -45,10 +44,19 @@ function cpuPer1000(roles: WhyFacts['hmCpu'] & object, processed: number): CpuPe
   };
 }
 
+/** What a run sent for: its prefix and how many LBs and amphorae it has. */
+export interface RunSize {
+  prefix: string;
+  loadBalancers: number;
+  amphorae: number;
+  /** The id scheme of the run's ghosts (README "Ghost ids"). */
+  ghostIds: IdScheme | 'mixed' | 'none';
+}
+
 export function buildRecord(
   cfg: Config,
   _r: Resolved,
-  graph: GhostGraph,
+  run: RunSize,
   s: SendFigures,
   phases: RunRecord['phases'],
 ): RunRecord {
@@ -75,10 +83,10 @@ export function buildRecord(
     tool: 'stresshm',
     version: toolVersion(),
     startedAt: s.startedAt.toISOString(),
-    prefix: graph.prefix,
-    ghostIds: schemeOf(graph.loadBalancers.map((lb) => lb.id)),
-    amphorae: amphoraCount(graph),
-    loadBalancers: graph.loadBalancers.length,
+    prefix: run.prefix,
+    ghostIds: run.ghostIds,
+    amphorae: run.amphorae,
+    loadBalancers: run.loadBalancers,
     intervalSecs: cfg.heartbeatInterval,
     heartbeatVersion: cfg.heartbeatVersion,
     endpoints: cfg.controllerIpPortList,

@@ -5,29 +5,31 @@
 // (Locust's runner) that the dashboard and notices subscribe to.
 
 import { type Config, get } from '../config/config';
-import { buildFleetSpec, Fleet } from '../engine/fleet';
+import { Fleet } from '../engine/fleet';
+import { fleetHeader, Handover } from '../engine/handover';
 import type { FleetSpec } from '../engine/wire';
 import { EnvError, EXIT_ENV, InterruptedError, UsageError } from '../errors';
 import { cleanPrefix } from '../ghostdb/clean';
+import { PlanCollector } from '../ghostdb/collect';
 import { type Conn, connect } from '../ghostdb/db';
 import { type GhostPlan, planFromConfig } from '../ghostdb/ghosts';
-import type { GhostGraph } from '../ghostdb/graph';
 import { checkPlanSize } from '../ghostdb/groups';
 import { confirmTarget } from '../ghostdb/guard';
-import { readGraph } from '../ghostdb/inventory';
+import { schemeOf } from '../ghostdb/ids';
+import { streamGraph } from '../ghostdb/inventory';
 import { holdPrefixLock } from '../ghostdb/lock';
 import { populate } from '../ghostdb/populate';
 import { checkPrivileges } from '../ghostdb/privileges';
 import { loadSchema, type Schema } from '../ghostdb/schema';
 import { DbSession, type SessionLimits } from '../ghostdb/session';
-import { referencingRows, sweepIds } from '../ghostdb/sweep';
+import { type RunIds, referencingRows, sweepIds } from '../ghostdb/sweep';
 import { interruptReason, setInterruptHint } from '../lifecycle/interrupt';
 import { type ReportPaths, writeReports } from '../report';
 import { Progress } from '../terminal/progress';
 import { type DrainResult, drain, HARD_BOUND_SECS } from './drain';
 import { type PhaseName, RunEvents } from './events';
 import { HmLogFollower } from './hmlog';
-import { buildRecord, type SendFigures } from './judge';
+import { buildRecord, type RunSize, type SendFigures } from './judge';
 import { Monitor } from './monitor';
 import { Observer } from './observer';
 import { type Resolved, resolveRun } from './preflight';
@@ -96,7 +98,8 @@ class StressRun {
   private prefix?: string;
   /** Rows exist that this run must remove before it ends. */
   private owesClean = false;
-  private graph?: GhostGraph;
+  /** The run's size and the ids clean's sweep needs (the graph itself is never held whole). */
+  private ids?: RunIds & RunSize;
   /** Set when --abort-on-fail stopped the run early. */
   private abortedBecause?: string;
   /** The HM log follower, closed (its commands killed) whatever ends the run. */
@@ -125,18 +128,17 @@ class StressRun {
       let sent: SendFigures | undefined;
       let failure: unknown;
       try {
-        this.graph = await this.phase('populate', () => this.obtainGraph());
-        sent = await this.sendAndDrain(this.graph);
+        const handover = await this.phase('populate', () => this.obtainFleet());
+        sent = await this.sendAndDrain(handover);
       } catch (e) {
         failure = e;
       }
       this.logs?.close();
       await this.cleanup(failure);
       if (failure) throw failure;
-      if (!sent || !this.graph) throw new InterruptedError('interrupted before sending');
-      const record = await this.phase('judge', async () =>
-        buildRecord(this.req.cfg, this.r, this.graph!, sent!, this.phases),
-      );
+      if (!sent || !this.ids) throw new InterruptedError('interrupted before sending');
+      const ids = this.ids;
+      const record = await this.phase('judge', async () => buildRecord(this.req.cfg, this.r, ids, sent!, this.phases));
       this.events.emit('ended', { record });
       const w = await this.phase('report', async () => writeReports(record, this.req.reports));
       return { record, exitCode: record.exitCode, reportFiles: w.files, reportProblems: w.problems };
@@ -146,19 +148,30 @@ class StressRun {
     }
   }
 
-  private async obtainGraph(): Promise<GhostGraph> {
-    const { req } = this;
+  /**
+   * Populates (or takes a prefix) and hands the fleet to the engine as it goes: what populate
+   * wrote is streamed from its rows, a prefix is read back in chunks; nothing is held whole.
+   */
+  private async obtainFleet(): Promise<Handover> {
+    const { req, r } = this;
     const conn = await this.session.conn();
+    const handover = new Handover(fleetHeader(req.cfg, r.endpoints, r.key), req.inspect !== undefined);
+    const done = (prefix: string) => {
+      const { amphoraIds, listenerIds, loadBalancers } = handover;
+      const ghostIds = schemeOf(amphoraIds);
+      this.ids = { prefix, loadBalancers, amphorae: amphoraIds.length, amphoraIds, listenerIds, ghostIds };
+      return handover;
+    };
     if (req.prefix) {
       if (!req.keep) await checkPrivileges(conn, this.schema, 'clean', EXIT_ENV);
       await this.own(req.prefix);
       this.prefix = req.prefix;
-      const g = await readGraph(conn, req.prefix);
-      if (g.loadBalancers.length === 0)
+      for await (const part of streamGraph(conn, req.prefix)) handover.addGraph(part);
+      if (handover.loadBalancers === 0)
         throw new UsageError(`no ghosts with prefix ${req.prefix} in this database (see stresshm list)`);
       this.owesClean = !req.keep;
       this.hint();
-      return g;
+      return done(req.prefix);
     }
     const plan = req.plan ?? planFromConfig(req.cfg);
     checkPlanSize(plan);
@@ -172,11 +185,12 @@ class StressRun {
     const second = await connect(this.r.target, EXIT_ENV, { socketTimeout: this.session.limits.statementMs });
     try {
       const progress = req.quiet ? undefined : new Progress('populate');
-      await populate([conn, second], this.schema, plan, { progress });
+      const observe = new PlanCollector(plan.prefix, (part) => handover.addGraph(part));
+      await populate([conn, second], this.schema, plan, { progress, observe });
     } finally {
       second.destroy();
     }
-    return readGraph(conn, plan.prefix);
+    return done(plan.prefix);
   }
 
   /**
@@ -195,10 +209,11 @@ class StressRun {
     setInterruptHint(() => (this.owesClean ? `Remove the ghosts with: ${this.req.cleanHint(p)}` : undefined));
   }
 
-  private async sendAndDrain(graph: GhostGraph): Promise<SendFigures> {
+  private async sendAndDrain(handover: Handover): Promise<SendFigures> {
     const { req, r } = this;
-    const spec = buildFleetSpec(graph, req.cfg, r.endpoints, r.key);
-    const fleet = new Fleet(spec);
+    const ids = this.ids!;
+    const spec = handover.spec;
+    const fleet = new Fleet(handover);
     const startedAt = new Date();
     const logs = new HmLogFollower(req.hmLogs, req.hmLogCmds);
     this.logs = logs;
@@ -239,9 +254,9 @@ class StressRun {
     const drained = await this.phase('drain', () => drain(observer, stats, this.events, req.cfg.drainTimeoutSecs));
     const facts = await why.finish(observer.processed);
     const statsRows = await this.session
-      .run((c) => referencingRows(c, this.schema, graph, 'listener_statistics'))
+      .run((c) => referencingRows(c, this.schema, ids, 'listener_statistics'))
       .catch(() => undefined);
-    if (req.inspect) await req.inspect(fleet, spec, await this.session.conn());
+    if (req.inspect && spec) await req.inspect(fleet, spec, await this.session.conn());
     return {
       fleet,
       observer,
@@ -259,11 +274,11 @@ class StressRun {
    * The HM's statistics pool can lag far behind its health pool and re-creates listener_statistics
    * rows of removed listeners: sweep the run's ids until nothing has come back for a while.
    */
-  private async sweepUntilQuiet(graph: GhostGraph): Promise<number> {
+  private async sweepUntilQuiet(ids: RunIds): Promise<number> {
     let total = 0;
     const giveUpAt = Date.now() + HARD_BOUND_SECS * 1000;
     for (let quietSince = Date.now(); Date.now() - quietSince < SWEEP_QUIET_MS && Date.now() < giveUpAt; ) {
-      const removed = await this.session.retry('sweep', (c) => sweepIds(c, this.schema, graph));
+      const removed = await this.session.retry('sweep', (c) => sweepIds(c, this.schema, ids));
       const n = Object.values(removed).reduce((a, b) => a + b, 0);
       if (n > 0) quietSince = Date.now();
       total += n;
@@ -288,7 +303,7 @@ class StressRun {
           (c) => cleanPrefix(c, this.schema, prefix, req.cfg.batchSize, progress),
           (why) => note(`database connection lost during clean (${why}); reconnecting`),
         );
-        const swept = this.graph ? await this.sweepUntilQuiet(this.graph) : 0;
+        const swept = this.ids ? await this.sweepUntilQuiet(this.ids) : 0;
         this.owesClean = false;
         if (!req.quiet) {
           req.out.write(
