@@ -4,10 +4,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type * as mariadb from 'mariadb';
+import { createTestDb, type TestDb } from '../fixtures/testdb';
 import { EXIT_USAGE } from '../src/errors';
 import { type Conn, connect } from '../src/ghostdb/db';
 import type { GhostPlan } from '../src/ghostdb/ghosts';
-import { createTestDb, type TestDb } from '../test/helpers/testdb';
 
 /** Runs `body` with a fresh database named after `tag` and a connection to it (`extra` options). */
 export async function withBenchDb(

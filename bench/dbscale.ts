@@ -8,7 +8,6 @@
 //   node dist/bench/dbscale.js [--sizes 10000,100000] [--schemes v7,v4] [--v4-max 100000]
 
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import minimist from 'minimist';
 import type { DbTarget } from '../src/config/dburl';
@@ -18,26 +17,13 @@ import { type GhostPlan, rowsPerLb } from '../src/ghostdb/ghosts';
 import type { IdScheme } from '../src/ghostdb/ids';
 import { populate } from '../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../src/ghostdb/schema';
+import { benchPlan } from './bench_db';
 import { runBench } from './bench_main';
 import { schemaDumpPath } from './schema_dump';
 
 /** The shape: 1 listener, 1 pool, 1 health monitor, 2 members, 1 L7 policy, ACTIVE_STANDBY (12 rows). */
 function plan(lbs: number, ghostIds: IdScheme = 'v7'): GhostPlan {
-  return {
-    prefix: randomUUID(),
-    projectId: randomUUID(),
-    loadBalancers: lbs,
-    listeners: 1,
-    pools: 1,
-    healthMonitors: 1,
-    members: 2,
-    l7policies: 1,
-    l7rules: 0,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 500,
-    ghostIds,
-  };
+  return benchPlan(lbs, { members: 2, l7rules: 0, ghostIds });
 }
 
 interface PoolStats {

@@ -16,11 +16,11 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import minimist from 'minimist';
+import { buildAllocShim, envWithoutShim } from '../fixtures/alloc_shim';
+import { sampleSpec } from '../fixtures/fleets';
 import { packSpec } from '../src/engine/fleet';
 import { native, type StageTime } from '../src/engine/native';
 import { encodeHeartbeat, messageJson } from '../src/engine/wire';
-import { buildAllocShim, envWithoutShim } from '../test/helpers/alloc_shim';
-import { sampleSpec } from '../test/helpers/fleets';
 
 const KEY = 'bench-key';
 const TARGET_US = 7.5;

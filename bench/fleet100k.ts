@@ -4,9 +4,9 @@
 //   node dist/bench/fleet100k.js [--amphorae 100000] [--seconds 30]
 
 import minimist from 'minimist';
+import { sampleSpec } from '../fixtures/fleets';
 import { Fleet } from '../src/engine/fleet';
 import { native } from '../src/engine/native';
-import { sampleSpec } from '../test/helpers/fleets';
 import { runBench } from './bench_main';
 
 async function main(): Promise<void> {

@@ -12,11 +12,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import minimist from 'minimist';
+import { sampleSpec } from '../fixtures/fleets';
 import { packSpec } from '../src/engine/fleet';
 import { native } from '../src/engine/native';
 import type { FleetSpec } from '../src/engine/wire';
 import { freeUdpPort } from '../src/octavia/processes';
-import { sampleSpec } from '../test/helpers/fleets';
 import { runBench } from './bench_main';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -42,6 +42,9 @@ export async function connect(
 ): Promise<Conn> {
   try {
     const conn = await mariadb.createConnection(connOptions(t, extra));
+    // A socket that dies while the connection is idle (the server killed, say) is reported by the
+    // next statement on it; without a listener the driver would throw it out of the event loop.
+    conn.on('error', () => undefined);
     await conn.query("SET SESSION time_zone = '+00:00'");
     return conn;
   } catch (e) {

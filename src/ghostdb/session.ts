@@ -65,7 +65,6 @@ export class DbSession {
     if (this.current?.isValid()) return this.current;
     this.drop();
     const c = await connect(this.target, this.code, { socketTimeout: this.limits.statementMs });
-    c.on('error', () => undefined); // a dead socket surfaces through the next statement
     this.current = c;
     for (const fn of this.onConnect) await fn(c);
     return c;

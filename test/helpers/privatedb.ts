@@ -5,8 +5,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { SCHEMA_DIR } from '../../fixtures/testdb';
 import { freeTcpPort } from '../../src/octavia/processes';
-import { SCHEMA_DIR } from './testdb';
 
 const MARIADBD = '/usr/sbin/mariadbd';
 

@@ -4,16 +4,17 @@
 
 import type { CapacityResult, CapacityStep } from '../../src/experiments/capacity';
 import type { Report, ReportMeta } from '../../src/report';
-import type { RunRecord } from '../../src/run/record';
+import type { RunRecord, Sample } from '../../src/run/record';
 
 export const PASSWORD = 's3cr3t-Pa55';
 
 const at = (secs: number) => new Date(Date.parse('2026-11-25T03:00:02.000Z') + secs * 1000).toISOString();
 
-export function runRecord(): RunRecord {
-  const samples = Array.from({ length: 34 }, (_, i) => ({
+/** The i-th poll of a run offered 100/s that falls behind after 20 s. */
+export function fallingSample(i: number): Sample {
+  return {
     t: i + 1,
-    offeredPerSec: i < 30 ? 100 : 0,
+    offeredPerSec: 100,
     processedPerSec: i < 20 ? 100 : 60,
     lagP50: i / 10,
     lagP95: i / 5,
@@ -22,6 +23,36 @@ export function runRecord(): RunRecord {
     staleOver2: 0,
     staleOverTimeout: 0,
     logDrops: i > 20 ? i - 20 : 0,
+  };
+}
+
+/** The final figures of a run that fell behind (sent 3,000, processed 2,500). */
+export function finalFigures(): RunRecord['final'] {
+  return {
+    sent: 3000,
+    processed: 2500,
+    processedShare: 0.83333,
+    bytes: 1e6,
+    lagP50: 0.011972904205322266,
+    lagP95: 5,
+    lagP99: 7,
+    lagMax: 9,
+    lagResolutionSecs: 1,
+    staleOver1Max: 5,
+    staleOver2Max: 0,
+    timeoutStaleMax: 0,
+    sendErrors: {},
+    scheduleLagP99Ms: 1,
+    scheduleLagMaxMs: 3,
+    lateSends: 0,
+    senderCpuSeconds: 0.2,
+  };
+}
+
+export function runRecord(): RunRecord {
+  const samples = Array.from({ length: 34 }, (_, i) => ({
+    ...fallingSample(i),
+    offeredPerSec: i < 30 ? 100 : 0,
     ledger: {
       sent: 100 * Math.min(i + 1, 30),
       processed: 90 * (i + 1),
@@ -56,25 +87,7 @@ export function runRecord(): RunRecord {
       { name: 'judge', startedAt: at(35), seconds: 0.01 },
     ],
     samples,
-    final: {
-      sent: 3000,
-      processed: 2500,
-      processedShare: 0.83333,
-      bytes: 1e6,
-      lagP50: 0.011972904205322266,
-      lagP95: 5,
-      lagP99: 7,
-      lagMax: 9,
-      lagResolutionSecs: 1,
-      staleOver1Max: 5,
-      staleOver2Max: 0,
-      timeoutStaleMax: 0,
-      sendErrors: {},
-      scheduleLagP99Ms: 1,
-      scheduleLagMaxMs: 3,
-      lateSends: 0,
-      senderCpuSeconds: 0.2,
-    },
+    final: finalFigures(),
     criteria: [{ id: 'p99_lag', name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' }],
     verdict: 'FALLING BEHIND',
     exitCode: 1,

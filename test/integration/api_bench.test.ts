@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createTestDb } from '../../fixtures/testdb';
 import { releasesUnderTest } from '../helpers/releases';
-import { createTestDb } from '../helpers/testdb';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { createTestDb, type TestDb } from '../../fixtures/testdb';
 import { cleanPrefix, denseRange } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import { type GhostPlan, setIdSource, totalRows } from '../../src/ghostdb/ghosts';
@@ -14,7 +15,6 @@ import { lbName, prefixNameSql } from '../../src/ghostdb/names';
 import { BYTES_PER_ROW, bufferPoolWarning, populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { lookAlikes } from '../helpers/lookalikes';
-import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'crange');
 let conn: Conn;

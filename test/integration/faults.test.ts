@@ -9,11 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { checksums, createTestDb, mysql, type TestDb } from '../../fixtures/testdb';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { BIN, CliProc, runCli } from '../helpers/cliproc';
 import { dbRunArgs, optionArgs } from '../helpers/fixture';
 import { PrivateServer } from '../helpers/privatedb';
-import { checksums, createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-faults-'));
 let server: PrivateServer;

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { mysql } from '../../fixtures/testdb';
 import type { Sandbox } from '../../src/octavia/sandbox';
 import { socketState } from '../../src/run/udpsocket';
 import { CliProc } from '../helpers/cliproc';
 import { fixture, ONE_SMALL_HM, OVERLOAD, optionArgs, runArgs } from '../helpers/fixture';
-import { mysql } from '../helpers/testdb';
 
 const fx = fixture('faults-hm');
 const dir = fx.dir;

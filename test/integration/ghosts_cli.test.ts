@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { createTestDb, mysql, type TestDb } from '../../fixtures/testdb';
 import { BIN, errorLines, runCli } from '../helpers/cliproc';
-import { createTestDb, mysql, type TestDb } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'cli');
 const other: TestDb = createTestDb('18.0.0', 'cli2');

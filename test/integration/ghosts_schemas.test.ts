@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
+import { createTestDb, type SchemaSource, type TestDb } from '../../fixtures/testdb';
 import { cleanPrefix } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import { expectedCounts } from '../../src/ghostdb/ghosts';
@@ -12,7 +13,6 @@ import { listPrefixes, readGraph } from '../../src/ghostdb/inventory';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { testPlan } from '../helpers/plans';
-import { createTestDb, type SchemaSource, type TestDb } from '../helpers/testdb';
 
 const dbs: TestDb[] = [];
 after(() => {

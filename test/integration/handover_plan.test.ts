@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
+import { createTestDb, type TestDb } from '../../fixtures/testdb';
 import { PlanCollector } from '../../src/ghostdb/collect';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import type { GhostPlan } from '../../src/ghostdb/ghosts';
@@ -13,7 +14,6 @@ import { readGraph, streamGraph } from '../../src/ghostdb/inventory';
 import { lbIndex } from '../../src/ghostdb/names';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema } from '../../src/ghostdb/schema';
-import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'hplan');
 const conns: Conn[] = [];

@@ -7,11 +7,11 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createTestDb, type TestDb } from '../../fixtures/testdb';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { loadRecord } from '../../src/run/record';
 import { CliProc } from '../helpers/cliproc';
 import { dbRunArgs, optionArgs } from '../helpers/fixture';
-import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-hmlogcmd-'));
 let db: TestDb;

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createTestDb, type TestDb } from '../../fixtures/testdb';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { CSV_COLUMNS } from '../../src/report/csv';
 import { loadRecord } from '../../src/run/record';
 import { BIN, CliProc } from '../helpers/cliproc';
 import { dbRunArgs, optionArgs } from '../helpers/fixture';
 import { type PromFamily, parsePromText, promValue } from '../helpers/promtext';
-import { createTestDb, type TestDb } from '../helpers/testdb';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-live-'));
 let db: TestDb;

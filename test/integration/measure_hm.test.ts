@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createTestDb, mysql } from '../../fixtures/testdb';
 import { freeUdpPort } from '../../src/octavia/processes';
 import { runCli } from '../helpers/cliproc';
 import { dbRunArgs, fixture, ONE_SMALL_HM, OVERLOAD, optionArgs, runArgs } from '../helpers/fixture';
-import { createTestDb, mysql } from '../helpers/testdb';
 
 const fx = fixture('measure');
 const dir = fx.dir;

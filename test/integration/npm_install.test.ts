@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createTestDb, mysql } from '../helpers/testdb';
+import { createTestDb, mysql } from '../../fixtures/testdb';
 
 const REPO = join(__dirname, '..', '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-npm-'));

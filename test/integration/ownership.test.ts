@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../../fixtures/testdb';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import type { GhostPlan } from '../../src/ghostdb/ghosts';
 import { countRealLoadBalancers, listPrefixes, readGraph } from '../../src/ghostdb/inventory';
@@ -21,7 +22,6 @@ import { loadSchema } from '../../src/ghostdb/schema';
 import { BIN, errorLines, runCli } from '../helpers/cliproc';
 import { lookAlikes } from '../helpers/lookalikes';
 import { testPlan } from '../helpers/plans';
-import { checksums, createTestDb, createTestUser, mysql, type TestDb, type TestUser } from '../helpers/testdb';
 
 const db: TestDb = createTestDb('18.0.0', 'own');
 const users: TestUser[] = [];

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { checksums, createTestDb } from '../../fixtures/testdb';
 import { parseDbUrl } from '../../src/config/dburl';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import { readShapes } from '../../src/ghostdb/profile';
@@ -21,7 +22,6 @@ import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
 import { buildMixedFleet } from '../helpers/apifleet';
 import { runCli } from '../helpers/cliproc';
 import { optionArgs } from '../helpers/fixture';
-import { checksums, createTestDb } from '../helpers/testdb';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
 const SCHEMA = join(__dirname, '..', '..', '..', 'docs', 'profile.schema.json');

@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { createTestDb } from '../../fixtures/testdb';
 import { connect } from '../../src/ghostdb/db';
 import { checkProfile } from '../../src/ghostdb/profilefile';
 import { type Profile, shapeKey } from '../../src/ghostdb/shapes';
 import { runCli } from '../helpers/cliproc';
-import { createTestDb } from '../helpers/testdb';
 
 const SAMPLE = join(__dirname, '..', '..', '..', 'examples', 'profile-sample.json');
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-profile3-'));

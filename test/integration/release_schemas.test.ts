@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
+import { mysql } from '../../fixtures/testdb';
 import { cleanPrefix } from '../../src/ghostdb/clean';
 import { type Conn, connect } from '../../src/ghostdb/db';
 import { expectedCounts } from '../../src/ghostdb/ghosts';
@@ -15,7 +16,6 @@ import { migrateDatabase } from '../../src/octavia/migrate';
 import { prepareOctavia } from '../../src/octavia/release';
 import { testPlan } from '../helpers/plans';
 import { releasesUnderTest } from '../helpers/releases';
-import { mysql } from '../helpers/testdb';
 
 const created: string[] = [];
 after(() => {

@@ -6,6 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { expectedStatus } from '../../fixtures/fleets';
+import { mysql } from '../../fixtures/testdb';
 import { loadConfig } from '../../src/config/config';
 import type { Fleet } from '../../src/engine/fleet';
 import { type FleetSpec, statsAt } from '../../src/engine/wire';
@@ -13,9 +15,7 @@ import type { Conn } from '../../src/ghostdb/db';
 import { isAlive } from '../../src/octavia/processes';
 import { type Sandbox, startSandbox } from '../../src/octavia/sandbox';
 import { runStress } from '../../src/run/runner';
-import { expectedStatus } from '../helpers/fleets';
 import { releasesUnderTest } from '../helpers/releases';
-import { mysql } from '../helpers/testdb';
 
 const devnull = Object.assign(Object.create(process.stdout), { write: () => true, isTTY: false }) as NodeJS.WriteStream;
 

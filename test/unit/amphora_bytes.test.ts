@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { ODD_STRINGS, sampleSpec } from '../../fixtures/fleets';
 import { loadConfig } from '../../src/config/config';
 import { buildFleetSpec, Fleet, packSpec } from '../../src/engine/fleet';
 import { native } from '../../src/engine/native';
 import { AMPHORA_ZLIB_LEVEL, encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
 import { capture } from '../helpers/capture';
-import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
 
 const PYTHON = '/usr/bin/python3';

@@ -9,16 +9,16 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { buildAllocShim } from '../../fixtures/alloc_shim';
+import { sampleSpec } from '../../fixtures/fleets';
 import { packSpec } from '../../src/engine/fleet';
 import { native } from '../../src/engine/native';
-import { buildAllocShim } from '../helpers/alloc_shim';
-import { sampleSpec } from '../helpers/fleets';
 
 // Run in a child with the shim preloaded; prints one JSON {allocs, heartbeats} per case.
 const CHILD = `
 const { packSpec } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'engine', 'fleet'))});
 const { native } = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'engine', 'native'))});
-const { ODD_STRINGS, sampleSpec } = require(${JSON.stringify(join(__dirname, '..', 'helpers', 'fleets'))});
+const { ODD_STRINGS, sampleSpec } = require(${JSON.stringify(join(__dirname, '..', '..', 'fixtures', 'fleets'))});
 const churn = { down: 0.2, drain: 0.1, maint: 0.1, nocheck: 0.1, listenerFull: 0.3, perInterval: 5 };
 const out = [];
 for (const version of [1, 2, 3]) {

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import test from 'node:test';
+import { sampleSpec } from '../../fixtures/fleets';
 import { Fleet } from '../../src/engine/fleet';
 import { type FleetHeader, Handover, type SpecChunk } from '../../src/engine/handover';
 import { passingId, syntheticId } from '../../src/engine/synthetic';
 import { encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
-import { sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
 
 /** The spec's LBs in chunks of `per` LBs (amphora lb indexes its chunk). */

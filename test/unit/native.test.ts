@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
+import { ODD_STRINGS, sampleSpec } from '../../fixtures/fleets';
 import { Fleet, packSpec } from '../../src/engine/fleet';
 import { native } from '../../src/engine/native';
 import { buildMessage, encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
 import { UsageError } from '../../src/errors';
 import { capture } from '../helpers/capture';
-import { ODD_STRINGS, sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
 
 const CHURNS = [

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { test } from 'node:test';
+import { sampleSpec } from '../../fixtures/fleets';
 import { checkEndpoints, Fleet, packSpec } from '../../src/engine/fleet';
 import { ENDPOINT_ERROR, native } from '../../src/engine/native';
 import { encodeHeartbeat } from '../../src/engine/wire';
 import { EnvError } from '../../src/errors';
-import { sampleSpec } from '../helpers/fleets';
 import { until } from '../helpers/until';
 
 const UNUSABLE = { host: '255.255.255.255', port: 5555 };
@@ -156,7 +156,7 @@ test("a fleet's threads stop with the environment that made it (a worker thread 
   const workerData = {
     port: rx.address().port,
     fleetModule: join(__dirname, '..', '..', 'src', 'engine', 'fleet.js'),
-    helpersModule: join(__dirname, '..', 'helpers', 'fleets.js'),
+    helpersModule: join(__dirname, '..', '..', 'fixtures', 'fleets.js'),
   };
   const worker = new Worker(WORKER, { eval: true, workerData });
   try {

@@ -3,27 +3,17 @@
 // (Debian's chromium, driven by playwright-core) without console errors or network.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { writeReports } from '../../src/report';
 import { loadRecord, type RunRecord } from '../../src/run/record';
+import { openFile, withChromium } from '../helpers/browser';
+import { fallingSample, finalFigures } from '../helpers/reports';
 
 function record(): RunRecord {
-  const samples = Array.from({ length: 30 }, (_, i) => ({
-    t: i + 1,
-    offeredPerSec: 100,
-    processedPerSec: i < 20 ? 100 : 60,
-    lagP50: i / 10,
-    lagP95: i / 5,
-    lagP99: i / 4,
-    staleOver1: i > 20 ? 5 : 0,
-    staleOver2: 0,
-    staleOverTimeout: 0,
-    logDrops: i > 20 ? i - 20 : 0,
-  }));
+  const samples = Array.from({ length: 30 }, (_, i) => fallingSample(i));
   return {
     kind: 'run',
     tool: 'stresshm',
@@ -37,25 +27,7 @@ function record(): RunRecord {
     config: { 'health_manager.heartbeat_key': '***' },
     phases: [{ name: 'populate', startedAt: '2026-11-25T03:00:00.000Z', seconds: 0.4 }],
     samples,
-    final: {
-      sent: 3000,
-      processed: 2500,
-      processedShare: 0.833,
-      bytes: 1e6,
-      lagP50: 1,
-      lagP95: 5,
-      lagP99: 7,
-      lagMax: 9,
-      lagResolutionSecs: 1,
-      staleOver1Max: 5,
-      staleOver2Max: 0,
-      timeoutStaleMax: 0,
-      sendErrors: {},
-      scheduleLagP99Ms: 1,
-      scheduleLagMaxMs: 3,
-      lateSends: 0,
-      senderCpuSeconds: 0.2,
-    },
+    final: finalFigures(),
     criteria: [
       { id: 'processed_share', name: 'processed share', ok: false, actual: '83.33%', limit: '>= 99.00%' },
       { id: 'p99_lag', name: 'p99 processing lag', ok: false, actual: '7.0 s', limit: '<= 5.0 s' },
@@ -101,33 +73,8 @@ test(
 );
 
 test('the HTML report renders offline in Chromium with its charts and no console errors', async () => {
-  const executablePath = '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    assert.fail('chromium is not installed: run `apt-get install -y chromium` (make test does this)');
-  }
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  try {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:')) problems.push(`network request ${r.url()}`);
-    });
-    await page.goto(`file://${paths.html}`);
+  await withChromium(async (browser) => {
+    const { page, problems } = await openFile(browser, paths.html);
     assert.equal(await page.textContent('#verdict'), 'FALLING BEHIND');
     const charts = await page.$$eval('svg.chart', (svgs) =>
       svgs.map((s) => ({
@@ -146,7 +93,5 @@ test('the HTML report renders offline in Chromium with its charts and no console
     }
     await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
     assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  });
 });

@@ -4,15 +4,15 @@
 // that fit; compare carries a verdict per row, capacity its knee, api-bench a log size axis.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { CommandContext } from '../../src/cli/command';
 import { flagSettings } from '../../src/cli/reports';
 import { UsageError } from '../../src/errors';
 import { checkReportPaths, type Report, writeReports } from '../../src/report';
+import { openFile, withChromium } from '../helpers/browser';
 import { otherReports, PASSWORD, runRecord } from '../helpers/reports';
 
 const dir = mkdtempSync(join(tmpdir(), 'stresshm-kinds-'));
@@ -60,24 +60,9 @@ test('report paths of every kind are checked before any work: a missing director
 });
 
 test('every report kind renders in Chromium without console errors, its charts laid out, legends inside', async () => {
-  const executablePath = '/usr/bin/chromium';
-  if (!existsSync(executablePath)) assert.fail('chromium is not installed: run `apt-get install -y chromium`');
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
-  try {
+  await withChromium(async (browser) => {
     for (const f of files) {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:')) problems.push(`network request ${r.url()}`);
-      });
-      await page.goto(`file://${f.html}`);
+      const { page, problems } = await openFile(browser, f.html);
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((s) => {
           const box = s.getBoundingClientRect();
@@ -101,9 +86,7 @@ test('every report kind renders in Chromium without console errors, its charts l
       assert.deepEqual(problems, [], f.kind);
       await page.close();
     }
-  } finally {
-    await browser.close();
-  }
+  });
 });
 
 test("a command's flags become report settings without their report paths or secrets", () => {

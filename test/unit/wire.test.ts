@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
+import { expectedStatus, LB1, ODD_STRINGS, sampleSpec, tinySpec } from '../../fixtures/fleets';
 import { pyJsonDumps } from '../../src/engine/pyjson';
 import { buildMessage, encodeHeartbeat, memberStatus, messageJson, statsAt, statsDelta } from '../../src/engine/wire';
-import { expectedStatus, LB1, ODD_STRINGS, sampleSpec, tinySpec } from '../helpers/fleets';
 
 const L = LB1.listener,
   P = LB1.pool,
