@@ -6,10 +6,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Packr } from 'msgpackr';
 import type { Config } from '../config/config';
-import { EnvError, UsageError } from '../errors';
 import type { GhostGraph } from '../ghostdb/graph';
 import { chunkOfGraph, fleetHeader, Handover } from './handover';
-import { ENDPOINT_ERROR, type NativeFleet, type NativeFleetStats, native } from './native';
+import { type NativeFleet, type NativeFleetStats, native, operatorError } from './native';
 import type { FleetSpec, SpecEndpoint } from './wire';
 
 export { reportsListener } from './handover';
@@ -80,14 +79,6 @@ function releaseSpecMemory(): void {
   }
   fullGc();
   native().releaseMemory();
-}
-
-/** A native error as the operator's error: an unusable endpoint is environmental (exit 3). */
-export function operatorError(e: unknown): Error {
-  const err = e as Error & { code?: string };
-  if (err.code === ENDPOINT_ERROR) return new EnvError(err.message);
-  if (err instanceof TypeError || err instanceof RangeError) return err;
-  return new UsageError(err.message);
 }
 
 /**

@@ -7,8 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Packr } from 'msgpackr';
 import type { Config } from '../config/config';
 import type { GhostGraph, GraphListener, GraphLoadBalancer } from '../ghostdb/graph';
-import { operatorError } from './fleet';
-import { type NativeFleetBuilder, native } from './native';
+import { type NativeFleetBuilder, native, operatorError } from './native';
 import { AMPHORA_ZLIB_LEVEL, type FleetSpec, type SpecAmphora, type SpecEndpoint, type SpecLb } from './wire';
 
 /** A fleet's settings: everything but its load balancers and amphorae. */

@@ -1,7 +1,7 @@
 // Loads the C++ addon (build/Release/stresshm_native.node) and types its surface.
 
 import { join } from 'node:path';
-import { EnvError } from '../errors';
+import { EnvError, UsageError } from '../errors';
 
 export interface NativeFleetStats {
   sent: number;
@@ -46,6 +46,14 @@ export interface BlastResult {
 
 /** The `code` of a native error: an unusable endpoint, or a fleet spec the engine refuses. */
 export const ENDPOINT_ERROR = 'ERR_STRESSHM_ENDPOINT';
+
+/** A native error as the operator's error: an unusable endpoint is environmental (exit 3). */
+export function operatorError(e: unknown): Error {
+  const err = e as Error & { code?: string };
+  if (err.code === ENDPOINT_ERROR) return new EnvError(err.message);
+  if (err instanceof TypeError || err instanceof RangeError) return err;
+  return new UsageError(err.message);
+}
 export const SPEC_ERROR = 'ERR_STRESSHM_SPEC';
 
 export interface NativeSinkStats {

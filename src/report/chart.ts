@@ -115,10 +115,20 @@ interface Frame {
   yTicks: number[];
 }
 
+/** Default chart width and the plot's left and right margins (the legend spans the plot's width). */
+const DEFAULT_W = 640;
+const PAD_L = 56;
+const PAD_R = 16;
+
+/** The legend of `series`, wrapped within the plot's width. */
+function chartLegend(series: Series[], o: ChartOptions) {
+  return legendSvg(series, PAD_L, (o.w ?? DEFAULT_W) - PAD_R);
+}
+
 function frame(xs: number[], yTop: number, legendRows: number, o: ChartOptions): Frame {
-  const w = o.w ?? 640;
+  const w = o.w ?? DEFAULT_W;
   const h = (o.h ?? 260) + 16 * (legendRows - 1);
-  const pad = { l: 56, r: 16, t: 16 + 16 * legendRows + (o.marks?.length ? 14 : 0), b: 40 };
+  const pad = { l: PAD_L, r: PAD_R, t: 16 + 16 * legendRows + (o.marks?.length ? 14 : 0), b: 40 };
   const marksX = (o.marks ?? []).flatMap((m) => [m.from, m.to ?? m.from]);
   let xMin: number;
   let xMax: number;
@@ -244,8 +254,7 @@ export function stackedChart(
   series: Series[],
   o: ChartOptions = {},
 ): string {
-  const w = o.w ?? 640;
-  const legend = legendSvg(series, 56, w - 16);
+  const legend = chartLegend(series, o);
   const xs = series[0]?.points.map((p) => p[0]) ?? [];
   const tops = xs.map((_, i) => series.reduce((a, s) => a + Math.max(0, s.points[i]?.[1] ?? 0), 0));
   const f = frame(xs, Math.max(0, ...tops), legend.rows, { h: 280, ...o });
@@ -275,8 +284,7 @@ export function lineChart(
   series: Series[],
   o: ChartOptions = {},
 ): string {
-  const w = o.w ?? 640;
-  const legend = legendSvg(series, 56, w - 16);
+  const legend = chartLegend(series, o);
   const all = series.flatMap((s) => s.points);
   const f = frame(
     all.map((p) => p[0]),

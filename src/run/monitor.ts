@@ -94,11 +94,11 @@ export function processingWindow(stampSec: number, prevPollMs: number, pollMs: n
   return lo < hi ? { lo, hi } : { lo: stampSec, hi: stampSec + 1 };
 }
 
-/** The poll period that keeps the monitor's database time within MONITOR_DB_SHARE. */
 /** Up to this many amphorae the monitor polls at least every SMALL_FLEET_MAX_POLL_MS, whatever the budget. */
 export const SMALL_FLEET = 10_000;
 export const SMALL_FLEET_MAX_POLL_MS = 200;
 
+/** The poll period that keeps the monitor's database time within MONITOR_DB_SHARE. */
 export function pollPeriodMs(queryMs: number, amphorae = 0): number {
   const budget = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, queryMs / MONITOR_DB_SHARE));
   // a slow answer from a busy server must not cost a small fleet its sub-second lag resolution
