@@ -22,7 +22,7 @@ import { runBench } from './bench_main';
 import { schemaDumpPath } from './schema_dump';
 
 /** The issue's shape: 1 listener, 1 pool, 1 health monitor, 2 members, 1 L7 policy, ACTIVE_STANDBY (12 rows). */
-function plan(lbs: number, ghostIds: IdScheme = 'v7'): GhostPlan {
+export function plan(lbs: number, ghostIds: IdScheme = 'v7'): GhostPlan {
   return benchPlan(lbs, { members: 2, l7rules: 0, ghostIds });
 }
 
@@ -54,7 +54,7 @@ export interface Phase {
   pool: string;
 }
 
-async function timed(conn: Conn, body: () => Promise<number>): Promise<Phase> {
+export async function timed(conn: Conn, body: () => Promise<number>): Promise<Phase> {
   const a = await poolStats(conn);
   const t0 = process.hrtime.bigint();
   const rows = await body();
@@ -81,10 +81,10 @@ export async function populateAndClean(
   return { populate: pop, clean: cl };
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** `stresshm_bench_<pid>` with the Octavia 18.0.0 schema dump; dropped by the caller. */
-function createDb(): DbTarget {
+export function createDb(): DbTarget {
   const name = `stresshm_bench_${process.pid}`;
   const args = ['-h127.0.0.1', '-P3306', '-uroot'];
   execFileSync('mariadb', [
@@ -96,7 +96,7 @@ function createDb(): DbTarget {
   return { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: name };
 }
 
-function dropDb(t: DbTarget): void {
+export function dropDb(t: DbTarget): void {
   execFileSync('mariadb', ['-h127.0.0.1', '-P3306', '-uroot', '-e', `DROP DATABASE IF EXISTS ${t.database}`]);
 }
 
@@ -162,4 +162,4 @@ async function main(): Promise<void> {
 
 const PROBE: DbTarget = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: '' };
 
-runBench(main);
+if (require.main === module) runBench(main);

@@ -6,21 +6,38 @@
 // start of the handover to the first heartbeat received. The plan is synthetic (no database):
 // the time to read 500,000 LBs back from MariaDB is not part of it.
 //
-//   node dist/bench/million.js [--amphorae 1000000] [--seconds 30]
+//   node dist/bench/million.js [--amphorae 1000000] [--seconds 30] [--json]
+//
+// With --json it prints its figures as one JSON line instead (bench/scaling.ts reads it).
 
 import { readFileSync } from 'node:fs';
 import minimist from 'minimist';
 import { Fleet } from '../src/engine/fleet';
-import { Handover } from '../src/engine/handover';
+import { type FleetHeader, Handover } from '../src/engine/handover';
 import { native } from '../src/engine/native';
 import { handOverSynthetic } from '../src/engine/synthetic';
 import { AMPHORA_ZLIB_LEVEL } from '../src/engine/wire';
 import { runBench } from './bench_main';
 
 /** VmHWM of this process (MB): the peak resident set since it started. */
-function peakRssMb(): number {
+export function peakRssMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** The benchmarks' fleet: v3 heartbeats every 10 s as an amphora encodes them, 2 sender threads, to a local sink. */
+export function sinkHeader(key: string, port: number): FleetHeader {
+  return {
+    key,
+    version: 3,
+    intervalMs: 10_000,
+    legacyDigest: false,
+    burst: false,
+    threads: 2,
+    zlibLevel: AMPHORA_ZLIB_LEVEL,
+    churn: { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
+    endpoints: [{ host: '127.0.0.1', port }],
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,18 +48,9 @@ async function main(): Promise<void> {
   const seconds = Number(args.seconds ?? 30);
   const key = 'bench-key';
   const sink = new (native().Sink)('127.0.0.1', 0, key);
+  const baseRssMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  const h = new Handover({
-    key,
-    version: 3,
-    intervalMs: 10_000,
-    legacyDigest: false,
-    burst: false,
-    threads: 2,
-    zlibLevel: AMPHORA_ZLIB_LEVEL,
-    churn: { down: 0, drain: 0, maint: 0, nocheck: 0, listenerFull: 0, perInterval: 0 },
-    endpoints: [{ host: '127.0.0.1', port: sink.port() }],
-  });
+  const h = new Handover(sinkHeader(key, sink.port()));
   handOverSynthetic(h, Math.ceil(amphorae / 2), 2, 2);
   const handedMs = performance.now() - t0;
   const fleet = new Fleet(h);
@@ -61,6 +69,21 @@ async function main(): Promise<void> {
   const cpu = st.cpuSeconds / (st.elapsedMs / 1000);
   const share = (100 * rx.valid) / st.sent;
   const peak = peakRssMb();
+  if (args.json) {
+    const figures = {
+      amphorae: n,
+      startupSecs: firstMs / 1000,
+      peakRssMb: peak,
+      baseRssMb,
+      cpuUsPerHeartbeat: (st.cpuSeconds / Math.max(1, st.sent)) * 1e6,
+      cpuCores: cpu,
+      sent: st.sent,
+      valid: rx.valid,
+      lagP99Ms: st.lagP99Ms,
+    };
+    console.log(JSON.stringify(figures));
+    return;
+  }
   const ok = (pass: boolean) => (pass ? 'ok' : 'MISSED');
   console.log(
     `million: ${n.toLocaleString('en-US')} amphorae (${(n / 2).toLocaleString('en-US')} synthetic LBs), 10 s ` +
@@ -86,4 +109,4 @@ async function main(): Promise<void> {
   console.log(`  send errors            ${JSON.stringify(st.errors)}`);
 }
 
-runBench(main);
+if (require.main === module) runBench(main);

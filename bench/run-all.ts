@@ -1,7 +1,8 @@
 // Runs every benchmark in turn, each in its own process (so one's memory and threads do not
 // colour the next), printing each one's comparison as it finishes: `make bench`. The million-
 // amphora run takes a few minutes and ~1 GB: it runs at 200,000 amphorae for 15 s unless
-// `--million` (or STRESSHM_BENCH_MILLION=1) asks for the full size.
+// `--million` (or STRESSHM_BENCH_MILLION=1) asks for the full size. The scaling benchmark runs
+// at its full sizes (200,000 LBs, 1,000,000 amphorae): several minutes.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ const BENCHES: Array<[string, string[]]> = [
   ['monitor', []],
   ['populate', []],
   ['dbscale', []],
+  ['scaling', []],
 ];
 
 function main(): void {
