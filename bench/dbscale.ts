@@ -21,7 +21,7 @@ import { benchPlan } from './bench_db';
 import { runBench } from './bench_main';
 import { schemaDumpPath } from './schema_dump';
 
-/** The shape: 1 listener, 1 pool, 1 health monitor, 2 members, 1 L7 policy, ACTIVE_STANDBY (12 rows). */
+/** The shape: 1 listener, 1 pool, 1 health monitor, 2 members, 1 L7 policy, ACTIVE_STANDBY (13 rows). */
 export function plan(lbs: number, ghostIds: IdScheme = 'v7'): GhostPlan {
   return benchPlan(lbs, { members: 2, l7rules: 0, ghostIds });
 }

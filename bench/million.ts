@@ -40,7 +40,16 @@ export function sinkHeader(key: string, port: number): FleetHeader {
   };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for the sink's first valid heartbeat; a fleet that sends nothing valid (wrong key, no amphorae) fails. */
+export async function firstHeartbeat(sink: { stats(): { valid: number } }, limitMs = 120_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (sink.stats().valid === 0) {
+    if (Date.now() > deadline) throw new Error(`no valid heartbeat reached the sink in ${limitMs / 1000} s`);
+    await sleep(1);
+  }
+}
 
 async function main(): Promise<void> {
   const args = minimist(process.argv.slice(2));
@@ -56,7 +65,7 @@ async function main(): Promise<void> {
   const fleet = new Fleet(h);
   const builtMs = performance.now() - t0;
   fleet.start();
-  while (sink.stats().valid === 0) await sleep(1);
+  await firstHeartbeat(sink);
   const firstMs = performance.now() - t0;
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) await sleep(500);

@@ -29,7 +29,10 @@ interface Row {
 
 /** A child benchmark's one JSON line. */
 function child<T>(script: string, args: string[]): T {
-  const out = execFileSync(process.execPath, [join(__dirname, script), ...args], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(__dirname, script), ...args], {
+    encoding: 'utf8',
+    timeout: 30 * 60_000, // a child that hangs fails the benchmark
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
@@ -130,10 +133,15 @@ function print(title: string, unit: string, rows: Row[]): void {
 
 async function main(): Promise<void> {
   const args = minimist(process.argv.slice(2), { string: ['lbs', 'amphorae'] });
-  const list = (v: unknown, d: string) =>
-    String(v ?? d)
+  // sizes in increasing order, each once (ratios and k are taken against the first); '' is none
+  const list = (v: unknown, d: string) => {
+    const sizes = String(v ?? d)
       .split(',')
+      .filter((x) => x.trim() !== '')
       .map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`sizes must be positive integers: ${v}`);
+    return [...new Set(sizes)].sort((a, b) => a - b);
+  };
   const lbs = list(args.lbs, '1000,10000,100000,200000');
   const amphorae = list(args.amphorae, '10000,100000,1000000');
   console.log(
@@ -141,8 +149,8 @@ async function main(): Promise<void> {
       'threads, verifying sink on 127.0.0.1); ratios to the smallest size, k: the exponent of cost ~ size^k',
   );
   // an empty list (--amphorae '') skips that half
-  const db = lbs.length && lbs[0] ? await lbSizes(lbs) : [];
-  const engine = amphorae.length && amphorae[0] ? amphoraSizes(amphorae) : [];
+  const db = lbs.length ? await lbSizes(lbs) : [];
+  const engine = amphorae.length ? amphoraSizes(amphorae) : [];
   if (db.length) print('ghost database: populate, start-up from --prefix (2 amphorae per LB), clean', 'LBs', db);
   if (engine.length)
     print('engine: synthetic fleet handed over in chunks, then 20 s of sending at 10 s', 'amph.', engine);

@@ -14,7 +14,7 @@ import { native } from '../src/engine/native';
 import { connect } from '../src/ghostdb/db';
 import { streamGraph } from '../src/ghostdb/inventory';
 import { runBench } from './bench_main';
-import { peakRssMb, sinkHeader } from './million';
+import { firstHeartbeat, peakRssMb, sinkHeader, sleep } from './million';
 
 export interface StartupFigures {
   amphorae: number;
@@ -26,8 +26,6 @@ export interface StartupFigures {
   sent: number;
   valid: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const args = minimist(process.argv.slice(2), { string: ['database', 'prefix'] });
@@ -42,7 +40,7 @@ async function main(): Promise<void> {
   await conn.end();
   const fleet = new Fleet(h);
   fleet.start();
-  while (sink.stats().valid === 0) await sleep(1);
+  await firstHeartbeat(sink);
   const startupSecs = (performance.now() - t0) / 1000;
   await sleep(seconds * 1000);
   const st = fleet.stop();

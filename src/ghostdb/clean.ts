@@ -207,28 +207,51 @@ export interface CleanResult {
   mode: CleanMode;
 }
 
-/** Deletes one chunk of load balancers and everything linked to them, in one transaction. */
+/**
+ * Deletes one chunk of load balancers and everything linked to them, in one transaction at READ
+ * COMMITTED: a one-row DELETE that finds no row (tags, sni, statistics a ghost never got) then
+ * takes no gap lock beside the cloud's rows. The statements run one after another (each a batch):
+ * a driver that splits a batch may not interleave children and parents.
+ */
 async function cleanChunk(conn: Conn, schema: Schema, lbIds: string[], counts: Record<string, number>) {
-  // Ids are read and rows deleted in one transaction; the DELETEs are pipelined, executed in order.
+  await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
   return inTransaction(conn, async () => {
     const stmts = statements(schema, await collectIds(conn, schema, lbIds));
-    // ids in key order: neighbouring deletes hit the same pages
-    const results = await Promise.all(
-      stmts.map((st) =>
-        conn.batch(
+    let n = 0;
+    for (const st of stmts) {
+      // ids in key order: neighbouring deletes hit the same pages
+      const rows = affected(
+        await conn.batch(
           st.sql,
           [...st.values].sort().map((v) => [v]),
         ),
-      ),
-    );
-    let n = 0;
-    results.forEach((res, i) => {
-      const rows = affected(res);
-      counts[stmts[i].table] += rows;
+      );
+      counts[st.table] += rows;
       n += rows;
-    });
+    }
     return n;
   });
+}
+
+/** Walks from the cursor a chunk at a time, deleting as it goes; returns how many load balancers it removed. */
+async function walk(
+  conn: Conn,
+  schema: Schema,
+  prefix: string,
+  batchSize: number,
+  cur: Cursor,
+  counts: Record<string, number>,
+  progress?: Progress,
+): Promise<number> {
+  let lbs = 0;
+  for (;;) {
+    const lbIds = await nextChunk(conn, prefix, batchSize, cur);
+    if (lbIds.length === 0) return lbs;
+    cur.after = lbIds[lbIds.length - 1];
+    const removed = await cleanChunk(conn, schema, lbIds, counts);
+    lbs += lbIds.length;
+    progress?.advance(removed, `${counts.load_balancer} LBs removed`);
+  }
 }
 
 export async function cleanPrefix(
@@ -245,17 +268,11 @@ export async function cleanPrefix(
   progress?.start(0);
   const cursor = await denseRange(conn, prefix);
   const mode: CleanMode = cursor ? 'range' : 'name';
-  // The range walk first (when dense), then by name until nothing is left (also what the walk missed).
-  // Ids are CHAR(36) of hex digits and dashes: '' sorts below every one of them.
-  for (const cur of cursor ? [cursor, { after: '' }] : [{ after: '' }]) {
-    for (;;) {
-      const lbIds = await nextChunk(conn, prefix, batchSize, cur);
-      if (lbIds.length === 0) break;
-      cur.after = lbIds[lbIds.length - 1];
-      const removed = await cleanChunk(conn, schema, lbIds, counts);
-      progress?.advance(removed, `${counts.load_balancer} LBs removed`);
-    }
-  }
+  // The range walk first (when dense), then passes by name from the start (ids are CHAR(36) of hex
+  // digits and dashes: '' sorts below every one) until one finds nothing: what the walk missed, and
+  // anything that appeared behind a pass, is still found.
+  if (cursor) await walk(conn, schema, prefix, batchSize, cursor, counts, progress);
+  while ((await walk(conn, schema, prefix, batchSize, { after: '' }, counts, progress)) > 0) {}
   progress?.stop();
   return { prefix, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), mode };
 }

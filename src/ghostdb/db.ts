@@ -75,13 +75,16 @@ export function dbReason(e: unknown): string {
   }
 }
 
-/** Runs `fn` in one transaction; rolls back and rethrows on failure. */
 /** Rows a batch() changed (one result, or one per statement when the driver splits the batch). */
 export function affected(res: unknown): number {
   const list = Array.isArray(res) ? res : [res];
-  return list.reduce((n: number, r: { affectedRows?: number | bigint }) => n + Number(r.affectedRows ?? 0), 0);
+  return list.reduce(
+    (n: number, r: { affectedRows?: number | bigint } | undefined) => n + Number(r?.affectedRows ?? 0),
+    0,
+  );
 }
 
+/** Runs `fn` in one transaction; rolls back and rethrows on failure. */
 export async function inTransaction<T>(conn: Conn, fn: () => Promise<T>): Promise<T> {
   await conn.beginTransaction();
   try {

@@ -3,7 +3,7 @@
 // runs). Matched on a foreign-key index with hundreds of values, a DELETE is planned as a full
 // scan once the table outgrows its statistics: clean then slowed with the fleet and locked every
 // row it passed, the cloud's own included. So clean must also finish while another transaction
-// holds locks on foreign rows of every table it deletes from (a 2 s lock wait would fail it).
+// holds locks on foreign rows of every table ghosts write (a 2 s lock wait would fail it).
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -128,7 +128,7 @@ test('every DELETE of clean and of the late-row sweep is planned on the PRIMARY 
   await cleanPrefix(conn, schema, beside.prefix, beside.batchSize);
 });
 
-/** Primary keys of a few of a run's rows in every table clean deletes from: [table, key column, ids]. */
+/** Primary keys of a few of a run's rows in every table ghosts write: [table, key column, ids]. */
 async function someRows(prefix: string, n: number): Promise<Array<[string, string, string[]]>> {
   const lbs = (await lbIds(prefix)).slice(0, n);
   const ids = async (sql: string, v: string[]) =>
@@ -145,6 +145,7 @@ async function someRows(prefix: string, n: number): Promise<Array<[string, strin
     ['listener', 'id', listeners],
     ['listener_statistics', 'listener_id', listeners],
     ['pool', 'id', pools],
+    ['session_persistence', 'pool_id', pools],
     ['member', 'id', await ids('SELECT id AS k FROM member WHERE pool_id IN (?)', pools)],
     ['health_monitor', 'id', await ids('SELECT id AS k FROM health_monitor WHERE pool_id IN (?)', pools)],
     ['l7policy', 'id', policies],
@@ -152,7 +153,7 @@ async function someRows(prefix: string, n: number): Promise<Array<[string, strin
   ];
 }
 
-test('clean finishes while another transaction locks foreign rows of every table it deletes from', async () => {
+test('clean finishes while another transaction locks foreign rows of every table ghosts write', async () => {
   const run = plan(600);
   const foreign = plan(600);
   await populate(conn, schema, run);

@@ -135,6 +135,19 @@ for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
     let sb: Sandbox;
     before(async () => {
       sb = await startSandbox({ hms: 2, heartbeatInterval: 4, octavia: rel.choice });
+      // The HMs' first heartbeats start their worker processes and database sessions (seconds on a
+      // cold machine): a short run warms them up, so the runs below measure a working HM.
+      const warm = loadConfig([sb.stresshmConf], { load_balancers: '20', test_runtime_secs: '6' });
+      const w = await runStress({
+        cfg: warm,
+        keep: false,
+        yes: true,
+        hmLogs: sb.hmLogs,
+        reports: {},
+        out: devnull,
+        cleanHint: (p) => p,
+      });
+      assert.equal(w.record.final.sent > 0, true, 'the warm-up run sent heartbeats');
     });
     after(async () => {
       await sb?.stop();
