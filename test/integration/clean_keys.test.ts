@@ -6,7 +6,6 @@
 // holds locks on foreign rows of every table ghosts write (a 2 s lock wait would fail it).
 
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createTestDb, type TestDb } from '../../fixtures/testdb';
 import { cleanPrefix } from '../../src/ghostdb/clean';
@@ -16,27 +15,16 @@ import { prefixNameSql } from '../../src/ghostdb/names';
 import { populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { sweepIds } from '../../src/ghostdb/sweep';
+import { hmStatistics, testPlan } from '../helpers/plans';
 
 const db: TestDb = createTestDb('18.0.0', 'ckeys');
 let conn: Conn;
 let schema: Schema;
 
+/** Runs of `lbs` ACTIVE_STANDBY LBs (1 listener, pool, HM, L7 policy and rule, 2 members), v7 ids. */
 function plan(lbs: number): GhostPlan {
-  return {
-    prefix: randomUUID(),
-    projectId: randomUUID(),
-    loadBalancers: lbs,
-    listeners: 1,
-    pools: 1,
-    healthMonitors: 1,
-    members: 2,
-    l7policies: 1,
-    l7rules: 1,
-    topology: 'ACTIVE_STANDBY',
-    ghostBusy: true,
-    batchSize: 500,
-    ghostIds: 'v7',
-  };
+  const one = { listeners: 1, pools: 1, members: 2, l7policies: 1, l7rules: 1 };
+  return testPlan({ ...one, loadBalancers: lbs, batchSize: 500, ghostIds: 'v7' });
 }
 
 before(async () => {
@@ -81,17 +69,6 @@ function explaining(c: Conn, plans: Plan[]): Conn {
   });
 }
 
-/** HM-written statistics for every (listener, amphora) of a run, as a live HM writes them. */
-async function hmStatistics(prefix: string): Promise<void> {
-  const m = prefixNameSql('lb.name', prefix);
-  await conn.query(
-    'INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections,' +
-      ' total_connections, request_errors) SELECT l.id, a.id, 1, 2, 3, 4, 5 FROM load_balancer lb' +
-      ` JOIN listener l ON l.load_balancer_id = lb.id JOIN amphora a ON a.load_balancer_id = lb.id WHERE ${m.sql}`,
-    m.params.map(String),
-  );
-}
-
 async function lbIds(prefix: string): Promise<string[]> {
   const m = prefixNameSql('name', prefix);
   return (await conn.query(`SELECT id FROM load_balancer WHERE ${m.sql}`, m.params)).map((r: { id: string }) => r.id);
@@ -102,7 +79,7 @@ test('every DELETE of clean and of the late-row sweep is planned on the PRIMARY 
   const beside = plan(1000);
   await populate(conn, schema, run);
   await populate(conn, schema, beside);
-  await hmStatistics(run.prefix);
+  await hmStatistics(conn, run.prefix);
   const m = prefixNameSql('lb.name', run.prefix);
   const amphoraIds: string[] = (
     await conn.query(
@@ -158,8 +135,8 @@ test('clean finishes while another transaction locks foreign rows of every table
   const foreign = plan(600);
   await populate(conn, schema, run);
   await populate(conn, schema, foreign);
-  await hmStatistics(run.prefix);
-  await hmStatistics(foreign.prefix);
+  await hmStatistics(conn, run.prefix);
+  await hmStatistics(conn, foreign.prefix);
   const rows = await someRows(foreign.prefix, 5);
   const blocker = await connect(db.target);
   const cleaner = await connect(db.target);

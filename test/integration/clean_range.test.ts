@@ -15,6 +15,7 @@ import { lbName, prefixNameSql } from '../../src/ghostdb/names';
 import { BYTES_PER_ROW, bufferPoolWarning, populate } from '../../src/ghostdb/populate';
 import { loadSchema, type Schema } from '../../src/ghostdb/schema';
 import { lookAlikes } from '../helpers/lookalikes';
+import { hmStatistics } from '../helpers/plans';
 
 const db: TestDb = createTestDb('18.0.0', 'crange');
 let conn: Conn;
@@ -84,17 +85,6 @@ async function dump(): Promise<Map<string, string[]>> {
 /** Rows that hold any of `ids` in any column. */
 const holds = (line: string, ids: Set<string>) => Object.values(JSON.parse(line)).some((v) => ids.has(String(v)));
 
-/** Statistics rows as a live HM writes them, for every (listener, amphora) of a run's load balancers. */
-async function hmStatistics(prefix: string): Promise<void> {
-  const m = prefixNameSql('lb.name', prefix);
-  await conn.query(
-    'INSERT INTO listener_statistics (listener_id, amphora_id, bytes_in, bytes_out, active_connections,' +
-      ' total_connections, request_errors) SELECT l.id, a.id, 1, 2, 3, 4, 5 FROM load_balancer lb' +
-      ` JOIN listener l ON l.load_balancer_id = lb.id JOIN amphora a ON a.load_balancer_id = lb.id WHERE ${m.sql}`,
-    m.params.map(String),
-  );
-}
-
 /** Ids strictly inside (lo, hi) that no row of the run has: a run's ids with new random tails. */
 function insideRange(run: Set<string>): () => string {
   const sorted = [...run].sort();
@@ -122,8 +112,8 @@ test('foreign rows inside a v7 run id range survive its clean; no row holds a ru
   const sorted = [...mine].sort();
   for (const id of theirs) assert.ok(id > sorted[0] && id < sorted.at(-1)!, `${id} lies inside the run's range`);
   const names = lookAlikes(run.prefix);
-  await hmStatistics(other.prefix);
-  await hmStatistics(run.prefix);
+  await hmStatistics(conn, other.prefix);
+  await hmStatistics(conn, run.prefix);
   for (let i = 1; i <= 3; i++) {
     await conn.query('UPDATE load_balancer SET name = ? WHERE name = ?', [names[i], lbName(other.prefix, i)]);
   }
@@ -149,7 +139,7 @@ test('a run with random UUIDv4 ids (the old scheme) cleans by name, leaving a v7
   const beside = plan(5, 'v7');
   await populate(conn, schema, old);
   await populate(conn, schema, beside);
-  await hmStatistics(old.prefix);
+  await hmStatistics(conn, old.prefix);
   const mine = await runIds(old.prefix);
   assert.equal(await denseRange(conn, old.prefix), undefined, 'random ids are not dense in their range');
   const before = await dump();

@@ -130,6 +130,16 @@ async function checkDatabase(spec: FleetSpec, fleet: Fleet, conn: Conn, runStart
   });
 }
 
+/** A run against the sandbox's HMs that prints nothing, writes no report and cleans up. */
+const quietRun = (sb: Sandbox) => ({
+  keep: false,
+  yes: true,
+  hmLogs: sb.hmLogs,
+  reports: {},
+  out: devnull,
+  cleanHint: (p: string) => p,
+});
+
 for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
   describe(`Octavia ${rel.label}`, { skip: rel.skip }, () => {
     let sb: Sandbox;
@@ -138,15 +148,7 @@ for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
       // The HMs' first heartbeats start their worker processes and database sessions (seconds on a
       // cold machine): a short run warms them up, so the runs below measure a working HM.
       const warm = loadConfig([sb.stresshmConf], { load_balancers: '20', test_runtime_secs: '6' });
-      const w = await runStress({
-        cfg: warm,
-        keep: false,
-        yes: true,
-        hmLogs: sb.hmLogs,
-        reports: {},
-        out: devnull,
-        cleanHint: (p) => p,
-      });
+      const w = await runStress({ ...quietRun(sb), cfg: warm });
       assert.equal(w.record.final.sent > 0, true, 'the warm-up run sent heartbeats');
     });
     after(async () => {
@@ -184,12 +186,7 @@ for (const rel of releasesUnderTest(['installed', 'sid', 'trixie'])) {
         let inspected = false;
         const res = await runStress({
           cfg,
-          keep: false,
-          yes: true,
-          hmLogs: sb.hmLogs,
-          reports: {},
-          out: devnull,
-          cleanHint: (p) => p,
+          ...quietRun(sb),
           inspect: async (fleet, spec, conn) => {
             await checkDatabase(spec, fleet, conn, runStartSec);
             inspected = true;
