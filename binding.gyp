@@ -17,6 +17,7 @@
         "native/py_json.cc",
         "native/send_counters.cc",
         "native/sender_threads.cc",
+        "native/synthetic_fleet.cc",
         "native/udp_batch.cc",
         "native/udp_sink.cc"
       ],

@@ -16,12 +16,15 @@
 #include "js_args.h"
 #include "js_classes.h"
 #include "js_support.h"
+#include "synthetic_fleet.h"
 
 namespace stresshm {
 namespace {
 
 constexpr double kMaxSeq = 1e7;           // encodeHeartbeat replays stats from seq 0: bounded work
 constexpr double kMaxDurationMs = 864e5;  // a day
+constexpr double kMaxSynthetic = 1e9;     // amphorae of a synthetic fleet (ids have 12 hex digits)
+constexpr double kMaxMembers = 65535;     // members per synthetic pool (as [test_params] members)
 
 // The arguments (spec, amphora, n) of the bindings that encode one amphora's heartbeats.
 struct AmphoraCall {
@@ -48,12 +51,15 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("encodeHeartbeat", &Addon::EncodeHeartbeat),
       InstanceMethod("benchEncode", &Addon::BenchEncode),
       InstanceMethod("blast", &Addon::Blast),
+      InstanceMethod("blastSynthetic", &Addon::BlastSynthetic),
+      InstanceMethod("encodeSynthetic", &Addon::EncodeSynthetic),
       InstanceMethod("blastPayload", &Addon::BlastPayload),
       InstanceMethod("checkEndpoints", &Addon::CheckEndpoints),
       InstanceMethod("releaseMemory", &Addon::ReleaseMemory),
       InstanceMethod("deflate", &Addon::Deflate),
       InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
+      InstanceValue("blastReplayPackets", Napi::Number::New(env, static_cast<double>(kReplayPackets))),
       InstanceValue("Fleet", DefineFleet(env)),
       InstanceValue("FleetBuilder", DefineFleetBuilder(env)),
       InstanceValue("Sink", DefineSink(env)),
@@ -97,6 +103,32 @@ class Addon : public Napi::Addon<Addon> {
     double ms = args.Number(1, "durationMs", 0, kMaxDurationMs);
     auto spec = std::make_shared<FleetSpec>(SpecOrBuilderArg(info, "blast"));
     return QueueBlast(info.Env(), [spec, ms] { return RunBlast(*spec, ms); });
+  }
+
+  // blastSynthetic(header, amphorae, members, durationMs): blast() of a synthetic fleet
+  // (synthetic_fleet.h) generated natively, so memory stays flat at any size.
+  Napi::Value BlastSynthetic(const Napi::CallbackInfo& info) {
+    JsArgs args(info, "blastSynthetic");
+    auto n = static_cast<uint64_t>(args.Integer(1, "amphorae", 1, kMaxSynthetic));
+    auto members = static_cast<uint32_t>(args.Integer(2, "members", 0, kMaxMembers));
+    double ms = args.Number(3, "durationMs", 0, kMaxDurationMs);
+    auto settings = std::make_shared<FleetSpec>(Guarded(info.Env(), [&] { return HeaderArg(args, 0); }));
+    return QueueBlast(info.Env(), [settings, n, members, ms] { return RunSyntheticBlast(*settings, n, members, ms); });
+  }
+
+  // encodeSynthetic(header, amphorae, members, amphora): the first heartbeat of a synthetic
+  // fleet's amphora, as blastSynthetic sends it (tests compare it with the handed-over fleet's).
+  Napi::Value EncodeSynthetic(const Napi::CallbackInfo& info) {
+    JsArgs args(info, "encodeSynthetic");
+    auto n = static_cast<uint64_t>(args.Integer(1, "amphorae", 1, kMaxSynthetic));
+    auto members = static_cast<uint32_t>(args.Integer(2, "members", 0, kMaxMembers));
+    auto amphora = static_cast<uint64_t>(args.Integer(3, "amphora", 0, static_cast<double>(n) - 1));
+    std::string packet = Guarded(info.Env(), [&] {
+      SyntheticWindow window(HeaderArg(args, 0), n, members);
+      window.MoveTo(amphora);
+      return EncodeNth(window.spec(), 0, 0);
+    });
+    return Napi::Buffer<char>::Copy(info.Env(), packet.data(), packet.size());
   }
 
   // blastPayload(host, port, payloadBytes, threads, durationMs): one fixed payload (benchmarks).

@@ -1,7 +1,10 @@
 // The heartbeat envelope (see envelope.h).
 #include "envelope.h"
 
+#include <openssl/core_dispatch.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 
 // The system zlib's own header, by path: node's include directory, searched first, holds the
 // header of node's bundled (Chromium) zlib, whose deflate gives other bytes than Python's.
@@ -28,56 +31,117 @@ const EVP_MD* Sha256() {
   return md;
 }
 
-// HMAC-SHA256 (RFC 2104) with the key's inner and outer pad states computed once per thread:
-// each message costs two digest-context copies and two SHA-256 passes. With node 20's OpenSSL
-// (3.0), each EVP_MD_CTX_copy_ex duplicates its provider context on the heap: these two are the
-// encoder's only allocations per heartbeat. Every other EVP path allocates as well (EVP_MAC_init
-// with the kept key, EVP_DigestInit_ex2 on a reused context: counted with valgrind), and the
-// allocation-free SHA256_* calls are deprecated; the two copies cost about 0.05 us.
+// Does the provider's colon-separated name list hold `name`?
+bool HasName(const char* names, const std::string& name) {
+  for (const char* p = names; *p;) {
+    const char* end = std::strchr(p, ':');
+    size_t n = end ? static_cast<size_t>(end - p) : std::strlen(p);
+    if (n == name.size() && std::strncmp(p, name.data(), n) == 0) return true;
+    if (!end) break;
+    p = end + 1;
+  }
+  return false;
+}
+
+// SHA-256 as the provider EVP fetched it from implements it (node's own OpenSSL, its default
+// provider): the provider's newctx, init, update, final and freectx, from its public dispatch
+// table (OSSL_PROVIDER_query_operation). Re-initialising one of its contexts allocates nothing,
+// whereas OpenSSL 3.0's EVP allocates per message on every path: EVP_MD_CTX_copy_ex duplicates
+// the provider context on the heap, EVP_DigestInit_ex2 on a reused context frees and re-creates
+// it, and EVP_MAC_init with the kept key copies (counted with bench/c/malloc_count.c). The
+// low-level SHA256_* calls avoid that too, but they are deprecated.
+class ProviderSha256 {
+ public:
+  static const ProviderSha256& Get() {
+    static const ProviderSha256 sha;  // resolved once, thread-safe
+    return sha;
+  }
+  void* NewCtx() const {
+    void* ctx = newctx_(provctx_);
+    if (!ctx) throw std::runtime_error("OpenSSL SHA-256: no context");
+    return ctx;
+  }
+  void Free(void* ctx) const { freectx_(ctx); }
+  // SHA-256(a || b) into out, on a context of NewCtx().
+  void Digest2(void* ctx, const uint8_t* a, size_t a_len, const uint8_t* b, size_t b_len, unsigned char out[32]) const {
+    size_t n = 0;
+    if (!init_(ctx, nullptr) || !update_(ctx, a, a_len) || !update_(ctx, b, b_len) || !final_(ctx, out, &n, 32) ||
+        n != 32) {
+      throw std::runtime_error("OpenSSL SHA-256 failed");
+    }
+  }
+
+ private:
+  ProviderSha256() {
+    OSSL_PROVIDER* prov = const_cast<OSSL_PROVIDER*>(EVP_MD_get0_provider(Sha256()));
+    int no_store = 0;
+    const OSSL_ALGORITHM* algs = prov ? OSSL_PROVIDER_query_operation(prov, OSSL_OP_DIGEST, &no_store) : nullptr;
+    for (const OSSL_ALGORITHM* a = algs; a && a->algorithm_names; a++) {
+      if (!HasName(a->algorithm_names, EVP_MD_get0_name(Sha256()))) continue;
+      for (const OSSL_DISPATCH* d = a->implementation; d->function_id != 0; d++) Take(d);
+      break;
+    }
+    if (algs) OSSL_PROVIDER_unquery_operation(prov, OSSL_OP_DIGEST, algs);
+    if (!newctx_ || !init_ || !update_ || !final_ || !freectx_) {
+      throw std::runtime_error("OpenSSL's SHA-256 provider lacks a digest function");
+    }
+    provctx_ = OSSL_PROVIDER_get0_provider_ctx(prov);
+  }
+  void Take(const OSSL_DISPATCH* d) {
+    switch (d->function_id) {
+      case OSSL_FUNC_DIGEST_NEWCTX: newctx_ = OSSL_FUNC_digest_newctx(d); break;
+      case OSSL_FUNC_DIGEST_INIT: init_ = OSSL_FUNC_digest_init(d); break;
+      case OSSL_FUNC_DIGEST_UPDATE: update_ = OSSL_FUNC_digest_update(d); break;
+      case OSSL_FUNC_DIGEST_FINAL: final_ = OSSL_FUNC_digest_final(d); break;
+      case OSSL_FUNC_DIGEST_FREECTX: freectx_ = OSSL_FUNC_digest_freectx(d); break;
+      default: break;
+    }
+  }
+  OSSL_FUNC_digest_newctx_fn* newctx_ = nullptr;
+  OSSL_FUNC_digest_init_fn* init_ = nullptr;
+  OSSL_FUNC_digest_update_fn* update_ = nullptr;
+  OSSL_FUNC_digest_final_fn* final_ = nullptr;
+  OSSL_FUNC_digest_freectx_fn* freectx_ = nullptr;
+  void* provctx_ = nullptr;
+};
+
+// HMAC-SHA256 (RFC 2104) with the key's padded blocks kept per thread: each message is two
+// SHA-256 passes on one reused provider context (ipad || message, then opad || inner digest),
+// and allocates nothing.
 class HmacState {
  public:
-  HmacState() : inner_(EVP_MD_CTX_new()), outer_(EVP_MD_CTX_new()), work_(EVP_MD_CTX_new()) {}
-  ~HmacState() {
-    EVP_MD_CTX_free(inner_);
-    EVP_MD_CTX_free(outer_);
-    EVP_MD_CTX_free(work_);
-  }
+  HmacState() : sha_(ProviderSha256::Get()), ctx_(sha_.NewCtx()) {}
+  ~HmacState() { sha_.Free(ctx_); }
   HmacState(const HmacState&) = delete;
   HmacState& operator=(const HmacState&) = delete;
 
   void Mac(const std::string& key, const uint8_t* data, size_t len, unsigned char out[32]) {
     if (!ready_ || key != key_) SetKey(key);
     unsigned char inner[32];
-    unsigned int n = 0;
-    Check(EVP_MD_CTX_copy_ex(work_, inner_) && EVP_DigestUpdate(work_, data, len) &&
-          EVP_DigestFinal_ex(work_, inner, &n));
-    Check(EVP_MD_CTX_copy_ex(work_, outer_) && EVP_DigestUpdate(work_, inner, 32) &&
-          EVP_DigestFinal_ex(work_, out, &n));
+    sha_.Digest2(ctx_, ipad_, 64, data, len, inner);
+    sha_.Digest2(ctx_, opad_, 64, inner, 32, out);
   }
 
  private:
-  static void Check(int ok) {
-    if (!ok) throw std::runtime_error("OpenSSL HMAC-SHA256 failed");
-  }
   void SetKey(const std::string& key) {
-    Check(inner_ && outer_ && work_);
     unsigned char block[64] = {0};
-    unsigned int n = 0;
-    if (key.size() > 64) Check(EVP_Digest(key.data(), key.size(), block, &n, Sha256(), nullptr));
-    else std::memcpy(block, key.data(), key.size());
-    unsigned char ipad[64], opad[64];
-    for (int i = 0; i < 64; i++) {
-      ipad[i] = block[i] ^ 0x36;
-      opad[i] = block[i] ^ 0x5c;
+    if (key.size() > 64) {
+      const auto* k = reinterpret_cast<const uint8_t*>(key.data());
+      sha_.Digest2(ctx_, k, key.size(), nullptr, 0, block);
+    } else {
+      std::memcpy(block, key.data(), key.size());
     }
-    Check(EVP_DigestInit_ex2(inner_, Sha256(), nullptr) && EVP_DigestUpdate(inner_, ipad, 64));
-    Check(EVP_DigestInit_ex2(outer_, Sha256(), nullptr) && EVP_DigestUpdate(outer_, opad, 64));
+    for (int i = 0; i < 64; i++) {
+      ipad_[i] = block[i] ^ 0x36;
+      opad_[i] = block[i] ^ 0x5c;
+    }
     key_ = key;
     ready_ = true;
   }
-  EVP_MD_CTX* inner_;
-  EVP_MD_CTX* outer_;
-  EVP_MD_CTX* work_;
+  const ProviderSha256& sha_;
+  void* ctx_;
+  unsigned char ipad_[64];
+  unsigned char opad_[64];
   std::string key_;
   bool ready_ = false;
 };

@@ -48,6 +48,7 @@ struct FleetSpec {
   std::vector<Endpoint> endpoints;
   std::vector<LbSpec> lbs;
   std::vector<AmphoraSpec> amphorae;
+  uint64_t amphora_base = 0;  // fleet ordinal of amphorae[0] (a synthetic window's), seeds the stats
 };
 
 // The whole spec from one msgpack map (settings, lbs and amphorae).

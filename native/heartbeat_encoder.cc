@@ -118,7 +118,7 @@ void NextStats(const FleetSpec& f, uint32_t amphora, uint64_t seq, AmphoraCounte
   if (c.totals.size() != lb.listeners.size()) c.totals.assign(lb.listeners.size(), ListenerStats{});
   out.resize(lb.listeners.size());
   for (size_t l = 0; l < lb.listeners.size(); l++) {
-    ListenerStats d = StatsDelta(amphora, l, seq);
+    ListenerStats d = StatsDelta(f.amphora_base + amphora, l, seq);
     ListenerStats& t = c.totals[l];
     t.tx += d.tx;
     t.rx += d.rx;

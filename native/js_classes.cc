@@ -165,6 +165,7 @@ class BlastWorker : public Napi::AsyncWorker {
     o.Set("seconds", result_.seconds);
     o.Set("bytes", static_cast<double>(result_.bytes));
     o.Set("packetBytes", static_cast<double>(result_.packet_bytes));
+    o.Set("encodedLive", result_.live);
     o.Set("errors", ErrorsObject(env, result_.errors));
     o.Set("failure", result_.failure);
     deferred_.Resolve(o);

@@ -85,6 +85,12 @@ inline FleetSpec SpecArg(const JsArgs& args, size_t i) {
   return ParseFleetSpec(buf.Data(), buf.Length());
 }
 
+// A fleet header (settings, no LBs) from a Buffer.
+inline FleetSpec HeaderArg(const JsArgs& args, size_t i) {
+  auto buf = args.Buffer(i, "header");
+  return ParseFleetHeader(buf.Data(), buf.Length());
+}
+
 // Error counts by errno, as an object keyed by the errno's decimal text.
 inline Napi::Object ErrorsObject(Napi::Env env, const std::map<int, uint64_t>& errors) {
   Napi::Object o = Napi::Object::New(env);

@@ -65,6 +65,11 @@ export function chunkOfGraph(graph: GhostGraph, version: number): SpecChunk {
 
 const packer = new Packr({ useRecords: false });
 
+/** A fleet header as the native engine reads it (msgpack). */
+export function packHeader(header: FleetHeader): Buffer {
+  return packer.pack(header);
+}
+
 /** A fleet being handed over; `new Fleet(handover)` starts it once every chunk is in. */
 export class Handover {
   readonly amphoraIds: string[] = [];
@@ -80,7 +85,7 @@ export class Handover {
     keepSpec = false,
   ) {
     try {
-      this.builder = new (native().FleetBuilder)(packer.pack(header));
+      this.builder = new (native().FleetBuilder)(packHeader(header));
     } catch (e) {
       throw operatorError(e);
     }

@@ -39,6 +39,8 @@ export interface BlastResult {
   seconds: number;
   bytes: number;
   packetBytes: number;
+  /** Encoded while sending (more amphorae than blastReplayPackets), not replayed. */
+  encodedLive: boolean;
   errors: Record<string, number>;
   /** Empty, or the error that stopped a blast thread. */
   failure: string;
@@ -96,6 +98,15 @@ export interface NativeAddon {
   checkEndpoints(endpoints: Array<{ host: string; port: number }>): void;
   /** Replays every amphora's first heartbeat; a builder's spec is taken (the builder is spent). */
   blast(spec: Buffer | NativeFleetBuilder, durationMs: number): Promise<BlastResult>;
+  /**
+   * blast() of a synthetic fleet generated natively (src/engine/synthetic.ts's ids and LBs: one
+   * listener and one pool of `members` members per amphora), so memory stays flat at any size.
+   */
+  blastSynthetic(header: Buffer, amphorae: number, members: number, durationMs: number): Promise<BlastResult>;
+  /** The first heartbeat of a synthetic fleet's amphora, as blastSynthetic sends it. */
+  encodeSynthetic(header: Buffer, amphorae: number, members: number, amphora: number): Buffer;
+  /** A blast of at most this many amphorae is encoded once and replayed; a larger one is encoded while sent. */
+  blastReplayPackets: number;
   /** Encodes `count` consecutive heartbeats of one amphora, whole and stage by stage (bench/encode.ts). */
   benchEncode(spec: Buffer, amphora: number, count: number): EncodeTimes;
   blastPayload(

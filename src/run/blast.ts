@@ -1,14 +1,22 @@
-// `blast`: pre-encoded heartbeats of synthetic amphorae (written to no database, flat counter ids
-// handed over in chunks) replayed by the native sender threads as fast as sendmmsg allows,
-// round-robin over the endpoints.
+// `blast`: heartbeats of synthetic amphorae (written to no database) sent by the native sender
+// threads as fast as sendmmsg allows, round-robin over the endpoints. The fleet is generated
+// natively from a counter (src/engine/synthetic.ts's ids), so memory stays flat at any size:
+// up to blastReplayPackets amphorae are encoded once and replayed, a larger fleet is encoded
+// while it is sent (its rate is then the encoder's).
 
 import type { Config } from '../config/config';
 import { requireHeartbeatKey, resolveEndpoints } from '../config/endpoints';
 import { errnoNames } from '../engine/fleet';
-import { fleetHeader, Handover } from '../engine/handover';
-import { native } from '../engine/native';
-import { handOverSynthetic } from '../engine/synthetic';
+import { fleetHeader, packHeader } from '../engine/handover';
+import { native, operatorError } from '../engine/native';
 import { EnvError } from '../errors';
+
+/** How the packets are made, for the first line. */
+function mode(amphorae: number, limit: number): string {
+  return amphorae <= limit
+    ? 'encoded once, then replayed'
+    : `encoded while sent: above ${limit.toLocaleString('en-US')}, the encoder sets the rate`;
+}
 
 /** Sends for `duration` seconds and prints packets/s in total and per thread to `out`. */
 export async function blast(
@@ -20,14 +28,16 @@ export async function blast(
   const members = cfg.members; // [test_params] members: sets the packet size
   const key = requireHeartbeatKey(cfg.heartbeatKey);
   const endpoints = await resolveEndpoints(cfg.controllerIpPortList);
-  // Flat ids from a counter, handed over in chunks: JavaScript never holds the whole fleet.
-  const handover = new Handover(fleetHeader(cfg, endpoints, key));
-  handOverSynthetic(handover, amphorae, 1, members);
+  const header = fleetHeader(cfg, endpoints, key);
+  const n = native();
+  const how = mode(amphorae, n.blastReplayPackets);
   out.write(
-    `blast: ${amphorae} heartbeats (${members} members each), ${handover.header.threads} threads, ${duration} s to ` +
-      `${cfg.controllerIpPortList.join(', ')}\n`,
+    `blast: ${amphorae.toLocaleString('en-US')} amphorae (${members} members each; ${how}), ` +
+      `${header.threads} threads, ${duration} s to ${cfg.controllerIpPortList.join(', ')}\n`,
   );
-  const r = await native().blast(handover.builder, duration * 1000);
+  const r = await n.blastSynthetic(packHeader(header), amphorae, members, duration * 1000).catch((e: unknown) => {
+    throw operatorError(e);
+  });
   const total = r.packetsPerThread.reduce((a, b) => a + b, 0);
   out.write(
     `sent ${total.toLocaleString('en-US')} packets of ~${r.packetBytes} bytes in ${r.seconds.toFixed(2)} s: ` +

@@ -5,10 +5,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { ODD_STRINGS, sampleSpec } from '../../fixtures/fleets';
+import { ODD_STRINGS, sampleSpec, tinySpec } from '../../fixtures/fleets';
 import { Fleet, packSpec } from '../../src/engine/fleet';
 import { native } from '../../src/engine/native';
 import { buildMessage, encodeHeartbeat, type FleetSpec } from '../../src/engine/wire';
@@ -194,3 +194,15 @@ for (const version of [2, 3] as const) {
     });
   });
 }
+
+test("the digest is node's HMAC-SHA256 for keys shorter than, as long as and longer than a SHA-256 block", () => {
+  for (const length of [0, 1, 63, 64, 65, 200]) {
+    const key = 'k\u00e9y'.repeat(70).slice(0, length); // UTF-8: the key's bytes, not its characters
+    for (let round = 0; round < 2; round++) {
+      const packet = native().encodeHeartbeat(packSpec(tinySpec(3, { key })), 0, round);
+      const body = packet.subarray(0, packet.length - 64);
+      const want = createHmac('sha256', Buffer.from(key, 'utf8')).update(body).digest('hex');
+      assert.equal(packet.subarray(packet.length - 64).toString('latin1'), want, `key of ${length} characters`);
+    }
+  }
+});

@@ -74,16 +74,24 @@ export const runCommand: CommandSpec = {
 
 export const blastCommand: CommandSpec = {
   name: 'blast',
-  summary: 'Push pre-encoded heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
+  summary: 'Push heartbeats at the highest rate the machine allows (HM socket packet-rate test).',
   usage:
     'stresshm blast [--amphorae N] [--duration SECS] [--members N] [--sender_threads N] --heartbeat_key K ' +
     '--controller_ip_port_list IP:PORT',
   description:
-    'Encodes one heartbeat per synthetic amphora (not written to any database) and replays them from the ' +
-    'native\nsender threads as fast as sendmmsg allows, round-robin over the endpoints. Prints packets/s in ' +
-    'total and per thread.',
+    'Sends one heartbeat per synthetic amphora (generated natively, not written to any database) from the native\n' +
+    'sender threads as fast as sendmmsg allows, round-robin over the endpoints. Up to 65,536 amphorae are encoded\n' +
+    'once and replayed; a larger fleet is encoded while it is sent (the encoder then bounds the rate), so memory\n' +
+    'stays flat at any count. Prints packets/s in total and per thread.',
   flags: [
-    { name: 'amphorae', type: 'int', default: 1000, min: 1, max: 1000000, help: 'Distinct heartbeats to replay.' },
+    {
+      name: 'amphorae',
+      type: 'int',
+      default: 1000,
+      min: 1,
+      max: 1_000_000_000,
+      help: 'Synthetic amphorae, one distinct heartbeat each (memory stays flat at any count).',
+    },
     { name: 'duration', type: 'int', default: 10, min: 1, max: 3600, help: 'Seconds to send.' },
   ],
   async run(ctx) {
