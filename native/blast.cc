@@ -70,20 +70,23 @@ void ReplayLoop(const EndpointSockets& socks, const std::vector<Outgoing>& w, do
   }
 }
 
-// Encodes a batch of the amphorae [lo, hi) in turn, sends it, and so on until `end`.
+// Encodes a batch of the amphorae [lo, hi) in turn, sends it, and so on until `end` (checked
+// per packet: a large heartbeat takes milliseconds to encode, and a batch must not overrun).
 void LiveLoop(const EndpointSockets& socks, size_t endpoints, const Encoder& enc, uint64_t lo, uint64_t hi, double end,
               ThreadCounters& c) {
   std::vector<std::string> packets(kBatch);
   Outgoing out[kBatch];
   bool ok[kBatch];
   uint64_t pos = lo;
-  while (MonoMs() < end) {
-    for (int k = 0; k < kBatch; k++) {
-      Encode(enc, pos, packets[k]);
-      out[k] = Outgoing{&packets[k], pos % endpoints};
+  for (bool more = true; more;) {
+    int n = 0;
+    while (n < kBatch && (more = MonoMs() < end)) {
+      Encode(enc, pos, packets[n]);
+      out[n] = Outgoing{&packets[n], pos % endpoints};
+      n++;
       if (++pos == hi) pos = lo;
     }
-    SendBatch(socks, out, kBatch, c, ok);
+    if (n > 0) SendBatch(socks, out, n, c, ok);
   }
 }
 
