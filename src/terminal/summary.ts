@@ -3,6 +3,7 @@
 
 import type { RunRecord } from '../run/record';
 import { colourWanted, paintVerdict, palette } from './colour';
+import { fitToTerminal } from './wrap';
 
 /** Where the summary goes: the verdict and figures to `out`, problems to `err`; --quiet prints the verdict alone. */
 export interface SummaryIo {
@@ -17,8 +18,8 @@ export interface SummaryIo {
 export function printSummary(io: SummaryIo, r: RunRecord, files: string[], problems: string[] = []): void {
   const f = r.final;
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  const out = io.out;
-  const p = palette(colourWanted(out, io.colour));
+  const out = { write: (text: string) => io.out.write(fitToTerminal(io.out, text)) }; // wrapped at spaces
+  const p = palette(colourWanted(io.out, io.colour));
   out.write(`${io.quiet ? '' : '\n'}VERDICT: ${paintVerdict(p, r.verdict)}\n`);
   if (io.quiet) {
     for (const problem of problems) io.err.write(`stresshm: ${problem}\n`);

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stepStatus } from '../../src/run/steptrack';
 import { Progress } from '../../src/terminal/progress';
+import { printSummary } from '../../src/terminal/summary';
+import { visibleLength, wrapLine } from '../../src/terminal/wrap';
+import { runRecord } from '../helpers/reports';
 
 /** A terminal-like stream that keeps what was written. */
 function tty(columns: number): { stream: NodeJS.WriteStream; text: () => string } {
@@ -44,4 +47,37 @@ test("a capacity step's status says what it waits for, within the width", () => 
   const long = stepStatus('step 1,000,000/s', `sending for 3600 s, ${'9'.repeat(40)}/s processed, at`, 12, 60);
   assert.equal(long.length, 59);
   assert.ok(long.endsWith('…'));
+});
+
+test('the end-of-run summary wraps at spaces within an 80-column terminal, and stays one line per fact in a pipe', () => {
+  const record = runRecord();
+  record.diagnosis = [`${'a long diagnosis line '.repeat(8)}ends here`];
+  const print = (columns: number, isTTY: boolean) => {
+    const t = tty(columns);
+    (t.stream as { isTTY: boolean }).isTTY = isTTY;
+    printSummary({ out: t.stream, err: t.stream, quiet: false, colour: true }, record, ['/tmp/r.html']);
+    return t.text();
+  };
+  const piped = print(80, false);
+  const wrapped = print(80, true);
+  const rows = wrapped.split('\n');
+  for (const row of rows) assert.ok(visibleLength(row) <= 80, `${visibleLength(row)}: ${row}`);
+  assert.ok(rows.length > piped.split('\n').length, 'some lines were wrapped');
+  const words = (s: string) =>
+    s
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split(/\s+/)
+      .filter(Boolean);
+  assert.deepEqual(words(wrapped), words(piped), 'no word (figure) split or lost');
+  assert.ok(
+    piped.split('\n').some((l) => l.length > 80),
+    'a pipe gets the long lines whole',
+  );
+  assert.match(wrapped, /\n {6}diagnosis line/, 'continuation rows indented past the line');
+});
+
+test('wrapLine keeps a word wider than the terminal whole, and short lines untouched', () => {
+  assert.deepEqual(wrapLine('short', 80), ['short']);
+  const long = `  see ${'x'.repeat(100)} there`;
+  assert.deepEqual(wrapLine(long, 40), ['  see', `    ${'x'.repeat(100)}`, '    there']);
 });
