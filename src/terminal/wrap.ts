@@ -3,11 +3,11 @@
 // line's own indent, so a figure is never split across rows. Colour sequences take no column.
 // Output that is not a terminal is left alone: one fact per line, for grep.
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+import { stripVTControlCharacters } from 'node:util';
 
 /** Columns a string takes on the terminal. */
 export function visibleLength(s: string): number {
-  return s.replace(ANSI, '').length;
+  return stripVTControlCharacters(s).length;
 }
 
 /** One line as rows of at most `width` columns (a single word wider than that stays whole). */

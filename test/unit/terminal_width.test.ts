@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 import { stepStatus } from '../../src/run/steptrack';
 import { Progress } from '../../src/terminal/progress';
 import { printSummary } from '../../src/terminal/summary';
@@ -49,7 +50,7 @@ test("a capacity step's status says what it waits for, within the width", () => 
   assert.ok(long.endsWith('…'));
 });
 
-test('the end-of-run summary wraps at spaces within an 80-column terminal, and stays one line per fact in a pipe', () => {
+test('the end-of-run summary wraps at spaces in an 80-column terminal, one line per fact in a pipe', () => {
   const record = runRecord();
   record.diagnosis = [`${'a long diagnosis line '.repeat(8)}ends here`];
   const print = (columns: number, isTTY: boolean) => {
@@ -63,11 +64,7 @@ test('the end-of-run summary wraps at spaces within an 80-column terminal, and s
   const rows = wrapped.split('\n');
   for (const row of rows) assert.ok(visibleLength(row) <= 80, `${visibleLength(row)}: ${row}`);
   assert.ok(rows.length > piped.split('\n').length, 'some lines were wrapped');
-  const words = (s: string) =>
-    s
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split(/\s+/)
-      .filter(Boolean);
+  const words = (s: string) => stripVTControlCharacters(s).split(/\s+/).filter(Boolean);
   assert.deepEqual(words(wrapped), words(piped), 'no word (figure) split or lost');
   assert.ok(
     piped.split('\n').some((l) => l.length > 80),
