@@ -16,6 +16,7 @@
 #include "js_args.h"
 #include "js_classes.h"
 #include "js_support.h"
+#include "sender_threads.h"
 #include "synthetic_fleet.h"
 
 namespace stresshm {
@@ -57,6 +58,7 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("checkEndpoints", &Addon::CheckEndpoints),
       InstanceMethod("releaseMemory", &Addon::ReleaseMemory),
       InstanceMethod("deflate", &Addon::Deflate),
+      InstanceMethod("dueWithin", &Addon::Due),
       InstanceValue("zlibVersion", Napi::String::New(env, DeflateVersion())),
       InstanceValue("historyDepth", Napi::Number::New(env, kHistoryDepth)),
       InstanceValue("blastReplayPackets", Napi::Number::New(env, static_cast<double>(kReplayPackets))),
@@ -174,6 +176,17 @@ class Addon : public Napi::Addon<Addon> {
     const char* bytes = reinterpret_cast<const char*>(data.Data());
     Guarded(info.Env(), [&] { DeflateInto(bytes, data.Length(), level, out); return 0; });
     return Napi::Buffer<char>::Copy(info.Env(), out.data(), out.size());
+  }
+
+  // dueWithin(amphorae, intervalMs, burst, elapsedMs): the heartbeats a fleet's schedule makes
+  // due within elapsedMs of its start (FleetStats.due), for tests against an enumeration.
+  Napi::Value Due(const Napi::CallbackInfo& info) {
+    JsArgs args(info, "dueWithin");
+    auto n = static_cast<size_t>(args.Integer(0, "amphorae", 0, 1e9));
+    double interval = args.Number(1, "intervalMs", 1e-3, 1e12);
+    bool burst = args.Bool(2, "burst");
+    double elapsed = args.Number(3, "elapsedMs", 0, 1e15);
+    return Napi::Number::New(info.Env(), static_cast<double>(DueWithin(n, interval, burst, elapsed)));
   }
 
   // Hands the C heap's free pages back to the system (after a large spec was parsed and freed).

@@ -29,6 +29,10 @@ class JsArgs {
     if (std::floor(v) != v) throw Napi::TypeError::New(info_.Env(), Prefix(name) + "must be an integer");
     return static_cast<int64_t>(v);
   }
+  bool Bool(size_t i, const char* name) const {
+    if (!info_[i].IsBoolean()) throw Type(name, "a boolean");
+    return info_[i].As<Napi::Boolean>();
+  }
   std::string String(size_t i, const char* name) const {
     if (!info_[i].IsString()) throw Type(name, "a string");
     return info_[i].As<Napi::String>().Utf8Value();

@@ -118,6 +118,7 @@ class Fleet : public Napi::ObjectWrap<Fleet> {
     o.Set("threads", s.threads);
     o.Set("startedAtMs", s.started_at_ms);
     o.Set("elapsedMs", s.elapsed_ms);
+    o.Set("due", static_cast<double>(s.due));
     return o;
   }
   // history(times, seqs): fills two Float64Arrays of size() * depth (kept by the caller and

@@ -4,6 +4,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "clocks.h"
@@ -149,6 +150,15 @@ void FleetRunner::SendLoop(int t) {
   }
 }
 
+uint64_t DueWithin(size_t n, double interval_ms, bool burst, double elapsed_ms) {
+  if (n == 0 || elapsed_ms < 0 || interval_ms <= 0) return 0;
+  double x = elapsed_ms / interval_ms;
+  double rounds = std::floor(x);
+  // In round `rounds`, amphora i is due once i / n <= x - rounds: the first floor(r * n) + 1.
+  uint64_t last = burst ? n : std::min<uint64_t>(n, static_cast<uint64_t>(std::floor((x - rounds) * n)) + 1);
+  return static_cast<uint64_t>(rounds) * n + last;
+}
+
 FleetStats FleetRunner::Stats() const {
   FleetStats s;
   std::vector<uint64_t> lag;
@@ -170,6 +180,7 @@ FleetStats FleetRunner::Stats() const {
   s.started_at_ms = start_epoch_ms_;
   double end = stop_mono_ms_.load() > 0 ? stop_mono_ms_.load() : MonoMs();
   s.elapsed_ms = started_ ? end - start_mono_ms_ : 0;
+  s.due = started_ ? DueWithin(spec_.amphorae.size(), spec_.interval_ms, spec_.burst, s.elapsed_ms) : 0;
   return s;
 }
 

@@ -33,7 +33,13 @@ struct FleetStats {
   double cpu_seconds = 0;
   int threads = 0;
   double started_at_ms = 0, elapsed_ms = 0;
+  // Heartbeats the schedule made due within elapsed_ms: what the fleet was asked to offer.
+  uint64_t due = 0;
 };
+
+// How many heartbeats a schedule makes due within `elapsed_ms` of its start: amphora i of n is
+// due at offset_i + k * interval (k = 0, 1, ...), offset_i = interval * i / n (0 in burst mode).
+uint64_t DueWithin(size_t n, double interval_ms, bool burst, double elapsed_ms);
 
 class FleetRunner {
  public:

@@ -17,6 +17,8 @@ export interface NativeFleetStats {
   threads: number;
   startedAtMs: number;
   elapsedMs: number;
+  /** Heartbeats the schedule made due within elapsedMs: the load the fleet was asked to offer. */
+  due: number;
 }
 
 export interface NativeFleet {
@@ -118,6 +120,8 @@ export interface NativeAddon {
   ): Promise<BlastResult>;
   /** zlib.compress(data, level) with the engine's zlib (the system's, as Python uses). */
   deflate(data: Buffer, level: number): Buffer;
+  /** Heartbeats a schedule makes due within elapsedMs of its start (as NativeFleetStats.due). */
+  dueWithin(amphorae: number, intervalMs: number, burst: boolean, elapsedMs: number): number;
   /** Version of the zlib whose deflate the engine calls (the system's, not node's bundled one). */
   zlibVersion: string;
   /** malloc_trim(0): return the C heap's free pages to the system. */

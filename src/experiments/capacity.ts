@@ -1,6 +1,8 @@
 // Capacity search: raise the offered heartbeat rate step by step (more amphorae at the
 // configured interval) until the SLA fails, then bisect between the last good and the first
 // bad step, and name the knee. Every step is a full stress run (populate, send, drain, clean).
+// A step whose sender could not offer its rate (INCONCLUSIVE) ends the search: beyond it the
+// limit measured would be stresshm's, not the HM's.
 
 import { type Config, loadConfig, type Overrides } from '../config/config';
 import { interruptRequested } from '../lifecycle/interrupt';
@@ -35,6 +37,8 @@ export interface CapacityResult {
   steps: CapacityStep[];
   lastGood?: CapacityStep;
   firstBad?: CapacityStep;
+  /** The first step stresshm could not offer in full (its own limit, not the HM's). */
+  senderLimit?: CapacityStep;
   knee: string;
 }
 
@@ -52,8 +56,27 @@ export function amphoraeFor(rate: number, intervalSecs: number): number {
   return Math.max(2, 2 * Math.ceil((rate * intervalSecs) / 2)); // whole ACTIVE_STANDBY pairs
 }
 
-export function kneeText(intervalSecs: number, good?: CapacityStep, bad?: CapacityStep): string {
+export function kneeText(
+  intervalSecs: number,
+  good?: CapacityStep,
+  bad?: CapacityStep,
+  senderLimit?: CapacityStep,
+): string {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  if (!senderLimit) return hmKneeText(intervalSecs, n, good, bad);
+  if (!good && !bad) {
+    return (
+      `even the lowest load (${n(senderLimit.rate)} heartbeats/s) could not be sent on schedule here ` +
+      '(INCONCLUSIVE): the HM was not measured'
+    );
+  }
+  return (
+    `${hmKneeText(intervalSecs, n, good, bad)}; stopped at ${n(senderLimit.rate)} heartbeats/s, which ` +
+    'stresshm could not send on schedule here (INCONCLUSIVE): the HM was not tested beyond it'
+  );
+}
+
+function hmKneeText(intervalSecs: number, n: (v: number) => string, good?: CapacityStep, bad?: CapacityStep): string {
   if (!good && bad)
     return (
       `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ` +
@@ -111,21 +134,26 @@ export async function searchCapacity(
   };
   let good: CapacityStep | undefined;
   let bad: CapacityStep | undefined;
+  let senderLimit: CapacityStep | undefined;
+  // An interrupted step says nothing about the HM; an inconclusive one says stresshm is the limit.
+  const ends = (s: CapacityStep) => s.verdict === 'INTERRUPTED' || s.verdict === 'INCONCLUSIVE';
   for (const rate of growthRates(o)) {
     if (interruptRequested()) break;
     const s = await at(rate);
-    if (s.verdict === 'INTERRUPTED') break; // an interrupted step says nothing about the HM
+    if (s.verdict === 'INCONCLUSIVE') senderLimit = s;
+    if (ends(s)) break;
     if (s.verdict === 'KEEPING UP') good = s;
     else {
       bad = s;
       break;
     }
   }
-  for (let k = 0; k < o.refineSteps && good && bad && !interruptRequested(); k++) {
+  for (let k = 0; k < o.refineSteps && good && bad && !senderLimit && !interruptRequested(); k++) {
     const mid = Math.round((good.rate + bad.rate) / 2);
     if (mid === good.rate || mid === bad.rate) break;
     const s = await at(mid);
-    if (s.verdict === 'INTERRUPTED') break;
+    if (s.verdict === 'INCONCLUSIVE') senderLimit = s;
+    if (ends(s)) break;
     if (s.verdict === 'KEEPING UP') good = s;
     else bad = s;
   }
@@ -135,6 +163,7 @@ export async function searchCapacity(
     steps,
     lastGood: good,
     firstBad: bad,
-    knee: kneeText(interval, good, bad),
+    senderLimit,
+    knee: kneeText(interval, good, bad, senderLimit),
   };
 }

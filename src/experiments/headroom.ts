@@ -27,6 +27,16 @@ function badPart(bad: CapacityStep, b: ProfileStep): string {
 /** The knee as multiples of the profiled fleet; `steps` maps a step's target amphorae to what it ran. */
 export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep>): string {
   const at = (s?: CapacityStep) => (s ? steps.get(s.amphorae) : undefined);
+  const limit = at(res.senderLimit);
+  const text = hmHeadroomText(res, at);
+  if (!limit) return text;
+  return (
+    `${text}; at ${x(limit.scale)} stresshm could not send on schedule here (INCONCLUSIVE): the HM was not ` +
+    'tested beyond it'
+  );
+}
+
+function hmHeadroomText(res: CapacityResult, at: (s?: CapacityStep) => ProfileStep | undefined): string {
   const good = at(res.lastGood);
   const bad = at(res.firstBad);
   const interval = `heartbeat_interval ${res.intervalSecs}`;
@@ -43,7 +53,7 @@ export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep
     );
   }
   if (bad) return `this HM does not sustain even ${x(bad.scale)} the profiled fleet: ${badPart(res.firstBad!, bad)}`;
-  return 'no step completed';
+  return res.senderLimit ? 'no step measured the HM' : 'no step completed';
 }
 
 /**

@@ -166,7 +166,7 @@ export function renderHtml(r: RunRecord): string {
     .join('');
   const style =
     '.verdict{font-size:2em;font-weight:bold}.KEEPING{color:#2ca02c}.FALLING{color:#ff7f0e}.FAILING{color:#d62728}' +
-    '.INTERRUPTED{color:#7f7f7f}';
+    '.INTERRUPTED{color:#7f7f7f}.INCONCLUSIVE{color:#9467bd}';
   const diagnosis = r.diagnosis?.length
     ? `<h2>Diagnosis</h2><ul id="diagnosis">${r.diagnosis.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`
     : '';

@@ -14,6 +14,8 @@ export interface DiagnosisInputs {
   dbCpuSecs?: number;
   db?: DbWork;
   cores: number;
+  /** What the sender was asked to offer, and what it took (undefined: not known). */
+  offered?: { due: number; lagP99Ms: number; senderCpuSecs: number; sendingSecs: number };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(v < 0.1 ? 1 : 0)}%`;
@@ -77,6 +79,19 @@ function poolSplit(r: RoleCpu, seconds: number): string {
   return ` (health-update pool ${pct(r.healthPoolSecs / seconds)}, statistics pool ${pct(r.statsPoolSecs / seconds)})`;
 }
 
+/** The sender fell short of its schedule by more than 1%: the load asked for was not offered. */
+function offeredFacts(i: DiagnosisInputs): string[] {
+  const o = i.offered;
+  if (!o || o.due === 0 || i.ledger.sent >= 0.99 * o.due) return [];
+  const cores =
+    o.sendingSecs > 0 ? ` with its sender threads at ${(o.senderCpuSecs / o.sendingSecs).toFixed(2)} cores` : '';
+  return [
+    `stresshm sent only ${pct(i.ledger.sent / o.due)} of the heartbeats due (${n(i.ledger.sent)} of ${n(o.due)}; ` +
+      `p99 ${n(o.lagP99Ms)} ms behind schedule${cores} on a ${i.cores}-core machine): the HM was not offered ` +
+      'the configured load; run fewer amphorae per stresshm, or stresshm where it has cores of its own',
+  ];
+}
+
 export function diagnose(i: DiagnosisInputs): string[] {
   const losses = lossFacts(i.ledger);
   const facts = [...losses, ...cpuFacts(i)];
@@ -85,5 +100,5 @@ export function diagnose(i: DiagnosisInputs): string[] {
       `no heartbeat was lost that stresshm could see (${pct(i.ledger.processed / i.ledger.sent)} processed)`,
     );
   }
-  return facts;
+  return [...offeredFacts(i), ...facts];
 }

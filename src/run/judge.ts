@@ -73,6 +73,7 @@ export function buildRecord(
     timeoutStaleMax: o.timeoutStaleMax,
     logDrops: s.logs.following ? s.logs.counts.drops : undefined,
     kernelDrops: o.kernel.total(),
+    due: st.due,
   };
   const sla = slaFrom(cfg.settings);
   const judged = verdict(figures, sla, s.interrupted !== undefined);
@@ -128,6 +129,7 @@ export function buildRecord(
     hm: s.why.hmCpu ? { cpu: s.why.hmCpu, cpuSecsPer1000: cpuPer1000(s.why.hmCpu, o.processed) } : undefined,
     diagnosis: diagnose({
       ledger,
+      offered: { due: st.due, lagP99Ms: st.lagP99Ms, senderCpuSecs: st.cpuSeconds, sendingSecs: st.elapsedMs / 1000 },
       seconds: s.why.seconds,
       hmCpu: s.why.hmCpu,
       dbCpuSecs: s.why.dbCpuSecs,

@@ -150,6 +150,7 @@ export class Observer {
       remainingSecs,
       amphorae: this.fleet.amphoraIds.length,
       sent: st.sent,
+      due: st.due,
       processed: processedTotal,
       sample,
       sendErrors: st.errors,

@@ -1,11 +1,13 @@
 // The verdict: judges a run's figures against the SLA thresholds ([sla] options) and maps
-// it to the exit status (0 KEEPING UP, 1 FALLING BEHIND or FAILING, 130 INTERRUPTED). A
-// criterion whose figure was not measured is "not checked" (ok = null), never a pass.
+// it to the exit status (0 KEEPING UP, 1 FALLING BEHIND, FAILING or INCONCLUSIVE, 130
+// INTERRUPTED). A criterion whose figure was not measured is "not checked" (ok = null), never a
+// pass. A run whose sender could not offer the load it was asked to is INCONCLUSIVE: the HM was
+// not tested at that load, unless it failed even at the lower load it was offered.
 
 import { get, type Settings } from '../config/config';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_SLA_FAILED } from '../errors';
 
-export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING' | 'INTERRUPTED';
+export type Verdict = 'KEEPING UP' | 'FALLING BEHIND' | 'FAILING' | 'INCONCLUSIVE' | 'INTERRUPTED';
 
 export interface Sla {
   minProcessedShare: number;
@@ -29,10 +31,18 @@ export interface RunFigures {
   logDrops?: number;
   /** Datagrams the kernel dropped at the local HM sockets (null: not measurable, e.g. a remote HM). */
   kernelDrops?: number | null;
+  /** Heartbeats the schedule made due while sending (undefined: not known). */
+  due?: number;
 }
 
 /** Stable criterion ids: code finds a criterion by id, never by its display name. */
-export type CriterionId = 'processed_share' | 'p99_lag' | 'timeout_stale' | 'log_drops' | 'kernel_drops';
+export type CriterionId =
+  | 'processed_share'
+  | 'p99_lag'
+  | 'timeout_stale'
+  | 'log_drops'
+  | 'kernel_drops'
+  | 'offered_load';
 
 /** ok: true met, false not met, null not checked (the figure was not measured). */
 export interface Criterion {
@@ -57,6 +67,26 @@ export function slaFrom(s: Settings): Sla {
 
 export function processedShare(f: RunFigures): number {
   return f.sent > 0 ? Math.min(1, f.processed / f.sent) : 0;
+}
+
+/** The share of the heartbeats due that the sender sent (attempted), at most 1; undefined: not known. */
+export function offeredShare(f: RunFigures): number | undefined {
+  return f.due ? Math.min(1, f.sent / f.due) : undefined;
+}
+
+/** Did the sender offer the load it was asked to, as closely as the HM must process it? */
+function offeredLoad(f: RunFigures, sla: Sla): Criterion {
+  const share = offeredShare(f);
+  return {
+    id: 'offered_load',
+    name: 'heartbeats sent of those due (the load offered)',
+    ok: share === undefined ? null : share >= sla.minProcessedShare,
+    actual:
+      share === undefined
+        ? 'not measured'
+        : `${(share * 100).toFixed(2)}% (${f.sent.toLocaleString('en-US')} of ${(f.due ?? 0).toLocaleString('en-US')})`,
+    limit: `>= ${(sla.minProcessedShare * 100).toFixed(2)}%`,
+  };
 }
 
 export function criteria(f: RunFigures, sla: Sla): Criterion[] {
@@ -103,6 +133,7 @@ export function criteria(f: RunFigures, sla: Sla): Criterion[] {
           : String(f.kernelDrops),
       limit: `<= ${sla.maxKernelDrops}`,
     },
+    offeredLoad(f, sla),
   ];
 }
 
@@ -110,6 +141,8 @@ export function verdict(f: RunFigures, sla: Sla, interrupted = false): Verdict {
   if (interrupted) return 'INTERRUPTED';
   const all = criteria(f, sla);
   if (all.every((c) => c.ok !== false)) return 'KEEPING UP';
+  // Only the offered load fell short: the HM kept up with less than it was to be tested at.
+  if (all.every((c) => c.ok !== false || c.id === 'offered_load')) return 'INCONCLUSIVE';
   const stale = all.find((c) => c.id === 'timeout_stale');
   if (processedShare(f) < sla.failingProcessedShare || stale?.ok === false) return 'FAILING';
   return 'FALLING BEHIND';

@@ -28,8 +28,8 @@ export function palette(on: boolean): Palette {
     : { red: plain, green: plain, yellow: plain, bold: plain };
 }
 
-/** The verdict in its colour: kept up green, falling behind yellow, anything else red. */
+/** The verdict in its colour: kept up green, falling behind or inconclusive yellow, anything else red. */
 export function paintVerdict(p: Palette, verdict: string): string {
   if (verdict === 'KEEPING UP') return p.green(verdict);
-  return verdict === 'FALLING BEHIND' ? p.yellow(verdict) : p.red(verdict);
+  return verdict === 'FALLING BEHIND' || verdict === 'INCONCLUSIVE' ? p.yellow(verdict) : p.red(verdict);
 }

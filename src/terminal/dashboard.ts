@@ -11,6 +11,8 @@ export interface DashboardState {
   remainingSecs: number;
   amphorae: number;
   sent: number;
+  /** Heartbeats the schedule made due so far (what the sender was asked to offer). */
+  due: number;
   processed: number;
   sample?: Sample;
   sendErrors: Record<string, number>;
@@ -31,6 +33,13 @@ function ledgerLines(l: Ledger | undefined): string[] {
   ];
 }
 
+/** " (99.9% of due)": the share of the heartbeats due that were sent (attempted) so far. */
+function dueShare(s: DashboardState): string {
+  if (s.due <= 0) return '';
+  const share = Math.min(1, (s.ledger?.sent ?? s.sent) / s.due);
+  return ` (${(100 * share).toFixed(1)}% of due)`;
+}
+
 /** The dashboard's lines, each within 80 columns (n/m: not measurable). */
 export function formatLines(s: DashboardState): string[] {
   const p = s.sample;
@@ -46,7 +55,7 @@ export function formatLines(s: DashboardState): string[] {
   return [
     `${s.phase.padEnd(9)}${n(s.elapsedSecs)} s elapsed, ${n(Math.max(0, s.remainingSecs))} s left, ` +
       `${n(s.amphorae)} amphorae`,
-    `rate     offered ${n(p?.offeredPerSec ?? 0)}/s  processed ${n(p?.processedPerSec ?? 0)}/s`,
+    `rate     offered ${n(p?.offeredPerSec ?? 0)}/s${dueShare(s)}  processed ${n(p?.processedPerSec ?? 0)}/s`,
     `lag      p50 ${f(p?.lagP50)} s  p95 ${f(p?.lagP95)} s  p99 ${f(p?.lagP99)} s (last interval)`,
     `stale    >1 interval ${n(p?.staleOver1 ?? 0)}  >2 intervals ${n(p?.staleOver2 ?? 0)}  >timeout ` +
       `${n(p?.staleOverTimeout ?? 0)}`,

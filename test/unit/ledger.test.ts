@@ -127,6 +127,7 @@ test('the dashboard fits 80 columns, and a redraw counts the rows a wrapped line
     },
     sendErrors: { ECONNREFUSED: 123456789 },
     scheduleLagP99Ms: 12.3,
+    due: 123456790,
     log: {
       drops: 1234567,
       listenerMismatch: 1234567,
@@ -146,6 +147,7 @@ test('the dashboard fits 80 columns, and a redraw counts the rows a wrapped line
     },
   });
   for (const l of lines) assert.ok(l.length <= 80, `${l.length}: ${l}`);
+  assert.ok(lines.includes('rate     offered 100,000/s (100.0% of due)  processed 99,999/s'), lines.join('\n'));
   assert.equal(rowsTaken(['x'.repeat(81), 'y'], 80), 3);
   assert.equal(rowsTaken(['x'.repeat(80), ''], 80), 2);
 });

@@ -87,6 +87,7 @@ test('the verdict: KEEPING UP, FALLING BEHIND, FAILING and exit codes 0/1', () =
       ['timeout_stale', true, '0', '<= 0'],
       ['log_drops', true, '0', '<= 0'],
       ['kernel_drops', null, 'not measurable (no HM socket of that endpoint on this machine)', '<= 0'],
+      ['offered_load', null, 'not measured', '>= 99.00%'],
     ],
   );
   assert.equal(verdict({ ...base, kernelDrops: 1 }, SLA), 'FALLING BEHIND');

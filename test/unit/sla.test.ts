@@ -12,7 +12,7 @@ test('every criterion has its own id', () => {
   const sla = slaFrom(loadSettings([]));
   assert.deepEqual(
     criteria(figures, sla).map((c) => c.id),
-    ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops', 'kernel_drops'],
+    ['processed_share', 'p99_lag', 'timeout_stale', 'log_drops', 'kernel_drops', 'offered_load'],
   );
 });
 

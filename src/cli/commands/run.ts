@@ -21,7 +21,8 @@ export const runCommand: CommandSpec = {
     'native\n' +
     'sender threads while the Octavia database is watched; then sending stops, the HM drains, the ghosts are ' +
     'removed\n' +
-    'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1). Ctrl-C cleans up (exit 130).',
+    'and the run is judged: KEEPING UP (exit 0), FALLING BEHIND or FAILING (exit 1), or INCONCLUSIVE (exit 1)\n' +
+    'when stresshm could not send the heartbeats due on schedule. Ctrl-C cleans up (exit 130).',
   flags: [
     {
       name: 'prefix',
