@@ -46,8 +46,9 @@ async function main(): Promise<void> {
       `on 127.0.0.1`,
   );
   console.log(
-    `  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.sent.toLocaleString('en-US')} sent ` +
-      `(${((100 * rx.valid) / st.sent).toFixed(3)}%, target >= 99.9%), ${rx.invalid} bad HMACs`,
+    `  received and verified  ${rx.valid.toLocaleString('en-US')} of ${st.due.toLocaleString('en-US')} due ` +
+      `(${((100 * rx.valid) / Math.max(1, st.due)).toFixed(3)}%, target >= 99.9%; ${st.sent.toLocaleString('en-US')} ` +
+      `sent), ${rx.invalid} bad HMACs`,
   );
   console.log(`  sender CPU             ${(cpuShare * 100).toFixed(1)}% of one core (target <= 20%)`);
   console.log(

@@ -100,7 +100,7 @@ function amphoraSizes(sizes: number[]): Row[] {
         'KB/amphora': ((f.peakRssMb - f.baseRssMb) * 1024) / f.amphorae,
         'CPU us/heartbeat': f.cpuUsPerHeartbeat,
         'sender cores': f.cpuCores,
-        'delivered %': (100 * f.valid) / Math.max(1, f.sent),
+        'delivered %': (100 * f.valid) / Math.max(1, f.due), // of what was due, not of what was sent
       },
     };
     console.log(`  ${fmt(n)} amphorae done`);

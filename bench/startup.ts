@@ -24,6 +24,8 @@ export interface StartupFigures {
   baseRssMb: number;
   cpuUsPerHeartbeat: number;
   sent: number;
+  /** Heartbeats the schedule made due while sending. */
+  due: number;
   valid: number;
 }
 
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     baseRssMb,
     cpuUsPerHeartbeat: (st.cpuSeconds / Math.max(1, st.sent)) * 1e6,
     sent: st.sent,
+    due: st.due,
     valid: rx.valid,
   };
   console.log(JSON.stringify(out));

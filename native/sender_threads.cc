@@ -78,6 +78,8 @@ void FleetRunner::Stop() {
   }
   cv_.notify_all();
   for (auto& th : threads_) if (th.joinable()) th.join();
+  // The sending time ends after the last send, so due >= sent; what comes due while the
+  // threads finish their batch and exit counts as due.
   stop_mono_ms_.store(MonoMs());
 }
 
@@ -154,8 +156,11 @@ uint64_t DueWithin(size_t n, double interval_ms, bool burst, double elapsed_ms) 
   if (n == 0 || elapsed_ms < 0 || interval_ms <= 0) return 0;
   double x = elapsed_ms / interval_ms;
   double rounds = std::floor(x);
+  // A burst makes the whole fleet due at once and takes time to send: only the rounds before
+  // the one under way are counted.
+  if (burst) return static_cast<uint64_t>(rounds) * n;
   // In round `rounds`, amphora i is due once i / n <= x - rounds: the first floor(r * n) + 1.
-  uint64_t last = burst ? n : std::min<uint64_t>(n, static_cast<uint64_t>(std::floor((x - rounds) * n)) + 1);
+  uint64_t last = std::min<uint64_t>(n, static_cast<uint64_t>(std::floor((x - rounds) * n)) + 1);
   return static_cast<uint64_t>(rounds) * n + last;
 }
 

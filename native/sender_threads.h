@@ -38,7 +38,8 @@ struct FleetStats {
 };
 
 // How many heartbeats a schedule makes due within `elapsed_ms` of its start: amphora i of n is
-// due at offset_i + k * interval (k = 0, 1, ...), offset_i = interval * i / n (0 in burst mode).
+// due at interval * i / n + k * interval (k = 0, 1, ...). In burst mode every amphora is due at
+// k * interval, and only the rounds that ended are counted (a burst takes time to send).
 uint64_t DueWithin(size_t n, double interval_ms, bool burst, double elapsed_ms);
 
 class FleetRunner {

@@ -71,8 +71,8 @@ export function mainHelp(commands: CommandSpec[], globalFlags: FlagSpec[]): stri
     '',
     SPELLING,
     '',
-    'Exit status: 0 success / verdict met, 1 SLA failed, 2 usage or configuration error,',
-    '3 environment error (database or endpoints unusable), 130 interrupted.',
+    'Exit status: 0 success / verdict met, 1 SLA failed or INCONCLUSIVE (stresshm could not send the load),',
+    '2 usage or configuration error, 3 environment error (database or endpoints unusable), 130 interrupted.',
     '',
   ].join('\n');
 }

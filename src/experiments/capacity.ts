@@ -63,20 +63,19 @@ export function kneeText(
   senderLimit?: CapacityStep,
 ): string {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  if (!senderLimit) return hmKneeText(intervalSecs, n, good, bad);
-  if (!good && !bad) {
-    return (
-      `even the lowest load (${n(senderLimit.rate)} heartbeats/s) could not be sent on schedule here ` +
-      '(INCONCLUSIVE): the HM was not measured'
-    );
-  }
-  return (
-    `${hmKneeText(intervalSecs, n, good, bad)}; stopped at ${n(senderLimit.rate)} heartbeats/s, which ` +
-    'stresshm could not send on schedule here (INCONCLUSIVE): the HM was not tested beyond it'
-  );
+  if (!senderLimit) return hmKneeText(intervalSecs, n, good, bad, 'tried');
+  const limit = `stresshm could not send ${n(senderLimit.rate)} heartbeats/s on schedule here (INCONCLUSIVE)`;
+  if (!good && !bad) return `no step measured the HM: ${limit}`;
+  return `${hmKneeText(intervalSecs, n, good, bad, 'measured')}; the search ended there: ${limit}`;
 }
 
-function hmKneeText(intervalSecs: number, n: (v: number) => string, good?: CapacityStep, bad?: CapacityStep): string {
+function hmKneeText(
+  intervalSecs: number,
+  n: (v: number) => string,
+  good: CapacityStep | undefined,
+  bad: CapacityStep | undefined,
+  highest: 'tried' | 'measured',
+): string {
   if (!good && bad)
     return (
       `even the lowest load (${n(bad.rate)} heartbeats/s) fails the SLA (${bad.verdict}, p99 lag ` +
@@ -85,7 +84,7 @@ function hmKneeText(intervalSecs: number, n: (v: number) => string, good?: Capac
   if (good && !bad)
     return (
       `sustains at least ${n(good.rate)} heartbeats/s = ${n(good.amphorae)} amphorae at ` +
-      `${intervalSecs} s (the highest load tried)`
+      `${intervalSecs} s (the highest load ${highest})`
     );
   if (!good || !bad) return 'no step completed';
   return (

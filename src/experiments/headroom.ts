@@ -28,15 +28,17 @@ function badPart(bad: CapacityStep, b: ProfileStep): string {
 export function headroomText(res: CapacityResult, steps: Map<number, ProfileStep>): string {
   const at = (s?: CapacityStep) => (s ? steps.get(s.amphorae) : undefined);
   const limit = at(res.senderLimit);
-  const text = hmHeadroomText(res, at);
+  const text = hmHeadroomText(res, at, limit ? 'measured' : 'tried');
   if (!limit) return text;
-  return (
-    `${text}; at ${x(limit.scale)} stresshm could not send on schedule here (INCONCLUSIVE): the HM was not ` +
-    'tested beyond it'
-  );
+  const why = `stresshm could not send ${x(limit.scale)} the profiled fleet on schedule here (INCONCLUSIVE)`;
+  return `${text}; the search ended there: ${why}`;
 }
 
-function hmHeadroomText(res: CapacityResult, at: (s?: CapacityStep) => ProfileStep | undefined): string {
+function hmHeadroomText(
+  res: CapacityResult,
+  at: (s?: CapacityStep) => ProfileStep | undefined,
+  highest: 'tried' | 'measured',
+): string {
   const good = at(res.lastGood);
   const bad = at(res.firstBad);
   const interval = `heartbeat_interval ${res.intervalSecs}`;
@@ -49,7 +51,7 @@ function hmHeadroomText(res: CapacityResult, at: (s?: CapacityStep) => ProfileSt
   if (good) {
     return (
       `this HM sustains at least ${x(good.scale)} the profiled fleet (about ${n(good.amphorae)} amphorae` +
-      ` at ${interval}), the most tried`
+      ` at ${interval}), the most ${highest}`
     );
   }
   if (bad) return `this HM does not sustain even ${x(bad.scale)} the profiled fleet: ${badPart(res.firstBad!, bad)}`;

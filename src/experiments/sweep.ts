@@ -26,6 +26,8 @@ export interface SweepPoint {
   result: CapacityResult;
   /** The highest rate that kept up (heartbeats/s), if any did. */
   knee?: number;
+  /** The search ended at stresshm's own limit, not the HM's: the knee is at least `knee`. */
+  senderLimited?: boolean;
   /** Figures of the last good step (or the first step when none kept up). */
   statementsPerHeartbeat?: number;
   cpuSecsPer1000?: number;
@@ -60,6 +62,7 @@ function pointOf(value: number, result: CapacityResult): SweepPoint {
     value,
     result,
     knee: result.lastGood?.rate,
+    senderLimited: result.senderLimit !== undefined && result.firstBad === undefined,
     statementsPerHeartbeat: ref?.statementsPerHeartbeat,
     cpuSecsPer1000: ref?.cpuSecsPer1000,
   };

@@ -6,11 +6,14 @@ import { esc, lineChart, type XMark, type YLimit } from './chart';
 import { fmtSecs } from './figures';
 import { page, type ReportMeta } from './meta';
 
-/** The knee as marks: the last rate that kept up and the first that failed. */
+/** The knee as marks: the last rate that kept up, the first that failed, and one stresshm could not send. */
 export function kneeMarks(r: CapacityResult, prefix = ''): XMark[] {
   const out: XMark[] = [];
   if (r.lastGood) out.push({ from: r.lastGood.rate, label: `${prefix}kept up ${r.lastGood.rate}/s`, color: '#2ca02c' });
   if (r.firstBad) out.push({ from: r.firstBad.rate, label: `${prefix}failed ${r.firstBad.rate}/s`, color: '#d62728' });
+  if (r.senderLimit) {
+    out.push({ from: r.senderLimit.rate, label: `${prefix}not sent ${r.senderLimit.rate}/s`, color: '#9467bd' });
+  }
   return out;
 }
 

@@ -1,11 +1,18 @@
 // The capacity sweep report: knee, HM CPU and database statements per heartbeat against the
 // LB shape that was swept, with the table they come from.
 
-import type { SweepResult } from '../experiments/sweep';
+import type { SweepPoint, SweepResult } from '../experiments/sweep';
 import { esc, lineChart } from './chart';
 import { page, type ReportMeta } from './meta';
 
 const fmt = (v: number | undefined, digits: number) => (v === undefined ? 'not measured' : v.toFixed(digits));
+
+/** The knee's cell: a lower bound when stresshm's own limit ended the search. */
+function kneeCell(p: SweepPoint): string {
+  if (p.knee === undefined)
+    return p.senderLimited ? 'not measured (stresshm could not send the lowest rate)' : 'below the lowest rate';
+  return p.senderLimited ? `&ge; ${p.knee}` : String(p.knee);
+}
 
 export function renderSweepHtml(r: SweepResult, meta: ReportMeta): string {
   const dim = r.dimension;
@@ -16,7 +23,7 @@ export function renderSweepHtml(r: SweepResult, meta: ReportMeta): string {
   const rows = pts
     .map(
       (p) =>
-        `<tr><td>${p.value}</td><td>${p.knee ?? 'below the lowest rate'}</td>` +
+        `<tr><td>${p.value}</td><td>${kneeCell(p)}</td>` +
         `<td>${fmt(p.cpuSecsPer1000, 2)}</td><td>${fmt(p.statementsPerHeartbeat, 1)}</td><td>` +
         `${esc(p.result.knee)}</td></tr>`,
     )

@@ -14,8 +14,8 @@ export interface DiagnosisInputs {
   dbCpuSecs?: number;
   db?: DbWork;
   cores: number;
-  /** What the sender was asked to offer, and what it took (undefined: not known). */
-  offered?: { due: number; lagP99Ms: number; senderCpuSecs: number; sendingSecs: number };
+  /** What the sender was asked to offer, what it took, and the share it is held to (undefined: not known). */
+  offered?: { due: number; lagP99Ms: number; senderCpuSecs: number; sendingSecs: number; minShare: number };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(v < 0.1 ? 1 : 0)}%`;
@@ -79,10 +79,10 @@ function poolSplit(r: RoleCpu, seconds: number): string {
   return ` (health-update pool ${pct(r.healthPoolSecs / seconds)}, statistics pool ${pct(r.statsPoolSecs / seconds)})`;
 }
 
-/** The sender fell short of its schedule by more than 1%: the load asked for was not offered. */
+/** The sender sent less than its share of the heartbeats due: the load asked for was not offered. */
 function offeredFacts(i: DiagnosisInputs): string[] {
   const o = i.offered;
-  if (!o || o.due === 0 || i.ledger.sent >= 0.99 * o.due) return [];
+  if (!o || o.due === 0 || i.ledger.sent >= o.minShare * o.due) return [];
   const cores =
     o.sendingSecs > 0 ? ` with its sender threads at ${(o.senderCpuSecs / o.sendingSecs).toFixed(2)} cores` : '';
   return [

@@ -78,7 +78,7 @@ export function buildRecord(
   const sla = slaFrom(cfg.settings);
   const judged = verdict(figures, sla, s.interrupted !== undefined);
   // A run --abort-on-fail stopped has failed its SLA, whatever its shortened figures look like.
-  const v = s.abortedBecause && judged === 'KEEPING UP' ? 'FALLING BEHIND' : judged;
+  const v = s.abortedBecause && (judged === 'KEEPING UP' || judged === 'INCONCLUSIVE') ? 'FALLING BEHIND' : judged;
   return {
     kind: 'run',
     tool: 'stresshm',
@@ -129,7 +129,13 @@ export function buildRecord(
     hm: s.why.hmCpu ? { cpu: s.why.hmCpu, cpuSecsPer1000: cpuPer1000(s.why.hmCpu, o.processed) } : undefined,
     diagnosis: diagnose({
       ledger,
-      offered: { due: st.due, lagP99Ms: st.lagP99Ms, senderCpuSecs: st.cpuSeconds, sendingSecs: st.elapsedMs / 1000 },
+      offered: {
+        due: st.due,
+        lagP99Ms: st.lagP99Ms,
+        senderCpuSecs: st.cpuSeconds,
+        sendingSecs: st.elapsedMs / 1000,
+        minShare: sla.minProcessedShare,
+      },
       seconds: s.why.seconds,
       hmCpu: s.why.hmCpu,
       dbCpuSecs: s.why.dbCpuSecs,

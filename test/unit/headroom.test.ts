@@ -36,4 +36,12 @@ test("headroom: the knee in multiples of the profiled fleet, with the amphorae a
   );
   assert.match(headroomText({ ...res, firstBad: undefined }, steps), /sustains at least 2\.4x .*9,598 amphorae/);
   assert.match(headroomText({ ...res, lastGood: undefined }, steps), /does not sustain even 2\.6x/);
+  const limited = { ...res, firstBad: undefined, senderLimit: { ...bad, verdict: 'INCONCLUSIVE' as const } };
+  assert.equal(
+    headroomText(limited, steps),
+    'this HM sustains at least 2.4x the profiled fleet (about 9,598 amphorae at heartbeat_interval 10), the most ' +
+      'measured; the search ended there: stresshm could not send 2.6x the profiled fleet on schedule here ' +
+      '(INCONCLUSIVE)',
+  );
+  assert.equal(headroomText({ ...limited, lastGood: undefined }, steps).split(';')[0], 'no step measured the HM');
 });

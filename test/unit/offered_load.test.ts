@@ -9,7 +9,7 @@ import { sampleSpec } from '../../fixtures/fleets';
 import { loadSettings } from '../../src/config/config';
 import { Fleet } from '../../src/engine/fleet';
 import { native } from '../../src/engine/native';
-import { searchCapacity } from '../../src/experiments/capacity';
+import { kneeText, searchCapacity } from '../../src/experiments/capacity';
 import { diagnose } from '../../src/run/diagnosis';
 import type { RunRecord } from '../../src/run/record';
 import { criteria, exitCodeFor, slaFrom, verdict } from '../../src/run/sla';
@@ -21,13 +21,30 @@ import { until } from '../helpers/until';
 function enumerateDue(n: number, intervalMs: number, burst: boolean, elapsedMs: number): number {
   let due = 0;
   for (let i = 0; i < n; i++) {
-    const offset = burst ? 0 : (intervalMs * i) / n;
+    if (burst) {
+      for (let k = 1; k * intervalMs <= elapsedMs; k++) due++; // rounds that ended
+      continue;
+    }
+    const offset = (intervalMs * i) / n;
     for (let k = 0; offset + k * intervalMs <= elapsedMs; k++) due++;
   }
   return due;
 }
 
 test('the heartbeats due within a time are those the schedule lays out, spread or burst', () => {
+  // Exact boundaries (representable): amphora 1 of 2 is due at 500 ms, both again at 1000 ms.
+  for (const [n, e, due] of [
+    [2, 0, 1],
+    [2, 499, 1],
+    [2, 500, 2],
+    [2, 1000, 3],
+    [4, 250, 2],
+    [4, 750, 4],
+  ]) {
+    assert.equal(native().dueWithin(n, 1000, false, e), due, `n ${n} elapsed ${e}`);
+  }
+  assert.equal(native().dueWithin(4, 1000, true, 999), 0, 'a burst under way is not counted');
+  assert.equal(native().dueWithin(4, 1000, true, 1000), 4);
   const elapsed = [0.5, 3.7, 999.95, 1000.3, 2499.1, 10_001.7, 37_777.7];
   for (const n of [1, 2, 3, 7, 200, 1001]) {
     for (const interval of [1000, 333.3, 10_000]) {
@@ -62,14 +79,15 @@ test('a fleet that keeps its schedule sends what is due, and no more', async () 
   const s = fleet.stats();
   assert.equal(s.due, native().dueWithin(100, 200, false, s.elapsedMs), 'due is counted over the sending time');
   assert.ok(s.due >= s.sent, `sent ${s.sent} never exceeds due ${s.due}`);
-  assert.ok(s.due - s.sent <= Math.max(5, 0.05 * s.due), `sent ${s.sent} of ${s.due} due`);
+  assert.ok(s.due - s.sent <= Math.max(25, 0.1 * s.due), `sent ${s.sent} of ${s.due} due`);
 });
 
 test('a fleet that cannot encode fast enough counts what it fell short by', async () => {
-  // 40 amphorae of 1,000 members every 5 ms (8,000 heartbeats/s of ~40 KB of JSON) on 1 thread.
+  // 40 amphorae of 1,000 members every millisecond (40,000 heartbeats/s of ~40 KB of JSON, each
+  // compressed at zlib level 9) on 1 thread: no machine encodes 1.6 GB/s at level 9 on one core.
   const key = 'behind-key';
   const sink = new (native().Sink)('127.0.0.1', 0, key);
-  const spec = sampleSpec(3, 20, 1, 1, 1000, { key, intervalMs: 5, threads: 1 });
+  const spec = sampleSpec(3, 20, 1, 1, 1000, { key, intervalMs: 1, threads: 1 });
   spec.endpoints = [{ host: '127.0.0.1', port: sink.port() }];
   const fleet = new Fleet(spec);
   fleet.start();
@@ -80,7 +98,7 @@ test('a fleet that cannot encode fast enough counts what it fell short by', asyn
     sink.stop();
   }
   const s = fleet.stats();
-  assert.equal(s.due, native().dueWithin(40, 5, false, s.elapsedMs));
+  assert.equal(s.due, native().dueWithin(40, 1, false, s.elapsedMs));
   assert.ok(s.sent < 0.9 * s.due, `sent ${s.sent} of ${s.due} due`);
   assert.ok(s.lagP99Ms > 5, `p99 ${s.lagP99Ms} ms behind schedule`);
 });
@@ -103,6 +121,9 @@ test('a sender short of its schedule makes the run INCONCLUSIVE, not KEEPING UP'
   assert.equal(exitCodeFor('INCONCLUSIVE'), 1);
   assert.equal(verdict({ ...HEALTHY, due: 1005 }, sla), 'KEEPING UP', '99.5% offered is within the 99% share');
   assert.equal(verdict({ ...HEALTHY, due: 1000 }, sla), 'KEEPING UP');
+  const at = (sent: number) => verdict({ ...HEALTHY, sent, processed: sent, due: 1000 }, sla);
+  assert.equal(at(990), 'KEEPING UP', 'exactly the 99% share is enough');
+  assert.equal(at(989), 'INCONCLUSIVE');
 });
 
 test('the HM failing at the lower load it was offered is still its own verdict', () => {
@@ -131,7 +152,7 @@ test('the diagnosis says the load was not offered, with the figures', () => {
     ledger,
     seconds: 10,
     cores: 2,
-    offered: { due: 1000, lagP99Ms: 2500, senderCpuSecs: 16, sendingSecs: 10 },
+    offered: { due: 1000, lagP99Ms: 2500, senderCpuSecs: 16, sendingSecs: 10, minShare: 0.99 },
   });
   assert.match(facts[0], /^stresshm sent only 80% of the heartbeats due \(800 of 1,000; p99 2,500 ms behind schedule/);
   assert.match(facts[0], /1\.60 cores on a 2-core machine\): the HM was not offered the configured load/);
@@ -139,9 +160,19 @@ test('the diagnosis says the load was not offered, with the figures', () => {
     ledger,
     seconds: 10,
     cores: 2,
-    offered: { due: 805, lagP99Ms: 1, senderCpuSecs: 1, sendingSecs: 10 },
+    offered: { due: 805, lagP99Ms: 1, senderCpuSecs: 1, sendingSecs: 10, minShare: 0.99 },
   });
   assert.ok(!onSchedule.some((f) => f.includes('not offered')));
+  // The share it is held to is the SLA's: 800 of 808 due is 99.0%, short of 99.9% but not of 99%.
+  const held = (minShare: number) =>
+    diagnose({
+      ledger,
+      seconds: 10,
+      cores: 2,
+      offered: { due: 808, lagP99Ms: 1, senderCpuSecs: 1, sendingSecs: 10, minShare },
+    }).some((f) => f.includes('not offered'));
+  assert.equal(held(0.999), true);
+  assert.equal(held(0.99), false);
 });
 
 test('a capacity search stops at the first step stresshm cannot offer, and says so', async () => {
@@ -165,8 +196,38 @@ test('a capacity search stops at the first step stresshm cannot offer, and says 
   assert.equal(res.lastGood?.rate, 400);
   assert.equal(res.firstBad, undefined);
   assert.equal(res.senderLimit?.rate, 800);
-  assert.match(
+  assert.equal(
     res.knee,
-    /^sustains at least 400 heartbeats\/s .*; stopped at 800 heartbeats\/s, which stresshm could not/,
+    'sustains at least 400 heartbeats/s = 4,000 amphorae at 10 s (the highest load measured); the search ended ' +
+      'there: stresshm could not send 800 heartbeats/s on schedule here (INCONCLUSIVE)',
+  );
+});
+
+test('a bisection step stresshm cannot offer ends the search, keeping the HM knee found so far', async () => {
+  const rates: number[] = [];
+  const fakeRun = async (cfg: { loadBalancers: number; heartbeatInterval: number }): Promise<RunRecord> => {
+    const rate = (cfg.loadBalancers * 2) / cfg.heartbeatInterval;
+    rates.push(rate);
+    const verdict = rate < 500 ? 'KEEPING UP' : rate === 600 ? 'INCONCLUSIVE' : 'FALLING BEHIND';
+    return {
+      verdict,
+      phases: [],
+      final: { processedShare: 1, processed: rate * 30, lagP99: 1 },
+    } as unknown as RunRecord;
+  };
+  const res = await searchCapacity(
+    { files: [], overrides: { heartbeat_interval: '10' } },
+    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 3 },
+    fakeRun as never,
+    () => undefined,
+  );
+  assert.deepEqual(rates, [100, 200, 400, 800, 600]);
+  assert.equal(res.lastGood?.rate, 400);
+  assert.equal(res.firstBad?.rate, 800);
+  assert.equal(res.senderLimit?.rate, 600);
+  assert.match(res.knee, /^sustains 400 heartbeats\/s .*; the search ended there: stresshm could not send 600 /);
+  assert.equal(
+    kneeText(10, undefined, undefined, res.senderLimit),
+    'no step measured the HM: stresshm could not send 600 heartbeats/s on schedule here (INCONCLUSIVE)',
   );
 });

@@ -49,7 +49,7 @@ async function runSweep(
   ctx.out.write(`\n${sweep.dimension.padEnd(10)} knee/s   CPU s/1000   statements/heartbeat\n`);
   for (const p of res.points) {
     ctx.out.write(
-      `${String(p.value).padEnd(10)} ${String(p.knee ?? '-').padStart(6)}   ` +
+      `${String(p.value).padEnd(10)} ${`${p.senderLimited ? '>=' : ''}${p.knee ?? '-'}`.padStart(6)}   ` +
         `${(p.cpuSecsPer1000?.toFixed(2) ?? 'n/m').padStart(11)}` +
         `   ${p.statementsPerHeartbeat?.toFixed(1) ?? 'n/m'}\n`,
     );
