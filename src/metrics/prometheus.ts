@@ -14,6 +14,8 @@ const PHASES: Array<PhaseName | 'idle'> = ['idle', 'resolve', 'populate', 'send'
 /** Cumulative figures of one run (or the sum of finished runs). */
 interface Totals {
   sent: number;
+  /** Heartbeats the schedule made due. */
+  due: number;
   processed: number;
   stale: number;
   mismatch: number;
@@ -21,13 +23,22 @@ interface Totals {
   kernel: Map<string, number>;
 }
 
-const zero = (): Totals => ({ sent: 0, processed: 0, stale: 0, mismatch: 0, sendErrors: 0, kernel: new Map() });
+const zero = (): Totals => ({
+  sent: 0,
+  due: 0,
+  processed: 0,
+  stale: 0,
+  mismatch: 0,
+  sendErrors: 0,
+  kernel: new Map(),
+});
 
-function totalsOf(l: Ledger, endpoints: EndpointDrops[]): Totals {
+function totalsOf(l: Ledger, endpoints: EndpointDrops[], due: number): Totals {
   const kernel = new Map<string, number>();
   for (const e of endpoints) if (e.kernelDropped !== null) kernel.set(e.endpoint, e.kernelDropped);
   return {
     sent: l.sent,
+    due,
     processed: l.processed,
     stale: l.staleDropped ?? 0,
     mismatch: l.listenerMismatch ?? 0,
@@ -41,6 +52,7 @@ function add(a: Totals, b: Totals): Totals {
   for (const [k, v] of b.kernel) kernel.set(k, (kernel.get(k) ?? 0) + v);
   return {
     sent: a.sent + b.sent,
+    due: a.due + b.due,
     processed: a.processed + b.processed,
     stale: a.stale + b.stale,
     mismatch: a.mismatch + b.mismatch,
@@ -76,7 +88,7 @@ export class MetricsState {
     events.on('sample', (e) => {
       this.last = e.sample;
       if (!e.sample.ledger) return;
-      this.current = totalsOf(e.sample.ledger, e.endpoints);
+      this.current = totalsOf(e.sample.ledger, e.endpoints, e.sample.due ?? 0);
       this.measured.stale ||= e.sample.ledger.staleDropped !== null;
       this.measured.mismatch ||= e.sample.ledger.listenerMismatch !== null;
     });
@@ -99,6 +111,12 @@ export class MetricsState {
       ...family('stresshm_heartbeats_sent_total', 'counter', 'Heartbeats the sender tried to send.', [
         `stresshm_heartbeats_sent_total ${t.sent}`,
       ]),
+      ...family(
+        'stresshm_heartbeats_due_total',
+        'counter',
+        "Heartbeats the sender's schedule made due: sent below it means the load asked for was not offered.",
+        [`stresshm_heartbeats_due_total ${t.due}`],
+      ),
       ...family(
         'stresshm_heartbeats_processed_total',
         'counter',

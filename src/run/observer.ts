@@ -127,6 +127,7 @@ export class Observer {
       staleOverTimeout: poll?.staleOverTimeout ?? last?.staleOverTimeout ?? 0,
       logDrops: log?.drops ?? 0,
       ledger: this.ledgerFrom(st, kernel.total, processedTotal),
+      due: st.due,
     };
     this.lastLedger = sample.ledger;
     const logTotal = this.logs.total();

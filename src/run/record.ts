@@ -26,6 +26,8 @@ export interface Sample {
   logDrops: number;
   /** Where the heartbeats sent so far went (cumulative); absent in records before the ledger. */
   ledger?: Ledger;
+  /** Heartbeats the schedule made due so far (cumulative); absent in older records. */
+  due?: number;
 }
 
 /** HM CPU seconds per 1,000 processed heartbeats by role (the pools split when it could be told). */

@@ -91,7 +91,7 @@ export class Dashboard {
       this.lastPlain = s.elapsedSecs;
       const l = s.ledger;
       this.out.write(
-        `[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s, processed ` +
+        `[${n(s.elapsedSecs)}s] ${s.phase}: offered ${n(s.sample?.offeredPerSec ?? 0)}/s${dueShare(s)}, processed ` +
           `${n(s.sample?.processedPerSec ?? 0)}/s, lag p99 ${(s.sample?.lagP99 ?? 0).toFixed(2)} s, stale >1 ` +
           `interval ${n(s.sample?.staleOver1 ?? 0)}${
             l

@@ -102,6 +102,10 @@ test('metrics during a run, the CSV history after it, and report from the record
       .samples.find((s) => s.labels.kind === 'kernel' && s.labels.endpoint === kernelLabels.endpoint)?.value ?? 0;
   const second = await scrapeWhileSending(url, p, (f) => kernelOf(f) > 0);
   assert.ok(promValue(second, 'stresshm_heartbeats_sent_total') >= promValue(first, 'stresshm_heartbeats_sent_total'));
+  assert.ok(
+    promValue(second, 'stresshm_heartbeats_due_total') >= promValue(second, 'stresshm_heartbeats_sent_total'),
+    'what was sent was due',
+  );
   const kernelSeen = promValue(second, 'stresshm_heartbeats_dropped_total', kernelLabels);
   await p.waitFor(/waiting for the HM to drain/);
   sink.stdin!.write('drain\n');

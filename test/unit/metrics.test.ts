@@ -11,6 +11,7 @@ import { parsePromText, promValue } from '../helpers/promtext';
 
 function sample(sent: number, processed: number, kernel: number | null): Sample {
   return {
+    due: sent + 5,
     t: 1,
     offeredPerSec: 10,
     processedPerSec: 5,
@@ -56,6 +57,7 @@ test('counters accumulate over the runs of a search; gauges and phase follow the
   poll(second, sample(50, 40, 2));
   const f = parsePromText(m.render());
   assert.equal(promValue(f, 'stresshm_heartbeats_sent_total'), 250);
+  assert.equal(promValue(f, 'stresshm_heartbeats_due_total'), 260, 'due adds up over the runs like sent');
   assert.equal(promValue(f, 'stresshm_heartbeats_processed_total'), 190);
   assert.equal(promValue(f, 'stresshm_heartbeats_dropped_total', { kind: 'kernel', endpoint: '127.0.0.1:5555' }), 11);
   assert.equal(promValue(f, 'stresshm_heartbeats_dropped_total', { kind: 'stale' }), 8);
