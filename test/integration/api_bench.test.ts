@@ -4,13 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createTestDb } from '../../fixtures/testdb';
 import { releasesUnderTest } from '../helpers/releases';
+import { scratchDir } from '../helpers/scratch';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
@@ -18,7 +18,7 @@ for (const rel of releasesUnderTest(['installed', 'sid'])) {
   test(`api-bench on the sandbox API of Octavia ${rel.label}: every call 200 with the expected counts, sizes growing`, {
     skip: rel.skip,
   }, () => {
-    const json = join(mkdtempSync(join(tmpdir(), 'stresshm-apibench-')), 'api.json');
+    const json = join(scratchDir('stresshm-apibench-'), 'api.json');
     const r = spawnSync(
       process.execPath,
       [

@@ -6,12 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { optionArgs } from '../helpers/fixture';
 import { releasesUnderTest } from '../helpers/releases';
+import { scratchDir } from '../helpers/scratch';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'stresshm.js');
 
@@ -71,7 +71,7 @@ function runCompare(
 }
 
 test('compare: the same build twice differs by no more than the stated noise', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stresshm-compare-'));
+  const dir = scratchDir('stresshm-compare-');
   const checkout = join(dir, 'octavia-copy');
   mkdirSync(checkout);
   cpSync('/usr/lib/python3/dist-packages/octavia', join(checkout, 'octavia'), { recursive: true });
@@ -112,7 +112,7 @@ test('compare: the same build twice differs by no more than the stated noise', (
 test('compare installed sid: Octavia 11 against 19, both versions named, a report written', {
   skip: releasesUnderTest(['sid'])[0].skip,
 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stresshm-compare-'));
+  const dir = scratchDir('stresshm-compare-');
   const json = join(dir, 'cmp.json');
   const html = join(dir, 'cmp.html');
   const r = runCompare('installed', 'sid', json, html);
@@ -140,7 +140,7 @@ test('compare installed sid: Octavia 11 against 19, both versions named, a repor
 });
 
 test('compare: a path that is not an Octavia checkout is one line and exit 2, nothing started', () => {
-  const empty = mkdtempSync(join(tmpdir(), 'stresshm-notoctavia-'));
+  const empty = scratchDir('stresshm-notoctavia-');
   const r = spawnSync(process.execPath, [BIN, 'compare', 'installed', empty], { encoding: 'utf8', timeout: 30000 });
   assert.equal(r.status, 2, r.stdout + r.stderr);
   const lines = r.stderr.trim().split('\n');

@@ -104,7 +104,7 @@ test('an interrupted healthy run is INTERRUPTED with exit 130, never KEEPING UP'
     ...runArgs(sb),
     ...optionArgs({ load_balancers: 20, heartbeat_interval: 2, test_runtime_secs: 120 }),
   ]);
-  await p.waitFor(/\[\d+s\] sending: offered [\d,]+\/s, processed [1-9]/);
+  await p.waitFor(/\[\d+s\] sending: offered [\d,]+\/s( \([\d.]+% of due\))?, processed [1-9]/);
   p.signal('SIGINT');
   assert.equal(await p.exited, 130, p.text);
   assert.match(p.out, /VERDICT: INTERRUPTED/);

@@ -2,12 +2,12 @@
 // OS_* variables), the token request body, and the catalog lookup; no error carries a secret.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cloudFromEnv, cloudFromFiles, cloudsFiles, resolveCloudAuth } from '../../src/config/cloudauth';
 import { authBody, findEndpoint, tokensUrl } from '../../src/experiments/keystone';
+import { scratchDir } from '../helpers/scratch';
 
 const CLOUD = `clouds:
   prod:
@@ -21,7 +21,7 @@ const CLOUD = `clouds:
 `;
 
 function dirs(): { cwd: string; home: string } {
-  const root = mkdtempSync(join(tmpdir(), 'stresshm-cloudauth-'));
+  const root = scratchDir('stresshm-cloudauth-');
   const cwd = join(root, 'cwd');
   const home = join(root, 'home');
   mkdirSync(cwd);
