@@ -4,6 +4,7 @@
 import type { DbWork } from './dbstatus';
 import type { RoleCpu } from './hmcpu';
 import type { Ledger } from './ledger';
+import { offeredShare } from './sla';
 
 export interface DiagnosisInputs {
   ledger: Ledger;
@@ -82,11 +83,12 @@ function poolSplit(r: RoleCpu, seconds: number): string {
 /** The sender sent less than its share of the heartbeats due: the load asked for was not offered. */
 function offeredFacts(i: DiagnosisInputs): string[] {
   const o = i.offered;
-  if (!o || o.due === 0 || i.ledger.sent >= o.minShare * o.due) return [];
+  const share = o && offeredShare({ sent: i.ledger.sent, due: o.due });
+  if (!o || share === undefined || share >= o.minShare) return [];
   const cores =
     o.sendingSecs > 0 ? ` with its sender threads at ${(o.senderCpuSecs / o.sendingSecs).toFixed(2)} cores` : '';
   return [
-    `stresshm sent only ${pct(i.ledger.sent / o.due)} of the heartbeats due (${n(i.ledger.sent)} of ${n(o.due)}; ` +
+    `stresshm sent only ${pct(share)} of the heartbeats due (${n(i.ledger.sent)} of ${n(o.due)}; ` +
       `p99 ${n(o.lagP99Ms)} ms behind schedule${cores} on a ${i.cores}-core machine): the HM was not offered ` +
       'the configured load; run fewer amphorae per stresshm, or stresshm where it has cores of its own',
   ];

@@ -70,7 +70,7 @@ export function processedShare(f: RunFigures): number {
 }
 
 /** The share of the heartbeats due that the sender sent (attempted), at most 1; undefined: not known. */
-export function offeredShare(f: RunFigures): number | undefined {
+export function offeredShare(f: { sent: number; due?: number }): number | undefined {
   return f.due ? Math.min(1, f.sent / f.due) : undefined;
 }
 

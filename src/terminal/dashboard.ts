@@ -4,6 +4,7 @@
 import type { LogCounts } from '../run/hmlog';
 import type { Ledger } from '../run/ledger';
 import type { Sample } from '../run/record';
+import { offeredShare } from '../run/sla';
 
 export interface DashboardState {
   phase: string;
@@ -35,9 +36,8 @@ function ledgerLines(l: Ledger | undefined): string[] {
 
 /** " (99.9% of due)": the share of the heartbeats due that were sent (attempted) so far. */
 function dueShare(s: DashboardState): string {
-  if (s.due <= 0) return '';
-  const share = Math.min(1, (s.ledger?.sent ?? s.sent) / s.due);
-  return ` (${(100 * share).toFixed(1)}% of due)`;
+  const share = offeredShare({ sent: s.ledger?.sent ?? s.sent, due: s.due });
+  return share === undefined ? '' : ` (${(100 * share).toFixed(1)}% of due)`;
 }
 
 /** The dashboard's lines, each within 80 columns (n/m: not measurable). */

@@ -148,50 +148,41 @@ test('the diagnosis says the load was not offered, with the figures', () => {
     listenerMismatch: null,
     unaccounted: 0,
   };
-  const facts = diagnose({
-    ledger,
-    seconds: 10,
-    cores: 2,
-    offered: { due: 1000, lagP99Ms: 2500, senderCpuSecs: 16, sendingSecs: 10, minShare: 0.99 },
-  });
-  assert.match(facts[0], /^stresshm sent only 80% of the heartbeats due \(800 of 1,000; p99 2,500 ms behind schedule/);
-  assert.match(facts[0], /1\.60 cores on a 2-core machine\): the HM was not offered the configured load/);
-  const onSchedule = diagnose({
-    ledger,
-    seconds: 10,
-    cores: 2,
-    offered: { due: 805, lagP99Ms: 1, senderCpuSecs: 1, sendingSecs: 10, minShare: 0.99 },
-  });
-  assert.ok(!onSchedule.some((f) => f.includes('not offered')));
+  const facts = (due: number, minShare: number, lagP99Ms = 1, senderCpuSecs = 1) =>
+    diagnose({ ledger, seconds: 10, cores: 2, offered: { due, lagP99Ms, senderCpuSecs, sendingSecs: 10, minShare } });
+  const short = facts(1000, 0.99, 2500, 16);
+  assert.match(short[0], /^stresshm sent only 80% of the heartbeats due \(800 of 1,000; p99 2,500 ms behind schedule/);
+  assert.match(short[0], /1\.60 cores on a 2-core machine\): the HM was not offered the configured load/);
+  assert.ok(!facts(805, 0.99).some((f) => f.includes('not offered')));
   // The share it is held to is the SLA's: 800 of 808 due is 99.0%, short of 99.9% but not of 99%.
-  const held = (minShare: number) =>
-    diagnose({
-      ledger,
-      seconds: 10,
-      cores: 2,
-      offered: { due: 808, lagP99Ms: 1, senderCpuSecs: 1, sendingSecs: 10, minShare },
-    }).some((f) => f.includes('not offered'));
+  const held = (minShare: number) => facts(808, minShare).some((f) => f.includes('not offered'));
   assert.equal(held(0.999), true);
   assert.equal(held(0.99), false);
 });
 
-test('a capacity search stops at the first step stresshm cannot offer, and says so', async () => {
+/** A capacity search over a scripted HM: `verdictOf` judges each step's rate; returns the rates tried. */
+async function scriptedSearch(verdictOf: (rate: number) => string, refineSteps: number) {
   const rates: number[] = [];
   const fakeRun = async (cfg: { loadBalancers: number; heartbeatInterval: number }): Promise<RunRecord> => {
     const rate = (cfg.loadBalancers * 2) / cfg.heartbeatInterval;
     rates.push(rate);
     return {
-      verdict: rate < 700 ? 'KEEPING UP' : 'INCONCLUSIVE',
+      verdict: verdictOf(rate),
       phases: [],
       final: { processedShare: 1, processed: rate * 30, lagP99: 1 },
     } as unknown as RunRecord;
   };
   const res = await searchCapacity(
     { files: [], overrides: { heartbeat_interval: '10' } },
-    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 2 },
+    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps },
     fakeRun as never,
     () => undefined,
   );
+  return { rates, res };
+}
+
+test('a capacity search stops at the first step stresshm cannot offer, and says so', async () => {
+  const { rates, res } = await scriptedSearch((rate) => (rate < 700 ? 'KEEPING UP' : 'INCONCLUSIVE'), 2);
   assert.deepEqual(rates, [100, 200, 400, 800], 'no bisection toward a limit that is not the HM');
   assert.equal(res.lastGood?.rate, 400);
   assert.equal(res.firstBad, undefined);
@@ -204,22 +195,9 @@ test('a capacity search stops at the first step stresshm cannot offer, and says 
 });
 
 test('a bisection step stresshm cannot offer ends the search, keeping the HM knee found so far', async () => {
-  const rates: number[] = [];
-  const fakeRun = async (cfg: { loadBalancers: number; heartbeatInterval: number }): Promise<RunRecord> => {
-    const rate = (cfg.loadBalancers * 2) / cfg.heartbeatInterval;
-    rates.push(rate);
-    const verdict = rate < 500 ? 'KEEPING UP' : rate === 600 ? 'INCONCLUSIVE' : 'FALLING BEHIND';
-    return {
-      verdict,
-      phases: [],
-      final: { processedShare: 1, processed: rate * 30, lagP99: 1 },
-    } as unknown as RunRecord;
-  };
-  const res = await searchCapacity(
-    { files: [], overrides: { heartbeat_interval: '10' } },
-    { startRate: 100, factor: 2, maxRate: 5000, stepSecs: 30, refineSteps: 3 },
-    fakeRun as never,
-    () => undefined,
+  const { rates, res } = await scriptedSearch(
+    (rate) => (rate < 500 ? 'KEEPING UP' : rate === 600 ? 'INCONCLUSIVE' : 'FALLING BEHIND'),
+    3,
   );
   assert.deepEqual(rates, [100, 200, 400, 800, 600]);
   assert.equal(res.lastGood?.rate, 400);
